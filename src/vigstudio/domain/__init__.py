@@ -1,0 +1,1 @@
+"""The language of the practice, in pure Python: no I/O, no Qt, no database."""

@@ -1,0 +1,81 @@
+"""Errors a user can cause. Each carries a message fit to show a practitioner as it is."""
+
+from __future__ import annotations
+
+
+class VigError(Exception):
+    """Base of every error the app reports to the user instead of crashing."""
+
+
+# --- project file ---------------------------------------------------------------------
+
+
+class ProjectError(VigError):
+    """The project file cannot be opened, read or written."""
+
+
+class NotAProjectError(ProjectError):
+    """The file is not a VIG Studio project (wrong application id, not SQLite, empty)."""
+
+
+class NewerProjectError(ProjectError):
+    """The file was written by a newer VIG Studio; it is left untouched."""
+
+
+class ProjectLockedError(ProjectError):
+    """Another VIG Studio window or process has the project open for writing."""
+
+
+class ReadOnlyProjectError(ProjectError):
+    """An edit was attempted on a project opened read-only."""
+
+
+class DiskFullError(ProjectError):
+    """The disk is full; the edit was not saved but everything saved before is intact."""
+
+
+class NotFoundError(VigError):
+    """A referenced entity (recording, clip, reel, code, participant) does not exist."""
+
+
+# --- media ----------------------------------------------------------------------------
+
+
+class MediaError(VigError):
+    """A media file cannot be used."""
+
+
+class MediaMissingError(MediaError):
+    """The media file does not exist at its path (offline recording)."""
+
+
+class EmptyMediaError(MediaError):
+    """The file has zero bytes."""
+
+
+class NotMediaError(MediaError):
+    """The file is not audio/video that FFmpeg can read (e.g. a text file renamed .mp4)."""
+
+
+class NoVideoError(MediaError):
+    """The file holds no video stream."""
+
+
+class TruncatedMediaError(MediaError):
+    """The file ends early (an interrupted copy or recording)."""
+
+
+class MediaTimeoutError(MediaError):
+    """Reading the file took too long (a hanging decoder); the work was stopped."""
+
+
+class DecoderCrashError(MediaError):
+    """The decoder crashed on this file; the app kept running because it ran in a child process."""
+
+
+class ExportError(VigError):
+    """An export failed; nothing was left behind at the target path."""
+
+
+class ExportCancelled(ExportError):
+    """The user cancelled an export; nothing was left behind."""
