@@ -1,0 +1,505 @@
+"""Synthetic test media: video whose every frame carries its own index as a pixel barcode.
+
+The barcode is a row of black/white cells spanning the full width of the upright picture:
+
+    [W B] [20 index bits, most significant first] [4 check bits] [B W]
+
+The two guard pairs give the reader its black and white reference levels, and the check
+nibble (the sum of the index's nibbles, mod 16) rejects misreads. Cells are big (~23 px at
+640 px wide), so the code survives lossy compression and scaling to a quarter of the size.
+
+Test video (:func:`make_barcode_video`) carries the code in the top eighth of the picture;
+the demo film (:func:`make_demo_recording`) carries it as a thin strip along the bottom edge.
+:func:`read_barcode` looks in both places, and also inside a letterboxed picture (a widget
+grab with uniform bars around the video).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "BARCODE_BITS",
+    "decode_audio_mono",
+    "draw_barcode",
+    "make_audio_only",
+    "make_barcode_video",
+    "make_demo_recording",
+    "read_barcode",
+]
+
+BARCODE_BITS = 20
+_CHECK_BITS = 4
+_GUARD_START = (1, 0)  # white, black
+_GUARD_END = (0, 1)  # black, white
+_CELLS = len(_GUARD_START) + BARCODE_BITS + _CHECK_BITS + len(_GUARD_END)
+
+# Bands (top, bottom) as fractions of the picture height where a barcode may sit.
+_TOP_BAND = (0.0, 1 / 8)
+_BOTTOM_BAND = (1 - 1 / 30, 1.0)
+_BANDS = (_TOP_BAND, _BOTTOM_BAND)
+
+RGB = npt.NDArray[np.uint8]
+
+
+def _check_nibble(index: int) -> int:
+    total = 0
+    value = index
+    while value:
+        total += value & 0xF
+        value >>= 4
+    return total & 0xF
+
+
+def _cells_for(index: int) -> list[int]:
+    if not 0 <= index < (1 << BARCODE_BITS):
+        raise ValueError(f"frame index {index} does not fit in {BARCODE_BITS} bits")
+    bits = [(index >> (BARCODE_BITS - 1 - i)) & 1 for i in range(BARCODE_BITS)]
+    check = _check_nibble(index)
+    check_bits = [(check >> (_CHECK_BITS - 1 - i)) & 1 for i in range(_CHECK_BITS)]
+    return [*_GUARD_START, *bits, *check_bits, *_GUARD_END]
+
+
+def draw_barcode(rgb: RGB, index: int, *, band: tuple[float, float] = _TOP_BAND) -> None:
+    """Draw ``index`` as a barcode into ``rgb`` (H×W×3, modified in place) in ``band``."""
+    height, width = rgb.shape[:2]
+    y0 = round(band[0] * height)
+    y1 = max(y0 + 1, round(band[1] * height))
+    for i, cell in enumerate(_cells_for(index)):
+        x0 = round(i * width / _CELLS)
+        x1 = round((i + 1) * width / _CELLS)
+        rgb[y0:y1, x0:x1] = 255 if cell else 0
+
+
+def _luma(rgb: npt.NDArray[np.generic]) -> npt.NDArray[np.float64]:
+    arr = np.asarray(rgb)
+    if arr.ndim == 2:
+        return arr.astype(np.float64)
+    if arr.ndim != 3 or arr.shape[2] < 3:
+        raise ValueError(f"expected an H×W×3 RGB picture, got shape {arr.shape}")
+    chans = arr[..., :3].astype(np.float64)
+    return 0.299 * chans[..., 0] + 0.587 * chans[..., 1] + 0.114 * chans[..., 2]
+
+
+def _read_band(luma: npt.NDArray[np.float64], band: tuple[float, float]) -> int | None:
+    height, width = luma.shape
+    if width < _CELLS * 2 or height < 4:
+        return None
+    top, bottom = band[0] * height, band[1] * height
+    span = bottom - top
+    r0 = math.floor(top + span * 0.3)
+    r1 = max(r0 + 1, math.ceil(bottom - span * 0.3))
+    rows = luma[r0:min(r1, height)]
+    if rows.size == 0:
+        return None
+    profile = rows.mean(axis=0)
+    levels = []
+    cell_w = width / _CELLS
+    for i in range(_CELLS):
+        c0 = math.floor(i * cell_w + cell_w * 0.3)
+        c1 = max(c0 + 1, math.ceil((i + 1) * cell_w - cell_w * 0.3))
+        levels.append(float(profile[c0:c1].mean()))
+    n_start = len(_GUARD_START)
+    whites = [levels[0], levels[-1]]
+    blacks = [levels[1], levels[-2]]
+    white, black = min(whites), max(blacks)
+    if white - black < 60:
+        return None
+    threshold = (white + black) / 2
+    margin = (white - black) * 0.2
+    cells: list[int] = []
+    for level in levels:
+        if abs(level - threshold) < margin:
+            return None
+        cells.append(1 if level > threshold else 0)
+    if tuple(cells[:n_start]) != _GUARD_START or tuple(cells[-len(_GUARD_END):]) != _GUARD_END:
+        return None
+    payload = cells[n_start:n_start + BARCODE_BITS]
+    check_cells = cells[n_start + BARCODE_BITS:n_start + BARCODE_BITS + _CHECK_BITS]
+    index = 0
+    for bit in payload:
+        index = (index << 1) | bit
+    check = 0
+    for bit in check_cells:
+        check = (check << 1) | bit
+    if check != _check_nibble(index):
+        return None
+    return index
+
+
+def _content_box(luma: npt.NDArray[np.float64]) -> tuple[int, int, int, int] | None:
+    """The box inside uniform bars (letterbox/pillarbox) around a picture, if there are bars."""
+    corner = luma[0, 0]
+    differs = np.abs(luma - corner) > 12
+    rows = np.flatnonzero(differs.any(axis=1))
+    cols = np.flatnonzero(differs.any(axis=0))
+    if rows.size == 0 or cols.size == 0:
+        return None
+    y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    if (y0, y1, x0, x1) == (0, luma.shape[0], 0, luma.shape[1]):
+        return None
+    return y0, y1, x0, x1
+
+
+def read_barcode(rgb: npt.NDArray[np.generic]) -> int:
+    """Read the frame index from an upright RGB picture (any size, possibly scaled or lossy).
+
+    Raises ``ValueError`` when no valid barcode is found.
+    """
+    luma = _luma(rgb)
+    candidates = [luma]
+    box = _content_box(luma)
+    if box is not None:
+        y0, y1, x0, x1 = box
+        candidates.append(luma[y0:y1, x0:x1])
+    for picture in candidates:
+        for band in _BANDS:
+            index = _read_band(picture, band)
+            if index is not None:
+                return index
+    raise ValueError("no valid frame barcode in the picture")
+
+
+# --- picture content ------------------------------------------------------------------
+
+
+def _barcode_frame(index: int, width: int, height: int, seconds: float) -> RGB:
+    """The upright picture of test frame ``index`` (``width`` × ``height``)."""
+    ys = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    xs = np.linspace(0, 1, width, dtype=np.float32)[None, :]
+    phase = (index % 200) / 200
+    img = np.empty((height, width, 3), np.uint8)
+    img[..., 0] = (60 + 80 * xs + 0 * ys).astype(np.uint8)
+    img[..., 1] = (70 + 90 * ys + 0 * xs).astype(np.uint8)
+    img[..., 2] = (110 + 60 * phase + 0 * xs * ys).astype(np.uint8)
+    # a ball moving along a Lissajous path
+    cx = int(width * (0.5 + 0.35 * math.sin(seconds * 1.7)))
+    cy = int(height * (0.58 + 0.22 * math.sin(seconds * 2.3)))
+    radius = max(4, min(width, height) // 10)
+    cv2.circle(img, (cx, cy), radius, (235, 180, 40), -1, lineType=cv2.LINE_AA)
+    scale = max(0.4, min(width, height) / 240)
+    thickness = max(1, round(scale * 2))
+    cv2.putText(img, f"{index}", (max(2, width // 30), int(height * 0.9)),
+                cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thickness, cv2.LINE_AA)
+    draw_barcode(img, index, band=_TOP_BAND)
+    return img
+
+
+def _rotate_for_storage(upright: RGB, rotation: int) -> RGB:
+    """Pixel data that a player showing it turned ``rotation``° clockwise shows upright."""
+    # np.rot90 with k>0 turns counter-clockwise; the player turns it back clockwise.
+    k = {0: 0, 90: 1, 180: 2, 270: 3}[rotation]
+    return np.ascontiguousarray(np.rot90(upright, k=k))
+
+
+# --- audio ----------------------------------------------------------------------------
+
+
+def _tone_track(total_seconds: Fraction, sample_rate: int, beep_times: Sequence[Fraction],
+                *, beep_seconds: float = 0.06, base_freq: float = 220.0,
+                beep_freq: float = 1000.0) -> npt.NDArray[np.float32]:
+    n = int(total_seconds * sample_rate)
+    t = np.arange(n, dtype=np.float64) / sample_rate
+    signal = 0.05 * np.sin(2 * np.pi * base_freq * t)
+    beep_len = int(beep_seconds * sample_rate)
+    for when in beep_times:
+        s0 = int(when * sample_rate)
+        s1 = min(n, s0 + beep_len)
+        if s0 >= n:
+            continue
+        bt = np.arange(s1 - s0, dtype=np.float64) / sample_rate
+        signal[s0:s1] = 0.8 * np.sin(2 * np.pi * beep_freq * bt)
+    return signal.astype(np.float32)
+
+
+def _add_audio_stream(container: av.container.OutputContainer, sample_rate: int,
+                      channels: int) -> av.audio.stream.AudioStream:
+    stream = container.add_stream("aac", rate=sample_rate)
+    stream.codec_context.layout = "mono" if channels == 1 else "stereo"
+    stream.codec_context.format = "fltp"
+    stream.codec_context.bit_rate = 96_000
+    return stream
+
+
+def _encode_audio(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream,
+                  samples: npt.NDArray[np.float32], channels: int) -> None:
+    sample_rate = stream.codec_context.sample_rate
+    chunk = 1024
+    layout = "mono" if channels == 1 else "stereo"
+    for start in range(0, len(samples), chunk):
+        block = samples[start:start + chunk]
+        planar = np.ascontiguousarray(np.tile(block[None, :], (channels, 1)))
+        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=layout)
+        frame.sample_rate = sample_rate
+        frame.pts = start
+        frame.time_base = Fraction(1, sample_rate)
+        container.mux(stream.encode(frame))
+    container.mux(stream.encode(None))
+
+
+# --- writers --------------------------------------------------------------------------
+
+
+def _video_options(codec: str, gop: int, crf: int | None) -> dict[str, str]:
+    if codec == "libx264":
+        return {"preset": "veryfast", "crf": str(23 if crf is None else crf),
+                "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:log-level=error"}
+    if codec == "libx265":
+        return {"preset": "ultrafast", "crf": str(26 if crf is None else crf),
+                "x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:log-level=error"}
+    return {}
+
+
+def _format_options(path: Path) -> dict[str, str]:
+    return {"movflags": "+faststart"} if path.suffix.lower() in (".mp4", ".mov") else {}
+
+
+def _add_video_stream(container: av.container.OutputContainer, codec: str, rate: Fraction,
+                      width: int, height: int) -> av.video.stream.VideoStream:
+    stream = container.add_stream(codec, rate=rate)
+    if not isinstance(stream, av.video.stream.VideoStream):
+        raise ValueError(f"{codec!r} is not a video codec")
+    stream.width = width
+    stream.height = height
+    stream.pix_fmt = "yuv420p"
+    return stream
+
+
+def _timing(rate: Fraction, frames: int, frame_durations: Sequence[int] | None,
+            time_base: Fraction | None) -> tuple[Fraction, list[int]]:
+    """The time base and the per-frame durations (in time-base units) of a test video."""
+    if frame_durations is not None:
+        durations = [int(d) for d in frame_durations]
+        if not durations or min(durations) <= 0:
+            raise ValueError("frame_durations must be positive")
+        return (time_base if time_base is not None else Fraction(1, 90000)), durations
+    if frames <= 0:
+        raise ValueError("a video needs at least one frame")
+    tb = time_base if time_base is not None else 1 / rate
+    per_frame = 1 / (rate * tb)
+    if per_frame.denominator != 1:
+        raise ValueError(f"time base {tb} cannot express frame rate {rate} exactly")
+    return tb, [int(per_frame)] * frames
+
+
+def make_barcode_video(
+    path: Path | str,
+    *,
+    width: int = 640,
+    height: int = 360,
+    rate: Fraction | int = Fraction(25),
+    frames: int = 100,
+    codec: str = "libx264",
+    gop: int = 50,
+    audio: bool = True,
+    audio_rate: int = 48000,
+    audio_channels: int = 1,
+    rotation: int = 0,
+    frame_durations: Sequence[int] | None = None,
+    time_base: Fraction | None = None,
+    beep_every: int | None = None,
+    crf: int | None = None,
+) -> Path:
+    """Write a test video whose every frame shows its own index as a barcode; return the path.
+
+    * ``width``/``height`` are the size as stored (what ``MediaInfo.width/height`` report).
+      With ``rotation`` 90 or 270 the upright picture is ``height`` wide and ``width`` tall.
+    * ``rate`` is exact (``Fraction(30000, 1001)`` for 29.97). With ``frame_durations`` (one
+      duration per frame in ``time_base`` units; default time base 1/90000) the video has a
+      variable frame rate with exactly those presentation times; ``frame_durations`` sets the
+      frame count then.
+    * ``gop`` is the keyframe interval in frames (fixed; scene-cut keyframes are off).
+    * ``rotation`` (0/90/180/270) is the clockwise turn a player must apply to show the picture
+      upright; the pixel data is stored turned the other way, and the container carries a
+      display matrix that says so (FFmpeg reports it as ``-rotation`` counter-clockwise).
+    * ``audio`` adds an AAC track: a quiet 220 Hz tone with a loud 60 ms 1 kHz beep starting
+      exactly at the presentation time of every ``beep_every``-th frame (default: the frame
+      nearest to each whole second), so audio/video sync can be checked.
+    * The container follows the suffix (.mp4, .mov, .mkv). ``codec="libx265"`` gives HEVC.
+    """
+    path = Path(path)
+    if rotation not in (0, 90, 180, 270):
+        raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation}")
+    rate = Fraction(rate)
+    tb, durations = _timing(rate, frames, frame_durations, time_base)
+    frames = len(durations)
+    pts_list = [0]
+    for d in durations[:-1]:
+        pts_list.append(pts_list[-1] + d)
+    end_pts = pts_list[-1] + durations[-1]
+    up_w, up_h = (height, width) if rotation in (90, 270) else (width, height)
+
+    with av.open(str(path), "w", options=_format_options(path)) as container:
+        vstream = _add_video_stream(container, codec, rate, width, height)
+        vstream.time_base = tb
+        vstream.codec_context.time_base = tb
+        vstream.codec_context.gop_size = gop
+        vstream.codec_context.options = _video_options(codec, gop, crf)
+        if codec == "libx265" and path.suffix.lower() in (".mp4", ".mov"):
+            vstream.codec_tag = "hvc1"
+        if rotation:
+            # FFmpeg's display matrix angle is counter-clockwise: -90 means "turn 90° clockwise".
+            vstream.set_display_rotation(-rotation)
+        astream = _add_audio_stream(container, audio_rate, audio_channels) if audio else None
+
+        for index in range(frames):
+            upright = _barcode_frame(index, up_w, up_h, float(pts_list[index] * tb))
+            frame = av.VideoFrame.from_ndarray(_rotate_for_storage(upright, rotation),
+                                               format="rgb24")
+            frame.pts = pts_list[index]
+            frame.time_base = tb
+            frame.duration = durations[index]
+            container.mux(vstream.encode(frame))
+        container.mux(vstream.encode(None))
+
+        if astream is not None:
+            every = beep_every if beep_every is not None else max(1, round(rate))
+            beeps = [pts_list[i] * tb for i in range(0, frames, every)]
+            samples = _tone_track(end_pts * tb, audio_rate, beeps)
+            _encode_audio(container, astream, samples, audio_channels)
+    return path
+
+
+def make_audio_only(path: Path | str, *, seconds: float = 2.0, sample_rate: int = 48000) -> Path:
+    """Write an audio-only file (AAC in .m4a/.mp4, or whatever the suffix says)."""
+    path = Path(path)
+    with av.open(str(path), "w") as container:
+        stream = _add_audio_stream(container, sample_rate, 1)
+        n_seconds = Fraction(seconds).limit_denominator(1000)
+        beeps = [Fraction(s) for s in range(math.ceil(seconds))]
+        _encode_audio(container, stream, _tone_track(n_seconds, sample_rate, beeps), 1)
+    return path
+
+
+def decode_audio_mono(path: Path | str) -> tuple[npt.NDArray[np.float32], int, Fraction]:
+    """Decode the first audio stream to mono float32.
+
+    Returns ``(samples, sample_rate, start_seconds)`` where ``start_seconds`` is the
+    presentation time of the first returned sample relative to the container's time 0.
+    Handy for checking beeps in tests.
+    """
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        chunks: list[npt.NDArray[np.float32]] = []
+        start: Fraction | None = None
+        rate = stream.codec_context.sample_rate
+        for frame in container.decode(stream):
+            if start is None and frame.pts is not None and frame.time_base is not None:
+                start = Fraction(frame.pts) * frame.time_base
+            arr = frame.to_ndarray().astype(np.float32)
+            if arr.ndim == 2 and frame.format.is_planar:
+                arr = arr.mean(axis=0)
+            elif arr.ndim == 2:
+                arr = arr.reshape(-1, len(frame.layout.channels)).mean(axis=1)
+            chunks.append(arr.reshape(-1))
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    return samples, rate, start if start is not None else Fraction(0)
+
+
+# --- demo film ------------------------------------------------------------------------
+
+
+def _draw_figure(img: RGB, x: int, ground: int, size: float, facing: float, *,
+                 body: tuple[int, int, int], skin: tuple[int, int, int]) -> tuple[int, int]:
+    """A stylised person; ``facing`` in [-1, 1] (left…right). Returns the hand position."""
+    head_r = int(18 * size)
+    body_h = int(70 * size)
+    body_w = int(44 * size)
+    top = ground - body_h - 2 * head_r
+    cv2.ellipse(img, (x, ground - body_h // 2), (body_w // 2, body_h // 2), 0, 0, 360, body, -1,
+                cv2.LINE_AA)
+    head = (x + int(facing * 4 * size), top + head_r)
+    cv2.circle(img, head, head_r, skin, -1, cv2.LINE_AA)
+    eye_dx = int(facing * head_r * 0.45)
+    eye = (head[0] + eye_dx, head[1] - head_r // 5)
+    cv2.circle(img, eye, max(2, head_r // 7), (40, 40, 60), -1, cv2.LINE_AA)
+    mouth = (head[0] + int(facing * head_r * 0.5), head[1] + head_r // 3)
+    cv2.ellipse(img, mouth, (max(2, head_r // 4), max(1, head_r // 8)), 0, 0, 180,
+                (150, 60, 60), max(1, head_r // 10), cv2.LINE_AA)
+    hand = (x + int(facing * (body_w // 2 + 14 * size)), ground - int(body_h * 0.55))
+    cv2.line(img, (x, ground - int(body_h * 0.7)), hand, body, max(3, int(9 * size)), cv2.LINE_AA)
+    cv2.circle(img, hand, max(3, int(6 * size)), skin, -1, cv2.LINE_AA)
+    return hand
+
+
+def _demo_background(width: int, height: int) -> RGB:
+    ys = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
+    sky = np.array([200, 225, 240], np.float32)
+    wall = np.array([245, 232, 210], np.float32)
+    img = (sky * (1 - ys) + wall * ys) * np.ones((1, width, 1), np.float32)
+    floor = int(height * 0.78)
+    img[floor:] = np.array([214, 190, 160], np.float32)
+    out = img.astype(np.uint8)
+    top_left = (int(width * 0.08), int(height * 0.12))
+    bottom_right = (int(width * 0.3), int(height * 0.4))
+    cv2.rectangle(out, top_left, bottom_right, (180, 210, 230), -1)  # a window
+    cv2.rectangle(out, top_left, bottom_right, (250, 250, 250), 3)
+    return out
+
+
+def make_demo_recording(path: Path | str, seconds: int = 20, *, width: int = 640,
+                        height: int = 360, rate: int = 25) -> Path:
+    """A friendly demo 'family film': a parent and a child taking turns passing a ball.
+
+    Every two seconds the turn changes: the figure whose turn it is faces the other, the
+    ball travels between their hands, and a gentle tone marks the turn (a lower tone for
+    the parent, a higher one for the child). A thin barcode along the bottom edge names the
+    frame so tests can read it (:func:`read_barcode`).
+    """
+    path = Path(path)
+    frames = seconds * rate
+    background = _demo_background(width, height)
+    ground = int(height * 0.85)
+    parent_x, child_x = int(width * 0.3), int(width * 0.7)
+    turn_frames = 2 * rate
+    with av.open(str(path), "w", options=_format_options(path)) as container:
+        vstream = _add_video_stream(container, "libx264", Fraction(rate), width, height)
+        vstream.codec_context.options = _video_options("libx264", 2 * rate, 23)
+        vstream.codec_context.gop_size = 2 * rate
+        astream = _add_audio_stream(container, 48000, 1)
+        for index in range(frames):
+            img = background.copy()
+            turn, phase_f = divmod(index, turn_frames)
+            phase = phase_f / turn_frames
+            parent_turn = turn % 2 == 0
+            sway = math.sin(index / rate * 2.0)
+            parent_face = 1.0 if parent_turn or phase > 0.5 else 0.3 * sway
+            child_face = -1.0 if (not parent_turn) or phase > 0.5 else -0.3 * sway
+            p_hand = _draw_figure(img, parent_x, ground, 1.35, parent_face,
+                                  body=(90, 120, 170), skin=(235, 200, 170))
+            c_hand = _draw_figure(img, child_x, ground + 4, 0.85, child_face,
+                                  body=(220, 130, 90), skin=(240, 205, 175))
+            src, dst = (p_hand, c_hand) if parent_turn else (c_hand, p_hand)
+            t = min(1.0, max(0.0, (phase - 0.25) / 0.5))
+            bx = int(src[0] + (dst[0] - src[0]) * t)
+            by = int(src[1] + (dst[1] - src[1]) * t - math.sin(math.pi * t) * height * 0.18)
+            cv2.circle(img, (bx, by - 10), 11, (230, 70, 80), -1, cv2.LINE_AA)
+            cv2.circle(img, (bx - 3, by - 14), 3, (250, 200, 200), -1, cv2.LINE_AA)
+            draw_barcode(img, index, band=_BOTTOM_BAND)
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            frame.pts = index
+            container.mux(vstream.encode(frame))
+        container.mux(vstream.encode(None))
+
+        sample_rate = 48000
+        n = seconds * sample_rate
+        tt = np.arange(n, dtype=np.float64) / sample_rate
+        audio = 0.02 * np.sin(2 * np.pi * 110 * tt)
+        tone_len = int(0.35 * sample_rate)
+        envelope = np.sin(np.linspace(0, np.pi, tone_len)) ** 2
+        for turn in range(frames // turn_frames):
+            start = turn * 2 * sample_rate
+            freq = 330.0 if turn % 2 == 0 else 523.25
+            seg = slice(start, min(n, start + tone_len))
+            length = seg.stop - seg.start
+            audio[seg] += 0.4 * envelope[:length] * np.sin(2 * np.pi * freq * tt[:length])
+        _encode_audio(container, astream, audio.astype(np.float32), 1)
+    return path
