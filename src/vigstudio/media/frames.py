@@ -1,0 +1,317 @@
+"""Exact frame decoding for the paused player: frame ``n`` of a recording, upright, as RGB.
+
+``FrameReader(path, info).frame(n)`` returns exactly frame ``n`` as the probe numbered it:
+frame ``n`` is the one whose presentation timestamp is ``info.start_pts`` plus frame ``n``'s
+time (``info.clock``) in ``info.time_base`` units. Decoded pictures are matched to frame
+numbers by their timestamps (nearest frame time), never by counting, so variable-frame-rate
+and 29.97 fps video map exactly, and a seek that lands on the wrong keyframe is noticed and
+repeated from further back.
+
+Caching (why stepping is cheap):
+
+* The reader keeps its decoder open after a request. A request for a frame a little after the
+  last decoded one continues decoding from there (no seek): stepping forward costs one decode.
+* Every frame decoded on the way from a keyframe to the target is kept (as the decoder's YUV
+  picture, converted to RGB only when asked for), so stepping back inside the group of
+  pictures costs only a colour conversion.
+* The cache is bounded by a byte budget; when it is full the frames farthest from the latest
+  request go first.
+
+One reader is safe to share between threads (a lock serialises decoding); a background
+prefetch can pass ``cancel`` to :meth:`FrameReader.ensure_decoded` so it gives way to a
+foreground request between two frames.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+from vigstudio.domain.media import MediaInfo
+from vigstudio.errors import MediaError, MediaMissingError, NotMediaError, TruncatedMediaError
+
+__all__ = ["DEFAULT_CACHE_BYTES", "FrameReader", "RGBFrame", "fit_size"]
+
+RGBFrame = npt.NDArray[np.uint8]
+
+DEFAULT_CACHE_BYTES = 384 * 1024 * 1024
+_CONVERTED_KEEP = 6  # RGB pictures kept (the last few shown)
+_SEEK_RETRIES = 6
+
+
+def fit_size(size: tuple[int, int], box: tuple[int, int] | None) -> tuple[int, int]:
+    """``size`` scaled down (never up) to fit inside ``box``, keeping the aspect; even sizes."""
+    width, height = size
+    if box is None:
+        return width, height
+    box_w, box_h = max(2, box[0]), max(2, box[1])
+    if width <= box_w and height <= box_h:
+        return width, height
+    scale = min(Fraction(box_w, width), Fraction(box_h, height))
+    new_w = max(2, int(width * scale) // 2 * 2)
+    new_h = max(2, int(height * scale) // 2 * 2)
+    return new_w, new_h
+
+
+class FrameReader:
+    """Decodes exact frames of one recording with a cache around the playhead.
+
+    ``max_size`` bounds the size of the returned (upright) pictures, e.g. the size of the
+    picture area on screen; ``None`` returns full size. ``cache_bytes`` bounds the memory held
+    by decoded pictures.
+    """
+
+    def __init__(self, path: Path | str, info: MediaInfo, *,
+                 max_size: tuple[int, int] | None = None,
+                 cache_bytes: int = DEFAULT_CACHE_BYTES,
+                 threads: bool = True) -> None:
+        self._path = Path(path)
+        self._info = info
+        self._clock = info.clock
+        self._cache_bytes = cache_bytes
+        self._lock = threading.RLock()
+        self._decoded: dict[int, Any] = {}  # frame index -> av.VideoFrame (YUV as decoded)
+        self._sizes: dict[int, int] = {}
+        self._held = 0
+        self._converted: OrderedDict[int, RGBFrame] = OrderedDict()
+        self._focus = 0
+        self._frames_iter: Iterator[Any] | None = None
+        self._last_index = -1  # index of the last frame the live decoder produced
+        self._seek_count = 0
+        self._decode_count = 0
+        if not self._path.exists():
+            raise MediaMissingError(f"The video file is missing: {self._path}")
+        try:
+            self._container: Any = av.open(str(self._path))
+        except (av.error.FFmpegError, OSError) as exc:
+            raise NotMediaError(f"{self._path.name} cannot be read as video: {exc}") from exc
+        if not self._container.streams.video:
+            self._container.close()
+            raise NotMediaError(f"{self._path.name} holds no video stream")
+        self._stream: Any = self._container.streams.video[0]
+        if threads:
+            self._stream.codec_context.thread_type = "AUTO"
+        self._out_size = fit_size(info.display_size, max_size)
+        # Nearest-frame matching tolerates muxers that round timestamps by a tick or two.
+        self._time_base = Fraction(info.time_base)
+
+    # --- properties ---------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def info(self) -> MediaInfo:
+        return self._info
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        """Width and height of the pictures :meth:`frame` returns (upright)."""
+        return self._out_size
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counters for tests and benchmarks: seeks, decoded frames, cached frames, bytes."""
+        with self._lock:
+            return {"seeks": self._seek_count, "decoded": self._decode_count,
+                    "cached": len(self._decoded), "bytes": self._held}
+
+    def set_max_size(self, max_size: tuple[int, int] | None) -> None:
+        """Change the bound on the returned picture size (drops converted pictures only)."""
+        with self._lock:
+            size = fit_size(self._info.display_size, max_size)
+            if size != self._out_size:
+                self._out_size = size
+                self._converted.clear()
+
+    def is_cached(self, n: int) -> bool:
+        with self._lock:
+            return n in self._decoded or n in self._converted
+
+    def cached_frames(self) -> list[int]:
+        with self._lock:
+            return sorted(set(self._decoded) | set(self._converted))
+
+    # --- the work -----------------------------------------------------------------------
+
+    def frame(self, n: int) -> RGBFrame:
+        """Exactly frame ``n``, upright, as an H×W×3 ``uint8`` RGB array (do not modify it)."""
+        self._check(n)
+        with self._lock:
+            self._focus = n
+            picture = self._converted.get(n)
+            if picture is not None:
+                self._converted.move_to_end(n)
+                return picture
+            self._decode_to(n, None)
+            picture = self._convert(self._decoded[n])
+            self._converted[n] = picture
+            while len(self._converted) > _CONVERTED_KEEP:
+                self._converted.popitem(last=False)
+            return picture
+
+    def ensure_decoded(self, n: int, cancel: Callable[[], bool] | None = None) -> bool:
+        """Decode frame ``n`` into the cache without converting it (for prefetching).
+
+        Returns False when ``cancel()`` became true before frame ``n`` was reached.
+        """
+        self._check(n)
+        with self._lock:
+            if n in self._decoded:
+                return True
+            return self._decode_to(n, cancel)
+
+    def close(self) -> None:
+        with self._lock:
+            self._decoded.clear()
+            self._sizes.clear()
+            self._converted.clear()
+            self._held = 0
+            self._frames_iter = None
+            self._container.close()
+
+    def __enter__(self) -> FrameReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _check(self, n: int) -> None:
+        if not 0 <= n < self._info.frame_count:
+            raise IndexError(f"frame {n} is outside the recording (0–{self._info.frame_count - 1})")
+
+    def _pts_of(self, n: int) -> int:
+        return self._info.start_pts + round(self._clock.time_of(n) / self._time_base)
+
+    def _index_of(self, pts: int) -> int:
+        """The frame number a decoded picture with timestamp ``pts`` is (nearest frame time)."""
+        seconds = (pts - self._info.start_pts) * self._time_base
+        count = self._info.frame_count
+        if seconds < 0:
+            first_gap = self._clock.time_of(1) if count > 1 else Fraction(1, 1000)
+            return 0 if -seconds * 2 < first_gap else -1
+        index = self._clock.frame_at(seconds)
+        if index + 1 < count:
+            after = self._clock.time_of(index + 1) - seconds
+            if after < seconds - self._clock.time_of(index):
+                index += 1
+        elif seconds >= self._info.duration:
+            return count  # a picture after the last counted frame
+        return index
+
+    def _decode_to(self, n: int, cancel: Callable[[], bool] | None) -> bool:
+        if n in self._decoded:
+            return True
+        forward_window = max(8, int(self._info.frame_rate.value * 3))
+        if not (self._frames_iter is not None and self._last_index < n <= self._last_index
+                + forward_window):
+            self._seek_before(n)
+        target_pts = self._pts_of(n)
+        for attempt in range(_SEEK_RETRIES):
+            result = self._run_decoder(n, cancel)
+            if result == "done":
+                return True
+            if result == "cancelled":
+                return False
+            if result == "overshot":
+                # The seek landed on a keyframe after frame n (demuxers seek by decode time):
+                # seek again from further back.
+                target_pts -= max(1, int((2 ** attempt) / self._time_base))
+                self._seek_to_pts(target_pts)
+                continue
+            break  # "eof"
+        raise TruncatedMediaError(
+            f"Frame {n} of {self._path.name} could not be decoded (the file may be damaged "
+            f"or end early).")
+
+    def _seek_before(self, n: int) -> None:
+        self._seek_to_pts(self._pts_of(n))
+
+    def _seek_to_pts(self, pts: int) -> None:
+        self._seek_count += 1
+        try:
+            self._container.seek(max(pts, self._info.start_pts), stream=self._stream,
+                                 backward=True)
+        except av.error.FFmpegError as exc:
+            raise MediaError(f"Cannot seek in {self._path.name}: {exc}") from exc
+        self._frames_iter = self._container.decode(self._stream)
+        self._last_index = -1
+
+    def _run_decoder(self, n: int, cancel: Callable[[], bool] | None) -> str:
+        """Decode until frame ``n`` is cached: 'done', 'cancelled', 'overshot' or 'eof'."""
+        assert self._frames_iter is not None
+        started_after_seek = self._last_index < 0
+        key_seen = not started_after_seek
+        while True:
+            if cancel is not None and cancel():
+                return "cancelled"
+            try:
+                frame = next(self._frames_iter)
+            except StopIteration:
+                self._frames_iter = None
+                return "eof"
+            except av.error.FFmpegError as exc:
+                self._frames_iter = None
+                raise TruncatedMediaError(
+                    f"{self._path.name} could not be decoded near frame {n}: {exc}") from exc
+            self._decode_count += 1
+            if frame.pts is None:
+                index = self._last_index + 1 if self._last_index >= 0 else -1
+            else:
+                index = self._index_of(int(frame.pts))
+            if not key_seen:
+                if not frame.key_frame:
+                    continue  # leading pictures of an open GOP cannot be trusted
+                key_seen = True
+                if index > n:
+                    return "overshot"
+            if index < 0 or index >= self._info.frame_count:
+                continue
+            self._last_index = max(self._last_index, index)
+            self._store(index, frame)
+            if index >= n:
+                return "done" if n in self._decoded else "overshot"
+
+    def _store(self, index: int, frame: Any) -> None:
+        if index in self._decoded:
+            return
+        size = sum(int(plane.buffer_size) for plane in frame.planes)
+        self._decoded[index] = frame
+        self._sizes[index] = size
+        self._held += size
+        if self._held > self._cache_bytes:
+            self._evict()
+
+    def _evict(self) -> None:
+        focus = self._focus
+        # Farthest from the playhead first; frames behind it count a little nearer than
+        # frames ahead (stepping back is the expensive direction).
+        order = sorted(self._decoded, key=lambda i: (i - focus) if i >= focus
+                       else (focus - i) // 2, reverse=True)
+        for index in order:
+            if self._held <= self._cache_bytes or index == focus:
+                break
+            del self._decoded[index]
+            self._held -= self._sizes.pop(index)
+
+    def _convert(self, frame: Any) -> RGBFrame:
+        out_w, out_h = self._out_size
+        rotation = self._info.rotation % 360
+        stored_w, stored_h = (out_h, out_w) if rotation in (90, 270) else (out_w, out_h)
+        rgb = frame.to_ndarray(format="rgb24", width=stored_w, height=stored_h,
+                               interpolation="BILINEAR")
+        if rotation:
+            # rotation is the clockwise turn that makes the picture upright
+            rgb = np.rot90(rgb, k=-(rotation // 90))
+        return np.ascontiguousarray(rgb, dtype=np.uint8)
