@@ -73,6 +73,14 @@ class DecoderCrashError(MediaError):
     """The decoder crashed on this file; the app kept running because it ran in a child process."""
 
 
+class PlaybackError(MediaError):
+    """The video player (libVLC) cannot play this file."""
+
+
+class PlayerUnavailableError(MediaError):
+    """libVLC (the VLC media player library) is not installed, so nothing can be played."""
+
+
 class ExportError(VigError):
     """An export failed; nothing was left behind at the target path."""
 
