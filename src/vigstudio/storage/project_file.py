@@ -1,0 +1,332 @@
+"""The ``.vigproj`` project file: one SQLite file per case, every edit committed at once.
+
+See ``docs/PROJECT_FILE.md`` for the guarantees and the trade-offs behind the settings
+(rollback journal, ``synchronous=FULL``, a lock file for the single writer).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from vigstudio.domain.codebook import Codebook, Principle
+from vigstudio.domain.project import Case
+from vigstudio.errors import (
+    DiskFullError,
+    NewerProjectError,
+    NotAProjectError,
+    ProjectError,
+    ReadOnlyProjectError,
+)
+from vigstudio.storage import records
+from vigstudio.storage.locking import ProjectLock
+from vigstudio.storage.migrations import MIGRATIONS, Migration, current_version, migrate
+from vigstudio.storage.records import CodebookName, Entity, EntityKind
+from vigstudio.storage.schema import Base
+
+APPLICATION_ID = 0x56494753  # "VIGS": marks a SQLite file as a VIG Studio project
+SUFFIX = ".vigproj"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+Snapshot = dict[EntityKind, dict[int, Entity]]
+
+
+def read_header(path: Path) -> tuple[int, int]:
+    """(application_id, user_version) from the file's 100-byte header, without SQLite.
+
+    Reading the bytes directly guarantees that refusing a file leaves it untouched.
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except FileNotFoundError as exc:
+        raise ProjectError(f"there is no project file at {path}") from exc
+    except IsADirectoryError as exc:
+        raise NotAProjectError(f"{path} is a folder, not a VIG Studio project file") from exc
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        what = "empty" if not head else "not a VIG Studio project file"
+        raise NotAProjectError(f"{path.name} is {what}")
+    user_version = int.from_bytes(head[60:64], "big", signed=True)
+    application_id = int.from_bytes(head[68:72], "big", signed=True)
+    return application_id, user_version
+
+
+class Writer:
+    """The handle an edit gets inside one transaction: everything commits or nothing does."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, kind: EntityKind, entity_id: int) -> Entity | None:
+        return records.load_one(self.session, kind, entity_id)
+
+    def put(self, entity: Entity) -> Entity:
+        """Insert or update by id (children included); returns it as stored, ids filled in."""
+        return records.store(self.session, entity)
+
+    def delete(self, kind: EntityKind, entity_id: int) -> bool:
+        return records.remove(self.session, kind, entity_id)
+
+
+@contextmanager
+def _mapped_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's disk-full and read-only failures into the app's own errors."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sqlite3.OperationalError) as exc:
+        text = str(exc).lower()
+        if "database or disk is full" in text or "disk i/o error" in text:
+            raise DiskFullError(
+                f"The disk holding {path.name} is full (or failing): your last change was "
+                "not saved, everything before it is safe. Free some space and try again.") \
+                from exc
+        if "readonly database" in text or "read-only" in text:
+            raise ReadOnlyProjectError(
+                f"{path.name} cannot be written (read-only file or folder)") from exc
+        raise
+
+
+class ProjectFile:
+    """An open project file. Use :meth:`create` or :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, path: Path, engine: Engine, raw: sqlite3.Connection,
+                 lock: ProjectLock | None, *, migration_backup: Path | None = None) -> None:
+        self.path = path
+        self._engine = engine
+        self._raw = raw
+        self._lock = lock
+        self.read_only = lock is None
+        self.migration_backup = migration_backup
+
+    # --- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, case: Case, codebook: Codebook, *,
+               migrations: Sequence[Migration] = MIGRATIONS) -> ProjectFile:
+        """Write a new project file (refuses to replace an existing file) and open it."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path.name} already exists; choose another name")
+        if not path.parent.is_dir():
+            raise ProjectError(f"the folder {path.parent} does not exist")
+        tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
+        tmp.unlink(missing_ok=True)
+        try:
+            raw = _connect(tmp, read_only=False)
+            try:
+                engine = _engine(raw, read_only=False)
+                Base.metadata.create_all(engine)
+                raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                raw.execute(f"PRAGMA user_version={current_version(migrations)}")
+                with Session(engine) as session, session.begin():
+                    writer = Writer(session)
+                    writer.put(replace(case, id=1))
+                    writer.put(CodebookName(codebook.name))
+                    for principle in codebook.principles:
+                        writer.put(principle)
+                engine.dispose()
+            finally:
+                raw.close()
+            _publish(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return cls.open(path, migrations=migrations)
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False,
+             migrations: Sequence[Migration] = MIGRATIONS) -> ProjectFile:
+        """Open for writing (taking the single-writer lock) or read-only.
+
+        Raises NotAProjectError, NewerProjectError (file left byte-for-byte untouched),
+        ProjectLockedError (another window has it open; open it read-only instead).
+        """
+        path = Path(path)
+        target = current_version(migrations)
+        app_id, version = read_header(path)
+        if app_id != APPLICATION_ID:
+            raise NotAProjectError(f"{path.name} is a database, but not a VIG Studio project")
+        if version > target:
+            raise NewerProjectError(
+                f"{path.name} was saved by a newer VIG Studio (file version {version}, this "
+                f"program reads up to {target}). Update VIG Studio to open it; the file has "
+                "not been changed.")
+        if version < 1:
+            raise NotAProjectError(f"{path.name} has no schema version; it is not usable")
+        lock = None if read_only else ProjectLock(path)
+        done = False
+        try:
+            backup = None
+            if version < target:
+                if read_only:
+                    raise ReadOnlyProjectError(
+                        f"{path.name} was made by an older VIG Studio and must be upgraded "
+                        "once; open it for writing first.")
+                backup = migrate(path, version, migrations)
+            raw = _connect(path, read_only=read_only)
+            engine = _engine(raw, read_only=read_only)
+            project = cls(path, engine, raw, lock, migration_backup=backup)
+            done = True
+            return project
+        finally:
+            if not done and lock is not None:
+                lock.release()
+
+    def close(self) -> None:
+        self._engine.dispose()
+        self._raw.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> ProjectFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading -------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def get(self, kind: EntityKind, entity_id: int) -> Entity | None:
+        with self.reading() as session:
+            return records.load_one(session, kind, entity_id)
+
+    def all(self, kind: EntityKind) -> list[Entity]:
+        with self.reading() as session:
+            return records.load_all(session, kind)
+
+    def snapshot(self) -> Snapshot:
+        """Everything in the file, by kind and id, read in one consistent transaction."""
+        with self.reading() as session:
+            return {kind: {e.id: e for e in records.load_all(session, kind) if e.id is not None}
+                    for kind in records.LOAD_ORDER}
+
+    def case(self) -> Case:
+        case = self.get(EntityKind.CASE, 1)
+        if not isinstance(case, Case):
+            raise NotAProjectError(f"{self.path.name} holds no case")
+        return case
+
+    def codebook(self) -> Codebook:
+        with self.reading() as session:
+            name = records.load_one(session, EntityKind.CODEBOOK, 1)
+            principles = records.load_all(session, EntityKind.PRINCIPLE)
+        ordered = sorted((p for p in principles if isinstance(p, Principle)),
+                         key=lambda p: (p.position, p.id or 0))
+        return Codebook(name.name if isinstance(name, CodebookName) else "", tuple(ordered))
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own consistency check plus foreign keys; empty when all is well."""
+        rows = self._raw.execute("PRAGMA integrity_check").fetchall()
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        problems += [f"broken reference: {r}" for r in
+                     self._raw.execute("PRAGMA foreign_key_check").fetchall()]
+        return problems
+
+    # --- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One all-or-nothing edit, durable on disk when the ``with`` block ends."""
+        if self.read_only:
+            raise ReadOnlyProjectError(
+                f"{self.path.name} is open read-only; changes cannot be saved")
+        with _mapped_errors(self.path), Session(self._engine, expire_on_commit=False,
+                                                autoflush=False) as session, session.begin():
+            yield Writer(session)
+
+    def save_copy(self, dest: Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent copy of the whole project to ``dest`` (SQLite backup API)."""
+        dest = Path(dest)
+        if dest.exists() and not overwrite:
+            raise ProjectError(f"{dest.name} already exists; not overwriting it")
+        if dest.resolve() == self.path.resolve():
+            raise ProjectError("a copy cannot be saved over the open project itself")
+        tmp = dest.with_name(f".{dest.name}.copying-{os.getpid()}")
+        tmp.unlink(missing_ok=True)
+        try:
+            with _mapped_errors(dest):
+                target = sqlite3.connect(tmp)
+                try:
+                    self._raw.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    target.close()
+            if overwrite:
+                os.replace(tmp, dest)
+            else:
+                _publish(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._raw.execute("PRAGMA user_version").fetchone()[0])
+
+    @property
+    def application_id(self) -> int:
+        return int(self._raw.execute("PRAGMA application_id").fetchone()[0])
+
+    def pragma(self, name: str) -> Any:
+        return self._raw.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """Move a finished file into place without ever replacing an existing file."""
+    if os.name == "nt":  # pragma: no cover - os.rename refuses an existing target there
+        os.rename(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # atomic and fails if the name is taken
+    except FileExistsError as exc:
+        raise ProjectError(f"{path.name} already exists; not overwriting it") from exc
+    except OSError:  # a file system without hard links (FAT on a USB stick)
+        if path.exists():
+            raise ProjectError(f"{path.name} already exists; not overwriting it") from None
+        os.rename(tmp, path)
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                              check_same_thread=False, isolation_level=None)
+    else:
+        raw = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    try:
+        raw.execute("PRAGMA foreign_keys=ON")
+        raw.execute("PRAGMA busy_timeout=5000")
+        if not read_only:
+            mode = raw.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if str(mode).lower() != "delete":
+                raise ProjectError(f"cannot use the rollback journal on {path.name} ({mode})")
+        raw.execute("PRAGMA synchronous=FULL")
+    except sqlite3.DatabaseError as exc:
+        raw.close()
+        raise NotAProjectError(f"{path.name} cannot be read as a project: {exc}") from exc
+    return raw
+
+
+def _engine(raw: sqlite3.Connection, *, read_only: bool) -> Engine:
+    engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool)
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:  # explicit BEGIN: pysqlite's implicit one is unreliable
+        conn.exec_driver_sql(begin)
+
+    return engine

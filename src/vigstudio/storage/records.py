@@ -1,0 +1,410 @@
+"""Conversion between the ORM rows of :mod:`vigstudio.storage.schema` and domain dataclasses.
+
+Each kind of stored entity has an :class:`EntityKind`. ``load`` turns a row into the frozen
+domain object (nested children included); ``store`` writes a domain object into the file with
+the id it carries (or a new id), and returns it as stored, with all ids filled in.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import zlib
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from itertools import pairwise
+from typing import Any, TypeAlias
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vigstudio.domain.annotations import Clip, Moment, Sharing, Still, Valence
+from vigstudio.domain.codebook import Behaviour, Principle
+from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
+from vigstudio.domain.project import (
+    Case,
+    Consent,
+    ConsentScope,
+    Cycle,
+    HelpingQuestion,
+    Participant,
+    Role,
+    SharedReview,
+)
+from vigstudio.domain.reels import ItemKind, Reel, ReelItem
+from vigstudio.domain.time import FrameRange, FrameRate
+from vigstudio.storage import schema as s
+
+
+class EntityKind(StrEnum):
+    """What kind of thing an id refers to (used in change summaries and undo steps)."""
+
+    CASE = "case"
+    CODEBOOK = "codebook"  # the codebook's name (one row, id 1); principles are separate
+    PARTICIPANT = "participant"
+    HELPING_QUESTION = "helping_question"
+    CYCLE = "cycle"
+    RECORDING = "recording"
+    PRINCIPLE = "principle"  # with its behaviours
+    MOMENT = "moment"
+    CLIP = "clip"
+    STILL = "still"
+    REEL = "reel"  # with its items
+    SHARED_REVIEW = "shared_review"
+    CONSENT = "consent"
+
+
+@dataclass(frozen=True, slots=True)
+class CodebookName:
+    """The project's codebook name (the principles are stored one by one)."""
+
+    name: str
+    id: int | None = field(default=1, kw_only=True)
+
+
+Entity: TypeAlias = (Case | CodebookName | Participant | HelpingQuestion | Cycle | Recording
+                     | Principle | Moment | Clip | Still | Reel | SharedReview | Consent)
+
+KIND_OF_TYPE: dict[type[Any], EntityKind] = {
+    Case: EntityKind.CASE, CodebookName: EntityKind.CODEBOOK,
+    Participant: EntityKind.PARTICIPANT, HelpingQuestion: EntityKind.HELPING_QUESTION,
+    Cycle: EntityKind.CYCLE, Recording: EntityKind.RECORDING, Principle: EntityKind.PRINCIPLE,
+    Moment: EntityKind.MOMENT, Clip: EntityKind.CLIP, Still: EntityKind.STILL,
+    Reel: EntityKind.REEL, SharedReview: EntityKind.SHARED_REVIEW, Consent: EntityKind.CONSENT,
+}
+
+ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
+    EntityKind.CASE: s.CaseRow, EntityKind.CODEBOOK: s.CodebookRow,
+    EntityKind.PARTICIPANT: s.ParticipantRow, EntityKind.HELPING_QUESTION: s.HelpingQuestionRow,
+    EntityKind.CYCLE: s.CycleRow, EntityKind.RECORDING: s.RecordingRow,
+    EntityKind.PRINCIPLE: s.PrincipleRow, EntityKind.MOMENT: s.MomentRow,
+    EntityKind.CLIP: s.ClipRow, EntityKind.STILL: s.StillRow, EntityKind.REEL: s.ReelRow,
+    EntityKind.SHARED_REVIEW: s.SharedReviewRow, EntityKind.CONSENT: s.ConsentRow,
+}
+
+# Order in which kinds are loaded (parents before children); also a sensible display order.
+LOAD_ORDER: tuple[EntityKind, ...] = tuple(EntityKind)
+
+
+def kind_of(entity: Entity) -> EntityKind:
+    return KIND_OF_TYPE[type(entity)]
+
+
+# --- exact values as text / blobs --------------------------------------------------------
+
+def frac_text(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def text_frac(text: str) -> Fraction:
+    return Fraction(text)
+
+
+def encode_frame_times(times: Sequence[Fraction], time_base: Fraction) -> tuple[str, bytes]:
+    """Exact frame times as (unit, blob): integer multiples of ``unit`` seconds."""
+    if all((t / time_base).denominator == 1 for t in times):
+        unit = time_base
+    else:
+        unit = Fraction(1, math.lcm(*(t.denominator for t in times)))
+    ints = [int(t / unit) for t in times]
+    deltas = array("q", [ints[0], *(b - a for a, b in pairwise(ints))])
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    return frac_text(unit), zlib.compress(deltas.tobytes(), 6)
+
+
+def decode_frame_times(unit_text: str, blob: bytes) -> tuple[Fraction, ...]:
+    unit = text_frac(unit_text)
+    deltas = array("q")
+    deltas.frombytes(zlib.decompress(blob))
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    out: list[Fraction] = []
+    total = 0
+    for d in deltas:
+        total += d
+        out.append(total * unit)
+    return tuple(out)
+
+
+# --- row -> domain -----------------------------------------------------------------------
+
+def _load_case(_: Session, r: s.CaseRow) -> Case:
+    return Case(r.name, r.created_on, r.notes, r.retention_until, id=r.id)
+
+
+def _load_codebook(_: Session, r: s.CodebookRow) -> CodebookName:
+    return CodebookName(r.name, id=r.id)
+
+
+def _load_participant(_: Session, r: s.ParticipantRow) -> Participant:
+    return Participant(r.pseudonym, Role(r.role), r.colour, id=r.id)
+
+
+def _load_question(_: Session, r: s.HelpingQuestionRow) -> HelpingQuestion:
+    return HelpingQuestion(r.text, r.agreed_on, r.said_by_id, r.position, id=r.id)
+
+
+def _load_cycle(_: Session, r: s.CycleRow) -> Cycle:
+    return Cycle(r.number, r.filmed_on, r.notes, id=r.id)
+
+
+def _load_recording(_: Session, r: s.RecordingRow) -> Recording:
+    times = None
+    if r.frame_pts is not None and r.frame_unit is not None:
+        times = decode_frame_times(r.frame_unit, r.frame_pts)
+    info = MediaInfo(
+        container=r.container, video_codec=r.video_codec, width=r.width, height=r.height,
+        rotation=r.rotation, frame_rate=FrameRate(text_frac(r.frame_rate)),
+        variable_frame_rate=r.variable_frame_rate, frame_count=r.frame_count,
+        duration=text_frac(r.duration), time_base=text_frac(r.time_base),
+        start_pts=r.start_pts, audio_codec=r.audio_codec,
+        audio_sample_rate=r.audio_sample_rate, audio_channels=r.audio_channels,
+        truncated=r.truncated, frame_times=times, warnings=tuple(json.loads(r.warnings)))
+    return Recording(r.path, Fingerprint.from_text(r.fingerprint), info, RecordingKind(r.kind),
+                     r.title, r.cycle_id, r.recorded_on, id=r.id)
+
+
+def _load_principle(session: Session, r: s.PrincipleRow) -> Principle:
+    rows = session.scalars(select(s.BehaviourRow).where(s.BehaviourRow.principle_id == r.id)
+                           .order_by(s.BehaviourRow.position, s.BehaviourRow.id))
+    behaviours = tuple(Behaviour(b.name, b.position, id=b.id) for b in rows)
+    return Principle(r.code, r.name, r.colour, r.shortcut, r.description, r.position,
+                     behaviours, id=r.id)
+
+
+def _load_moment(_: Session, r: s.MomentRow) -> Moment:
+    return Moment(r.recording_id, r.frame, r.principle_id, r.participant_id, r.behaviour_id,
+                  r.note, Valence(r.valence), r.helping_question_id, id=r.id)
+
+
+def _load_clip(_: Session, r: s.ClipRow) -> Clip:
+    return Clip(r.recording_id, FrameRange(r.start, r.end), r.title, r.caption,
+                Sharing(r.sharing), id=r.id)
+
+
+def _load_still(_: Session, r: s.StillRow) -> Still:
+    return Still(r.recording_id, r.frame, r.caption, id=r.id)
+
+
+def _load_item(r: s.ReelItemRow) -> ReelItem:
+    return ReelItem(ItemKind(r.kind), r.position, r.clip_id, r.still_id, r.title_text,
+                    r.caption, r.burn_caption, text_frac(r.speed), text_frac(r.freeze_last),
+                    text_frac(r.hold), id=r.id)
+
+
+def _load_reel(session: Session, r: s.ReelRow) -> Reel:
+    rows = session.scalars(select(s.ReelItemRow).where(s.ReelItemRow.reel_id == r.id)
+                           .order_by(s.ReelItemRow.position, s.ReelItemRow.id))
+    return Reel(r.name, r.cycle_id, tuple(_load_item(i) for i in rows), id=r.id)
+
+
+def _load_review(_: Session, r: s.SharedReviewRow) -> SharedReview:
+    return SharedReview(r.cycle_id, r.held_on, r.parent_reflections, r.next_goal,
+                        r.recording_id, id=r.id)
+
+
+def _load_consent(_: Session, r: s.ConsentRow) -> Consent:
+    return Consent(r.participant_id, ConsentScope(r.scope), r.given_on, r.expires_on,
+                   r.withdrawn_on, r.note, id=r.id)
+
+
+_LOADERS: dict[EntityKind, Callable[[Session, Any], Entity]] = {
+    EntityKind.CASE: _load_case, EntityKind.CODEBOOK: _load_codebook,
+    EntityKind.PARTICIPANT: _load_participant, EntityKind.HELPING_QUESTION: _load_question,
+    EntityKind.CYCLE: _load_cycle, EntityKind.RECORDING: _load_recording,
+    EntityKind.PRINCIPLE: _load_principle, EntityKind.MOMENT: _load_moment,
+    EntityKind.CLIP: _load_clip, EntityKind.STILL: _load_still, EntityKind.REEL: _load_reel,
+    EntityKind.SHARED_REVIEW: _load_review, EntityKind.CONSENT: _load_consent,
+}
+
+
+def load(session: Session, kind: EntityKind, row: Any) -> Entity:
+    return _LOADERS[kind](session, row)
+
+
+def load_one(session: Session, kind: EntityKind, entity_id: int) -> Entity | None:
+    row = session.get(ROW_OF_KIND[kind], entity_id)
+    return None if row is None else load(session, kind, row)
+
+
+def load_all(session: Session, kind: EntityKind) -> list[Entity]:
+    if kind is EntityKind.PRINCIPLE:
+        return _load_all_principles(
+            session, list(session.scalars(select(s.PrincipleRow).order_by(s.PrincipleRow.id))))
+    if kind is EntityKind.REEL:
+        return _load_all_reels(
+            session, list(session.scalars(select(s.ReelRow).order_by(s.ReelRow.id))))
+    row_type: Any = ROW_OF_KIND[kind]
+    return [load(session, kind, r) for r in session.scalars(select(row_type).order_by(row_type.id))]
+
+
+def _load_all_principles(session: Session, rows: list[s.PrincipleRow]) -> list[Entity]:
+    by_parent: dict[int, list[Behaviour]] = {}
+    for b in session.scalars(select(s.BehaviourRow).order_by(s.BehaviourRow.position,
+                                                             s.BehaviourRow.id)):
+        by_parent.setdefault(b.principle_id, []).append(Behaviour(b.name, b.position, id=b.id))
+    return [Principle(r.code, r.name, r.colour, r.shortcut, r.description, r.position,
+                      tuple(by_parent.get(r.id, ())), id=r.id) for r in rows]
+
+
+def _load_all_reels(session: Session, rows: list[s.ReelRow]) -> list[Entity]:
+    by_parent: dict[int, list[ReelItem]] = {}
+    for i in session.scalars(select(s.ReelItemRow).order_by(s.ReelItemRow.position,
+                                                            s.ReelItemRow.id)):
+        by_parent.setdefault(i.reel_id, []).append(_load_item(i))
+    return [Reel(r.name, r.cycle_id, tuple(by_parent.get(r.id, ())), id=r.id) for r in rows]
+
+
+# --- domain -> row -----------------------------------------------------------------------
+
+def _fill(row: Any, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        setattr(row, key, value)
+
+
+def _values(entity: Entity) -> dict[str, Any]:
+    match entity:
+        case Case():
+            return {"name": entity.name, "created_on": entity.created_on,
+                    "notes": entity.notes, "retention_until": entity.retention_until}
+        case CodebookName():
+            return {"name": entity.name}
+        case Participant():
+            return {"pseudonym": entity.pseudonym, "role": entity.role.value,
+                    "colour": entity.colour}
+        case HelpingQuestion():
+            return {"text": entity.text, "agreed_on": entity.agreed_on,
+                    "said_by_id": entity.said_by_id, "position": entity.position}
+        case Cycle():
+            return {"number": entity.number, "filmed_on": entity.filmed_on,
+                    "notes": entity.notes}
+        case Recording():
+            return _recording_values(entity)
+        case Principle():
+            return {"code": entity.code, "name": entity.name, "colour": entity.colour,
+                    "shortcut": entity.shortcut, "description": entity.description,
+                    "position": entity.position}
+        case Moment():
+            return {"recording_id": entity.recording_id, "frame": entity.frame,
+                    "principle_id": entity.principle_id,
+                    "participant_id": entity.participant_id,
+                    "behaviour_id": entity.behaviour_id, "note": entity.note,
+                    "valence": entity.valence.value,
+                    "helping_question_id": entity.helping_question_id}
+        case Clip():
+            return {"recording_id": entity.recording_id, "start": entity.range.start,
+                    "end": entity.range.end, "title": entity.title,
+                    "caption": entity.caption, "sharing": entity.sharing.value}
+        case Still():
+            return {"recording_id": entity.recording_id, "frame": entity.frame,
+                    "caption": entity.caption}
+        case Reel():
+            return {"name": entity.name, "cycle_id": entity.cycle_id}
+        case SharedReview():
+            return {"cycle_id": entity.cycle_id, "held_on": entity.held_on,
+                    "parent_reflections": entity.parent_reflections,
+                    "next_goal": entity.next_goal, "recording_id": entity.recording_id}
+        case Consent():
+            return {"participant_id": entity.participant_id, "scope": entity.scope.value,
+                    "given_on": entity.given_on, "expires_on": entity.expires_on,
+                    "withdrawn_on": entity.withdrawn_on, "note": entity.note}
+    raise TypeError(f"not a stored entity: {entity!r}")
+
+
+def _recording_values(rec: Recording) -> dict[str, Any]:
+    info = rec.info
+    unit: str | None = None
+    blob: bytes | None = None
+    if info.frame_times is not None:
+        unit, blob = encode_frame_times(info.frame_times, info.time_base)
+    return {
+        "path": rec.path, "fingerprint": rec.fingerprint.as_text(), "kind": rec.kind.value,
+        "title": rec.title, "cycle_id": rec.cycle_id, "recorded_on": rec.recorded_on,
+        "container": info.container, "video_codec": info.video_codec, "width": info.width,
+        "height": info.height, "rotation": info.rotation,
+        "frame_rate": frac_text(info.frame_rate.value),
+        "variable_frame_rate": info.variable_frame_rate, "frame_count": info.frame_count,
+        "duration": frac_text(info.duration), "time_base": frac_text(info.time_base),
+        "start_pts": info.start_pts, "audio_codec": info.audio_codec,
+        "audio_sample_rate": info.audio_sample_rate, "audio_channels": info.audio_channels,
+        "truncated": info.truncated, "frame_unit": unit, "frame_pts": blob,
+        "warnings": json.dumps(list(info.warnings), ensure_ascii=False),
+    }
+
+
+def store(session: Session, entity: Entity) -> Entity:
+    """Insert or update ``entity`` (by its id) with its nested children; return it as stored."""
+    kind = kind_of(entity)
+    row_type = ROW_OF_KIND[kind]
+    row = session.get(row_type, entity.id) if entity.id is not None else None
+    if row is None:
+        row = row_type()
+        if entity.id is not None:
+            row.id = entity.id  # type: ignore[attr-defined]  # redo recreates the same id
+        session.add(row)
+    _fill(row, _values(entity))
+    session.flush()
+    row_id: int = row.id  # type: ignore[attr-defined]
+    if isinstance(entity, Principle):
+        _sync_behaviours(session, row_id, entity.behaviours)
+    elif isinstance(entity, Reel):
+        _sync_items(session, row_id, entity.items)
+    session.flush()
+    return load(session, kind, row)
+
+
+def _sync_behaviours(session: Session, parent: int, items: Sequence[Behaviour]) -> None:
+    existing = {b.id: b for b in session.scalars(
+        select(s.BehaviourRow).where(s.BehaviourRow.principle_id == parent))}
+    keep = {b.id for b in items if b.id is not None}
+    for old_id, old in existing.items():
+        if old_id not in keep:
+            session.delete(old)
+    session.flush()
+    for b in items:
+        row = existing.get(b.id) if b.id is not None else None
+        if row is None:
+            row = s.BehaviourRow(principle_id=parent)
+            if b.id is not None:
+                row.id = b.id
+            session.add(row)
+        row.name, row.position = b.name, b.position
+    session.flush()
+
+
+def _sync_items(session: Session, parent: int, items: Sequence[ReelItem]) -> None:
+    existing = {i.id: i for i in session.scalars(
+        select(s.ReelItemRow).where(s.ReelItemRow.reel_id == parent))}
+    keep = {i.id for i in items if i.id is not None}
+    for old_id, old in existing.items():
+        if old_id not in keep:
+            session.delete(old)
+    session.flush()
+    for item in items:
+        row = existing.get(item.id) if item.id is not None else None
+        if row is None:
+            row = s.ReelItemRow(reel_id=parent)
+            if item.id is not None:
+                row.id = item.id
+            session.add(row)
+        _fill(row, {"position": item.position, "kind": item.kind.value,
+                    "clip_id": item.clip_id, "still_id": item.still_id,
+                    "title_text": item.title_text, "caption": item.caption,
+                    "burn_caption": item.burn_caption, "speed": frac_text(item.speed),
+                    "freeze_last": frac_text(item.freeze_last), "hold": frac_text(item.hold)})
+    session.flush()
+
+
+def remove(session: Session, kind: EntityKind, entity_id: int) -> bool:
+    """Delete one entity (and its nested children). False if it did not exist."""
+    row = session.get(ROW_OF_KIND[kind], entity_id)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
