@@ -38,6 +38,25 @@ class NotFoundError(VigError):
     """A referenced entity (recording, clip, reel, code, participant) does not exist."""
 
 
+class UnknownCodeError(NotFoundError):
+    """A moment was tagged with a code the project's codebook does not have."""
+
+
+# --- edits ----------------------------------------------------------------------------
+
+
+class InvalidEditError(VigError):
+    """An edit that breaks the case's rules (bad value, duplicate name); nothing was changed."""
+
+
+class FrameOutOfRangeError(InvalidEditError):
+    """A frame or range lies outside the recording; it is refused, never silently clamped."""
+
+
+class InUseError(InvalidEditError):
+    """Something cannot be deleted because other parts of the case still refer to it."""
+
+
 # --- media ----------------------------------------------------------------------------
 
 
