@@ -1,0 +1,294 @@
+"""Exact sequential decoding: the video frames of a frame range and the audio of a time range.
+
+Frame numbers follow the probe's convention (:class:`vigstudio.domain.media.MediaInfo`):
+frame 0 is the first frame in presentation order; a frame's time is its presentation
+timestamp minus ``info.start_pts``, in ``info.time_base`` units. For constant-rate video the
+index is ``round(seconds * rate)``; for variable-rate video it is looked up in
+``info.frame_times``, so frames are picked by their own timestamps and never by counting.
+
+Audio times are seconds from the first video frame (the same clock as the frames), so a clip
+``[start, end)`` of frames and the audio ``[time_of(start), time_of(end))`` play in sync.
+
+These functions decode in the calling process. FFmpeg may crash on hostile input: callers that
+handle untrusted files run them in a child process (the reel export does).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+from vigstudio.domain.media import MediaInfo
+from vigstudio.domain.time import FrameRange
+from vigstudio.errors import MediaError, MediaMissingError, NotMediaError
+
+__all__ = [
+    "frame_index_of",
+    "iter_video_frames",
+    "read_audio",
+    "read_frame",
+    "stretch_audio",
+    "time_of_range_end",
+]
+
+AudioArray = npt.NDArray[np.float32]
+
+# How far before a target the decoder is first positioned (seconds), and the widest retry.
+_SEEK_MARGINS = (Fraction(0), Fraction(2), Fraction(10), None)
+
+
+def _open(path: Path) -> Any:
+    if not path.exists():
+        raise MediaMissingError(f"The media file is missing: {path}")
+    try:
+        return av.open(str(path))
+    except av.FFmpegError as exc:
+        raise NotMediaError(f"Cannot read {path.name} as video: {exc}") from exc
+
+
+class _FrameMapper:
+    """Presentation timestamp → frame index, following the probe's numbering."""
+
+    def __init__(self, info: MediaInfo) -> None:
+        self._tb = info.time_base
+        self._start = info.start_pts
+        self._rate = info.frame_rate.value
+        self._times: tuple[Fraction, ...] | None = None
+        self._lookup: dict[Fraction, int] = {}
+        if info.variable_frame_rate and info.frame_times is not None:
+            self._times = info.frame_times
+            self._lookup = {t: i for i, t in enumerate(info.frame_times)}
+
+    def seconds(self, pts: int) -> Fraction:
+        return (pts - self._start) * self._tb
+
+    def index(self, pts: int) -> int:
+        seconds = self.seconds(pts)
+        if self._times is None:
+            return round(seconds * self._rate)
+        found = self._lookup.get(seconds)
+        if found is not None:
+            return found
+        # Not an exact timestamp of the probe (should not happen): the nearest frame.
+        pos = bisect.bisect_left(self._times, seconds)
+        if pos == 0:
+            return 0
+        if pos >= len(self._times):
+            return len(self._times) - 1
+        before, after = self._times[pos - 1], self._times[pos]
+        return pos if after - seconds < seconds - before else pos - 1
+
+
+def frame_index_of(info: MediaInfo, pts: int) -> int:
+    """The frame index of a video presentation timestamp (``info.time_base`` units)."""
+    return _FrameMapper(info).index(pts)
+
+
+def time_of_range_end(info: MediaInfo, frame_range: FrameRange) -> Fraction:
+    """Seconds (from frame 0) at which ``frame_range``'s last frame stops being shown."""
+    if frame_range.end >= info.frame_count:
+        return info.duration
+    return info.clock.time_of(frame_range.end)
+
+
+def iter_video_frames(path: Path | str, info: MediaInfo,
+                      frame_range: FrameRange) -> Iterator[tuple[int, Any]]:
+    """Yield ``(frame_index, av.VideoFrame)`` for exactly the frames in ``frame_range``, in order.
+
+    Seeks to the keyframe at or before the start, decodes forward and selects frames by their
+    presentation timestamps. Frames are as stored: rotation is *not* applied (see
+    ``info.rotation``). Raises :class:`MediaError` when the file ends before the range does.
+    """
+    path = Path(path)
+    if frame_range.end > info.frame_count:
+        raise MediaError(f"frames {frame_range.start}–{frame_range.end - 1} lie beyond the end "
+                         f"of {path.name} ({info.frame_count} frames)")
+    if frame_range.duration == 0:
+        return
+    mapper = _FrameMapper(info)
+    target_seconds = info.clock.time_of(frame_range.start)
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for margin in _SEEK_MARGINS:
+            if margin is None or target_seconds - margin <= 0:
+                container.seek(0, backward=True, any_frame=False, stream=stream)
+                whole = True
+            else:
+                seek_pts = info.start_pts + int((target_seconds - margin) / info.time_base)
+                container.seek(seek_pts, backward=True, any_frame=False, stream=stream)
+                whole = False
+            expected = frame_range.start
+            overshot = False
+            for frame in container.decode(stream):
+                pts = frame.pts if frame.pts is not None else frame.dts
+                if pts is None:
+                    continue
+                index = mapper.index(pts)
+                if index < expected:
+                    continue
+                if index >= frame_range.end:
+                    return
+                if index > expected and expected == frame_range.start and not whole:
+                    overshot = True  # the seek landed after the start: retry from earlier
+                    break
+                yield index, frame
+                expected = index + 1
+            if not overshot:
+                break
+        if expected < frame_range.end:
+            raise MediaError(f"{path.name} ended at frame {expected} before frame "
+                             f"{frame_range.end - 1}; the file may be truncated")
+
+
+def read_frame(path: Path | str, info: MediaInfo, frame: int) -> Any:
+    """Decode exactly one frame (as stored, not rotated)."""
+    for _index, decoded in iter_video_frames(path, info, FrameRange(frame, frame + 1)):
+        return decoded
+    raise MediaError(f"frame {frame} could not be decoded from {Path(path).name}")
+
+
+def _as_float32(arr: npt.NDArray[Any]) -> AudioArray:
+    return np.asarray(arr, dtype=np.float32)
+
+
+def _sample_index(seconds: Fraction, sample_rate: int) -> int:
+    return int(seconds * sample_rate // 1)
+
+
+def read_audio(path: Path | str, info: MediaInfo, start: Fraction, end: Fraction, *,
+               sample_rate: int = 48000, layout: str = "stereo") -> AudioArray:
+    """The audio of ``[start, end)`` (seconds from frame 0), resampled, as float32 planar.
+
+    Returns an array of shape ``(channels, n)`` with exactly
+    ``n = floor(end * rate) - floor(start * rate)`` samples. Where the source has no audio
+    (no audio stream, or the range lies outside it) the samples are silence.
+    """
+    path = Path(path)
+    channels = av.AudioLayout(layout).nb_channels
+    first = _sample_index(Fraction(start), sample_rate)
+    count = max(0, _sample_index(Fraction(end), sample_rate) - first)
+    out = np.zeros((channels, count), np.float32)
+    if count == 0 or not info.has_audio:
+        return out
+    origin = info.start_pts * info.time_base  # container time of frame 0
+    with _open(path) as container:
+        if not container.streams.audio:
+            return out
+        stream = container.streams.audio[0]
+        # A mono source is copied to every output channel at full level (FFmpeg's upmix would
+        # lower it by 3 dB); other layouts are mixed by the resampler.
+        mono = stream.codec_context.channels == 1
+        res_channels = 1 if mono else channels
+        resampler = av.AudioResampler(format="fltp", layout="mono" if mono else layout,
+                                      rate=sample_rate)
+        seek_seconds = origin + Fraction(start) - Fraction(1, 2)
+        if seek_seconds > 0 and stream.time_base:
+            # The first AAC frame after a seek decodes as silence: seeking half a second
+            # early keeps it outside the range. From the start of the file: no seek at all.
+            container.seek(int(seek_seconds / stream.time_base), backward=True, stream=stream)
+        chunks: list[AudioArray] = []
+        got = 0
+        base: int | None = None  # absolute sample index (output rate, frame-0 clock) of chunks[0]
+        needed_until = first + count
+        for frame in container.decode(stream):
+            if base is None:
+                if frame.pts is None:
+                    continue
+                base = _sample_index(frame.pts * frame.time_base - origin, sample_rate)
+            for res in resampler.resample(frame):
+                arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
+                chunks.append(arr)
+                got += arr.shape[1]
+            if base + got >= needed_until:
+                break
+        else:
+            for res in resampler.resample(None):
+                arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
+                chunks.append(arr)
+                got += arr.shape[1]
+        if base is None or not chunks:
+            return out
+        data = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+        if data.shape[0] != channels:
+            data = np.repeat(data[:1], channels, axis=0)
+    # Copy the overlap of [base, base + got) and [first, first + count).
+    lo = max(first, base)
+    hi = min(first + count, base + got)
+    if hi > lo:
+        out[:, lo - first:hi - first] = data[:, lo - base:hi - base]
+    return out
+
+
+def _atempo_chain(speed: Fraction) -> list[str]:
+    """atempo factors (each within 0.5–2) whose product is ``speed``."""
+    factors: list[str] = []
+    remaining = Fraction(speed)
+    while remaining < Fraction(1, 2):
+        factors.append("0.5")
+        remaining *= 2
+    while remaining > 2:
+        factors.append("2.0")
+        remaining /= 2
+    if remaining != 1:
+        factors.append(f"{float(remaining):.6f}")
+    return factors
+
+
+def stretch_audio(samples: AudioArray, sample_rate: int, layout: str,
+                  speed: Fraction) -> AudioArray:
+    """Play ``samples`` at ``speed`` (1/2 = half speed, twice as long) keeping the pitch.
+
+    Uses FFmpeg's ``atempo`` filter. The result has
+    ``round(n / speed)`` samples (trimmed or padded with silence at the end).
+    """
+    channels, n = samples.shape
+    target = round(Fraction(n) / Fraction(speed))
+    if speed == 1 or n == 0:
+        return samples.copy()
+    graph = av.filter.Graph()
+    src = graph.add_abuffer(format="fltp", sample_rate=sample_rate, layout=layout,
+                            time_base=Fraction(1, sample_rate))
+    node = src
+    for factor in _atempo_chain(Fraction(speed)):
+        nxt = graph.add("atempo", factor)
+        node.link_to(nxt)
+        node = nxt
+    sink = graph.add("abuffersink")
+    node.link_to(sink)
+    graph.configure()
+    chunks: list[AudioArray] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                out = sink.pull()
+            except (av.BlockingIOError, av.EOFError):
+                return
+            assert isinstance(out, av.AudioFrame)
+            chunks.append(_as_float32(out.to_ndarray()).reshape(channels, -1))
+
+    step = 4096
+    for pos in range(0, n, step):
+        block = np.ascontiguousarray(samples[:, pos:pos + step])
+        frame = av.AudioFrame.from_ndarray(block, format="fltp", layout=layout)
+        frame.sample_rate = sample_rate
+        frame.pts = pos
+        frame.time_base = Fraction(1, sample_rate)
+        src.push(frame)
+        drain()
+    src.push(None)
+    drain()
+    data = (np.concatenate(chunks, axis=1) if chunks
+            else np.zeros((channels, 0), np.float32))
+    result = np.zeros((channels, target), np.float32)
+    keep = min(target, data.shape[1])
+    result[:, :keep] = data[:, :keep]
+    return result
