@@ -1,0 +1,287 @@
+"""Frame-exact reel export to MP4 (H.264 + AAC), safe against crashes, cancel and overwrite.
+
+Public API (Qt-free)::
+
+    plan = ReelPlan((TitleCard("What helps Sam feel safe?", hold=Fraction(3)),
+                     ClipSegment(path, info, FrameRange(120, 220), caption="...",
+                                 burn_caption=True),
+                     ClipSegment(path, info, FrameRange(400, 450), speed=Fraction(1, 2),
+                                 freeze_last=Fraction(2)),
+                     StillSegment(path, info, 431, hold=Fraction(4))))
+    result = export_reel(plan, Path("reel.mp4"), height=720, progress=cb, cancel=event)
+
+What the file is:
+
+* H.264 (libx264, preset ``veryfast``, CRF 23), yuv420p, and AAC (48 kHz stereo, 128 kb/s) in
+  MP4 with the index first (``movflags +faststart``), so it plays and seeks while streaming.
+* Upright (the source's rotation is applied to the pixels), at the first source's upright size
+  or scaled down to ``height`` (e.g. 720, 480) keeping the aspect, with even dimensions; other
+  sources are scaled to fit and centred on black.
+* One constant frame rate (see :mod:`vigstudio.media.export_plan`). Every output frame is one of
+  the selected source frames: each cut is frame-exact, nothing outside ``[start, end)`` appears.
+* Slow motion repeats frames (1/2: each twice) and slows the audio keeping its pitch (FFmpeg's
+  ``atempo``). A freeze holds the last frame with silence; stills and title cards are silent.
+  Sources without audio give silence. Every audio join gets 10 ms fades (no clicks); audio and
+  video have the same length to the sample.
+
+How it is made: the work runs in a child process (``vigstudio.media.export_worker``) so a
+decoder crash on a damaged file cannot take the app down; progress comes back over a pipe and
+cancel terminates the child. The child writes a hidden temporary file beside the target
+(``.NAME.XXXXXXXX.part``); only a complete file is renamed to the target. Cancel or failure
+removes the temporary file, and an existing target is never replaced unless ``overwrite``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import IO
+
+from vigstudio import errors
+from vigstudio.errors import ExportCancelled, ExportError
+from vigstudio.media.export_plan import (
+    HEIGHT_PRESETS,
+    ClipSegment,
+    ReelLayout,
+    ReelPlan,
+    Segment,
+    StillSegment,
+    TitleCard,
+    layout_reel,
+)
+
+__all__ = [
+    "HEIGHT_PRESETS",
+    "ClipSegment",
+    "ExportResult",
+    "ProgressCallback",
+    "ReelLayout",
+    "ReelPlan",
+    "Segment",
+    "StillSegment",
+    "TitleCard",
+    "export_reel",
+    "layout_reel",
+    "temp_path_for",
+]
+
+ProgressCallback = Callable[[float, float | None], None]
+"""``progress(fraction_done, seconds_remaining_or_None)``, called from the exporting thread."""
+
+STALL_TIMEOUT = 120.0  # seconds without any progress before the export is given up
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    width: int
+    height: int
+    frame_rate: Fraction
+    frame_count: int
+    duration: Fraction  # seconds
+    seconds: float  # wall-clock time the export took
+
+
+def temp_path_for(out: Path) -> Path:
+    """A fresh hidden temporary name in the target's folder (same disk: rename is atomic)."""
+    return out.parent / f".{out.name}.{secrets.token_hex(4)}.part"
+
+
+def _check_target(out: Path, overwrite: bool) -> None:
+    if out.exists() and not overwrite:
+        raise ExportError(f"{out} already exists; choose another name or allow replacing it.")
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder, not a file name.")
+    if not out.parent.is_dir():
+        raise ExportError(f"The folder {out.parent} does not exist.")
+
+
+def _check_sources(items: tuple[Segment, ...]) -> None:
+    for item in items:
+        if isinstance(item, ClipSegment | StillSegment) and not Path(item.path).is_file():
+            raise ExportError(f"The recording {item.path} is missing; relink it and try again.")
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[2])
+    current = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = package_root if not current else package_root + os.pathsep + current
+    return env
+
+
+def _pump_lines(stream: IO[bytes], sink: queue.Queue[str | None]) -> None:
+    for raw in stream:
+        sink.put(raw.decode("utf-8", "replace").rstrip("\n"))
+    sink.put(None)
+
+
+def _collect_tail(stream: IO[bytes], tail: list[bytes]) -> None:
+    for raw in stream:
+        tail.append(raw)
+        if len(tail) > 40:
+            del tail[:-40]
+
+
+def _error_from_child(name: str, message: str) -> ExportError:
+    """The ExportError to raise for an ``error`` line, chained to the original error type."""
+    cls = getattr(errors, name, None)
+    cause: BaseException
+    if isinstance(cls, type) and issubclass(cls, errors.VigError):
+        cause = cls(message)
+        if isinstance(cause, ExportError):
+            return cause
+    else:
+        cause = errors.NotMediaError(message)
+    result = ExportError(f"The reel could not be exported: {message}")
+    result.__cause__ = cause
+    return result
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class _Eta:
+    """Seconds remaining, extrapolated from progress since the first report."""
+
+    def __init__(self) -> None:
+        self._first: tuple[float, float] | None = None
+
+    def update(self, fraction: float) -> float | None:
+        now = time.monotonic()
+        if self._first is None:
+            self._first = (now, fraction)
+            return None
+        t0, f0 = self._first
+        if fraction > f0 and now > t0:
+            return (1.0 - fraction) * (now - t0) / (fraction - f0)
+        return None
+
+
+class _Child:
+    """The worker process with threads reading its output."""
+
+    def __init__(self, job: bytes) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "vigstudio.media.export_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=_child_env())
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.tail: list[bytes] = []
+        self.readers = [
+            threading.Thread(target=_pump_lines, args=(self.proc.stdout, self.lines),
+                             daemon=True),
+            threading.Thread(target=_collect_tail, args=(self.proc.stderr, self.tail),
+                             daemon=True)]
+        for reader in self.readers:
+            reader.start()
+        try:
+            self.proc.stdin.write(job)
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass  # the child died at once; reported when its output ends
+
+    def run(self, progress: ProgressCallback | None, cancel: threading.Event | None,
+            stall_timeout: float) -> None:
+        """Relay progress until the child reports ``done``; raise on anything else."""
+        done = False
+        eta = _Eta()
+        last_message = time.monotonic()
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise ExportCancelled("The export was cancelled; no file was written.")
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if time.monotonic() - last_message > stall_timeout:
+                    raise ExportError(
+                        "The export stopped making progress and was given up; a recording may "
+                        "be damaged.") from errors.MediaTimeoutError("no progress")
+                continue
+            last_message = time.monotonic()
+            if line is None:
+                break
+            kind, _, rest = line.partition(" ")
+            if kind == "progress":
+                written, total = (int(v) for v in rest.split())
+                fraction = written / total if total else 1.0
+                remaining = eta.update(fraction)
+                if progress is not None:
+                    progress(fraction, remaining)
+            elif kind == "done":
+                done = True
+            elif kind == "error":
+                name, _, message = rest.partition("\t")
+                raise _error_from_child(name, message)
+        code = self.proc.wait()
+        if not done or code != 0:
+            self.readers[1].join(timeout=2)
+            detail = b"".join(self.tail).decode("utf-8", "replace").strip().splitlines()[-3:]
+            cause = errors.DecoderCrashError(" / ".join(detail) or f"exit code {code}")
+            raise ExportError("The export stopped unexpectedly (the decoder may have crashed on "
+                              "a damaged recording); nothing was written.") from cause
+
+    def close(self) -> None:
+        _stop(self.proc)
+        for reader in self.readers:
+            reader.join(timeout=5)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
+                overwrite: bool = False, progress: ProgressCallback | None = None,
+                cancel: threading.Event | None = None,
+                stall_timeout: float = STALL_TIMEOUT) -> ExportResult:
+    """Export ``plan`` to the MP4 file ``out``; block until done, cancelled or failed.
+
+    ``height`` scales the picture down to that height (720 or 480 presets; never up).
+    ``progress(fraction, seconds_left)`` is called as frames are written (``seconds_left`` is
+    None until there is enough to estimate). Setting ``cancel`` stops the export within about
+    0.1 s and raises :class:`ExportCancelled`. Any failure raises :class:`ExportError`. In both
+    cases nothing is left at ``out`` or beside it.
+    """
+    out = Path(out)
+    _check_target(out, overwrite)
+    _check_sources(plan.items)
+    layout = layout_reel(plan, height)
+    tmp = temp_path_for(out)
+    started = time.monotonic()
+    child = _Child(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
+    try:
+        child.run(progress, cancel, stall_timeout)
+        if out.exists() and not overwrite:
+            raise ExportError(f"{out} appeared while exporting; it was left untouched.")
+        os.replace(tmp, out)
+    except BaseException:
+        _stop(child.proc)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    finally:
+        child.close()
+    if progress is not None:
+        progress(1.0, 0.0)
+    return ExportResult(out, layout.width, layout.height, layout.frame_rate, layout.frame_count,
+                        layout.duration, time.monotonic() - started)

@@ -1,0 +1,60 @@
+"""Child-process entry point of the reel export: ``python -m vigstudio.media.export_worker``.
+
+Reads one pickled job ``{"plan": ReelPlan, "out": Path, "height": int | None}`` from standard
+input, renders it and reports on standard output, one line per message:
+
+* ``progress <done> <total>`` — output frames written so far (at most ~10 per second);
+* ``done`` — the file is complete;
+* ``error <ErrorClassName>\\t<message>`` — a user-causable failure (a ``vigstudio.errors``
+  class name, or ``FFmpegError`` for a file FFmpeg refused).
+
+Any other end (a crash inside FFmpeg, a bug) shows as a non-zero exit without ``done``; the
+parent then reports the tail of standard error.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import time
+from typing import TextIO
+
+import av
+
+from vigstudio.errors import VigError
+from vigstudio.media.export_render import render_reel
+
+PROGRESS_INTERVAL = 0.1
+
+
+def _send(stream: TextIO, line: str) -> None:
+    stream.write(line.replace("\n", " ") + "\n")
+    stream.flush()
+
+
+def main() -> int:
+    job = pickle.loads(sys.stdin.buffer.read())  # our own parent's data
+    out_stream = sys.stdout
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or now - last >= PROGRESS_INTERVAL:
+            last = now
+            _send(out_stream, f"progress {done} {total}")
+
+    try:
+        render_reel(job["plan"], job["out"], height=job["height"], progress=progress)
+    except VigError as exc:
+        _send(out_stream, f"error {type(exc).__name__}\t{exc}")
+        return 1
+    except av.FFmpegError as exc:
+        _send(out_stream, f"error FFmpegError\t{exc}")
+        return 1
+    _send(out_stream, "done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
