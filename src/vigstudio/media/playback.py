@@ -1,0 +1,341 @@
+"""Playback with sound through libVLC, Qt-free.
+
+The picture reaches the application through libVLC's video callbacks
+(``video_set_callbacks`` + a format callback): VLC decodes, applies the display-matrix
+rotation and scales to the size asked for, and writes each picture into a buffer owned here.
+The GUI paints the latest picture itself. This one path works the same on Linux, Windows and
+macOS, in a real window and offscreen (embedding VLC into a native window segfaults without a
+display, see docs/MEDIA_FACTS.md), and it lets the widget paint VLC's pictures while playing
+and the exactly decoded frame while paused in the same place.
+
+libVLC starts with everything that could reach the network or the user's VLC set-up
+switched off (see :data:`VLC_ARGS`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vigstudio.errors import MediaMissingError, PlaybackError, PlayerUnavailableError
+
+__all__ = [
+    "MAX_RATE",
+    "MIN_RATE",
+    "VLC_ARGS",
+    "PlaybackState",
+    "VideoSink",
+    "VlcBackend",
+    "load_vlc",
+]
+
+MIN_RATE = Fraction(1, 8)
+MAX_RATE = Fraction(4)
+
+#: libVLC options: no network lookups (metadata, art), no user configuration, no interfaces,
+#: no on-screen text, no scripting.
+VLC_ARGS: tuple[str, ...] = (
+    "--quiet",
+    "--ignore-config",
+    "--no-metadata-network-access",
+    "--no-auto-preparse",
+    "--no-media-library",
+    "--intf=dummy",
+    "--no-lua",
+    "--no-stats",
+    "--no-interact",
+    "--no-video-title-show",
+    "--no-osd",
+    "--no-spu",
+    "--no-sub-autodetect-file",
+    "--no-snapshot-preview",
+    "--no-xlib",
+)
+
+_INSTALL_HINT = (
+    "VIG Studio plays video with VLC, but the VLC library (libVLC) was not found. "
+    "Install VLC: on Debian/Ubuntu `sudo apt-get install --no-install-recommends libvlc5 "
+    "vlc-plugin-base`, on Windows and macOS the VLC media player from videolan.org "
+    "(64-bit, version 3), then start VIG Studio again.")
+
+def load_vlc() -> Any:
+    """Import python-vlc, raising :class:`PlayerUnavailableError` when libVLC is missing."""
+    try:
+        import vlc
+    except (ImportError, OSError, NotImplementedError, AttributeError) as exc:
+        raise PlayerUnavailableError(_INSTALL_HINT) from exc
+    if getattr(vlc, "dll", None) is None:
+        raise PlayerUnavailableError(_INSTALL_HINT)
+    return vlc
+
+
+class PlaybackState(StrEnum):
+    IDLE = "idle"  # nothing loaded, or loaded and never started
+    OPENING = "opening"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    ENDED = "ended"
+    ERROR = "error"
+
+
+# VLC's format callback, with ``chroma`` as a writable pointer (python-vlc declares it as
+# c_char_p, which ctypes turns into an immutable bytes copy).
+_FormatCb = ctypes.CFUNCTYPE(
+    ctypes.c_uint, ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p,
+    ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint))
+_CleanupCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_LockCb = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+_UnlockCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p,
+                             ctypes.POINTER(ctypes.c_void_p))
+_DisplayCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+
+class VideoSink:
+    """Receives VLC's pictures (called on VLC's threads) and keeps the latest one.
+
+    Pictures are 32-bit BGRX rows (``QImage.Format_RGB32`` on little-endian machines), upright,
+    ``size`` pixels. ``on_picture(serial)`` is called on VLC's thread after each new picture.
+    """
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self._lock = threading.Lock()
+        self._size = size
+        self._buffer: ctypes.Array[ctypes.c_ubyte] | None = None
+        self._latest: npt.NDArray[np.uint8] | None = None
+        self._serial = 0
+        self._last_time: float | None = None
+        self.on_picture: Callable[[int], None] | None = None
+        self._format_cb = _FormatCb(self._format)
+        self._cleanup_cb = _CleanupCb(self._cleanup)
+        self._lock_cb = _LockCb(self._lock_picture)
+        self._unlock_cb = _UnlockCb(self._unlock_picture)
+        self._display_cb = _DisplayCb(self._display)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
+
+    def set_size(self, size: tuple[int, int]) -> None:
+        """The size asked of VLC from the next format negotiation (the next load) on."""
+        self._size = size
+
+    def latest(self) -> tuple[int, npt.NDArray[np.uint8] | None]:
+        """``(serial, picture)``: the newest picture (H×W×4 BGRX) and how many came so far."""
+        with self._lock:
+            return self._serial, self._latest
+
+    @property
+    def serial(self) -> int:
+        with self._lock:
+            return self._serial
+
+    @property
+    def last_picture_time(self) -> float | None:
+        """``time.monotonic()`` when the newest picture arrived."""
+        with self._lock:
+            return self._last_time
+
+    def attach(self, player: Any) -> None:
+        player.video_set_callbacks(self._lock_cb, self._unlock_cb, self._display_cb, None)
+        player.video_set_format_callbacks(self._format_cb, self._cleanup_cb)
+
+    # --- VLC's side (its threads) -------------------------------------------------------
+
+    def _format(self, *args: Any) -> int:
+        # (opaque, chroma, width, height, pitches, lines), all pointers
+        _opaque, chroma, width, height, pitches, lines = args
+        w, h = self._size
+        ctypes.memmove(chroma, b"RV32", 4)
+        width[0], height[0] = w, h
+        pitches[0] = w * 4
+        lines[0] = h
+        with self._lock:
+            self._buffer = (ctypes.c_ubyte * (w * h * 4))()
+        return 1
+
+    def _cleanup(self, opaque: Any) -> None:
+        return None
+
+    def _lock_picture(self, opaque: Any, planes: Any) -> Any:
+        buffer = self._buffer
+        if buffer is not None:
+            planes[0] = ctypes.cast(buffer, ctypes.c_void_p)
+        return None
+
+    def _unlock_picture(self, opaque: Any, picture: Any, planes: Any) -> None:
+        return None
+
+    def _display(self, opaque: Any, picture: Any) -> None:
+        buffer = self._buffer
+        if buffer is None:
+            return
+        w, h = self._size
+        copy = np.frombuffer(memoryview(buffer), np.uint8, count=w * h * 4).reshape(h, w, 4).copy()
+        with self._lock:
+            self._latest = copy
+            self._serial += 1
+            self._last_time = time.monotonic()
+            serial = self._serial
+        callback = self.on_picture
+        if callback is not None:
+            callback(serial)
+
+
+class VlcBackend:
+    """One libVLC player for one recording at a time; every call returns at once.
+
+    ``audio=False`` sends sound nowhere (``--aout=dummy``; tests, machines without sound).
+    """
+
+    def __init__(self, *, audio: bool = True, extra_args: Sequence[str] = ()) -> None:
+        vlc = load_vlc()
+        self._vlc = vlc
+        args = [*VLC_ARGS, *extra_args]
+        if not audio:
+            args.append("--aout=dummy")
+        instance = vlc.Instance(args)
+        if instance is None:
+            raise PlayerUnavailableError(
+                "libVLC is installed but could not start (its plug-ins may be missing). "
+                + _INSTALL_HINT)
+        self._instance: Any = instance
+        self._player: Any = instance.media_player_new()
+        self.sink = VideoSink((640, 360))
+        self.sink.attach(self._player)
+        self._path: Path | None = None
+        self._error = threading.Event()
+        self._rate = Fraction(1)
+        self._volume = 100
+        self._muted = False
+        events = self._player.event_manager()
+        events.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_error)
+        self._audio_pending = True
+
+    # --- loading ------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def load(self, path: Path | str, *, video_size: tuple[int, int]) -> None:
+        """Prepare ``path`` for playing; pictures will come at ``video_size`` (upright)."""
+        path = Path(path)
+        if not path.exists():
+            raise MediaMissingError(f"The video file is missing: {path}")
+        self._player.stop()
+        self._error.clear()
+        self.sink.set_size(video_size)
+        self._path = path
+        self._player.set_media(None)
+
+    def _start(self, ms: int) -> None:
+        if self._path is None:
+            raise PlaybackError("No video is loaded.")
+        media = self._instance.media_new_path(str(self._path))
+        if media is None:
+            raise PlaybackError(f"VLC cannot open {self._path.name}.")
+        if ms > 0:
+            media.add_option(f":start-time={ms / 1000:.3f}")
+        self._player.set_media(media)
+        media.release()
+        self._error.clear()
+        self._audio_pending = True
+        self._player.set_rate(float(self._rate))
+        if self._player.play() != 0:
+            raise PlaybackError(f"VLC cannot play {self._path.name}.")
+
+    # --- transport ----------------------------------------------------------------------
+
+    def play_from(self, ms: int) -> None:
+        """Start or resume playing at ``ms`` milliseconds from the start of the file."""
+        self.check()
+        if self.state() in (PlaybackState.PLAYING, PlaybackState.PAUSED,
+                            PlaybackState.OPENING):
+            self._player.set_time(max(0, ms))
+            self._player.set_pause(0)
+        else:
+            self._start(ms)
+
+    def pause(self) -> None:
+        if self.state() in (PlaybackState.PLAYING, PlaybackState.OPENING):
+            self._player.set_pause(1)
+
+    def seek(self, ms: int) -> None:
+        """Jump while playing (used when a loop wraps around)."""
+        self._player.set_time(max(0, ms))
+
+    def stop(self) -> None:
+        self._player.stop()
+
+    def set_rate(self, rate: Fraction) -> None:
+        if not MIN_RATE <= rate <= MAX_RATE:
+            raise ValueError(f"rate {rate} is outside {MIN_RATE}–{MAX_RATE}")
+        self._rate = rate
+        self._player.set_rate(float(rate))
+
+    @property
+    def rate(self) -> Fraction:
+        return self._rate
+
+    def set_volume(self, volume: int) -> None:
+        """0–100 (VLC allows more; the player keeps to 100)."""
+        self._volume = max(0, min(100, int(volume)))
+        self._player.audio_set_volume(self._volume)
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = muted
+        self._player.audio_set_mute(bool(muted))
+
+    def time_ms(self) -> int:
+        """libVLC's own clock: coarse and late (see MEDIA_FACTS); for diagnostics only."""
+        return int(self._player.get_time())
+
+    def state(self) -> PlaybackState:
+        if self._error.is_set():
+            return PlaybackState.ERROR
+        st = self._player.get_state()
+        states = self._vlc.State
+        if st == states.Playing:
+            if self._audio_pending:
+                # VLC forgets volume and mute when its audio output is (re)created.
+                self._audio_pending = False
+                self._player.audio_set_volume(self._volume)
+                self._player.audio_set_mute(self._muted)
+            return PlaybackState.PLAYING
+        if st == states.Paused:
+            return PlaybackState.PAUSED
+        if st in (states.Opening, states.Buffering):
+            return PlaybackState.OPENING
+        if st == states.Ended:
+            return PlaybackState.ENDED
+        if st == states.Error:
+            return PlaybackState.ERROR
+        return PlaybackState.IDLE
+
+    def check(self) -> None:
+        """Raise :class:`PlaybackError` if VLC reported that it cannot play the file."""
+        if self.state() is PlaybackState.ERROR:
+            name = self._path.name if self._path is not None else "the file"
+            raise PlaybackError(
+                f"VLC cannot play {name}. The file may be damaged or use a format VLC does "
+                "not support; try converting it to MP4 (H.264).")
+
+    def close(self) -> None:
+        self._player.stop()
+        self._player.release()
+        self._instance.release()
+
+    # --- events (VLC's thread) ----------------------------------------------------------
+
+    def _on_error(self, event: Any) -> None:
+        self._error.set()
