@@ -15,7 +15,6 @@ import av
 import numpy as np
 import pytest
 
-
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ExportCancelled, ExportError
