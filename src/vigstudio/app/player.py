@@ -572,7 +572,10 @@ class PlayerController:
                 self._backend_call(lambda b: b.seek(self._ms_of(start)))
                 self._anchor(start, picture_first=False)
                 frame = start
-            self._move_to(min(self.frame_count - 1, frame))
+            if frame >= self.frame_count - 1:
+                self._halt(self.frame_count - 1)
+                return
+            self._move_to(frame)
         elif self._state is PlayerState.REVERSE:
             frame = self._estimate()
             if self._loop is not None and frame < self._loop.start:
@@ -620,8 +623,8 @@ class PlayerController:
             backend = self._backend
             if backend is None or backend.sink.serial == self._anchor_serial:
                 return self._anchor_frame
-            # the first picture after play arrived: the clock starts then
-            self._anchor_time = backend.sink.last_picture_time or self._now()
+            # the first picture after play arrived: the clock starts now (a tick is <= 30 ms)
+            self._anchor_time = self._now()
         assert self._anchor_time is not None
         elapsed = Fraction(max(0.0, self._now() - self._anchor_time)) * self._rate
         clock = self._info.clock
