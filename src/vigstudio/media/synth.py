@@ -273,6 +273,16 @@ def _add_video_stream(container: av.container.OutputContainer, codec: str, rate:
     return stream
 
 
+def _mux_with_durations(container: av.container.OutputContainer,
+                        packets: list[av.Packet[av.video.stream.VideoStream]],
+                        duration_of: dict[int, int]) -> None:
+    """Mux, giving each packet its frame's exact duration (the muxer uses the last one)."""
+    for packet in packets:
+        if packet.pts is not None and packet.pts in duration_of:
+            packet.duration = duration_of[packet.pts]
+        container.mux(packet)
+
+
 def _timing(rate: Fraction, frames: int, frame_durations: Sequence[int] | None,
             time_base: Fraction | None) -> tuple[Fraction, list[int]]:
     """The time base and the per-frame durations (in time-base units) of a test video."""
@@ -336,6 +346,7 @@ def make_barcode_video(
         pts_list.append(pts_list[-1] + d)
     end_pts = pts_list[-1] + durations[-1]
     up_w, up_h = (height, width) if rotation in (90, 270) else (width, height)
+    duration_of = dict(zip(pts_list, durations, strict=True))
 
     with av.open(str(path), "w", options=_format_options(path)) as container:
         vstream = _add_video_stream(container, codec, rate, width, height)
@@ -357,8 +368,8 @@ def make_barcode_video(
             frame.pts = pts_list[index]
             frame.time_base = tb
             frame.duration = durations[index]
-            container.mux(vstream.encode(frame))
-        container.mux(vstream.encode(None))
+            _mux_with_durations(container, vstream.encode(frame), duration_of)
+        _mux_with_durations(container, vstream.encode(None), duration_of)
 
         if astream is not None:
             every = beep_every if beep_every is not None else max(1, round(rate))

@@ -1,0 +1,594 @@
+"""Probing media files: exact frame count, frame times, rotation, audio — safely.
+
+:func:`probe` does the work in a child Python process (``vigstudio.media._probe_worker``)
+with a timeout, so a decoder that crashes or hangs on a damaged file cannot take the app
+down. :func:`probe_in_process` does the same work in this process (for the worker itself and
+for tests and benchmarks that want speed on known-good files).
+
+What is measured
+----------------
+* Frames are counted by demuxing every video packet (no full decode): packets flagged
+  *discard* (e.g. trimmed by an MP4 edit list) are skipped, presentation timestamps are
+  sorted. This is exact and fast (a few ms per thousand frames).
+* Constant frame rate: all pts deltas are equal, and the rate is ``1 / (delta × time_base)``
+  exactly (30000/1001 for 29.97). Containers with millisecond time bases (Matroska) round
+  each pts; a stream whose every pts lies within one tick of ``n / rate`` for the stream's
+  declared average rate also counts as constant. Anything else is variable frame rate:
+  ``frame_times`` then holds every frame's exact time (seconds from frame 0) and
+  ``frame_rate`` the mean rate.
+* ``duration`` runs from frame 0's time to the end of the last frame (its packet duration,
+  or the common frame interval when the container does not say).
+* ``rotation``: FFmpeg's display matrix gives a *counter-clockwise* angle (``frame.rotation``;
+  a phone's portrait video reads -90). We store the *clockwise* turn that shows the picture
+  upright: ``rotation = (-frame.rotation) mod 360`` — verified with the ffmpeg CLI's and
+  OpenCV's auto-rotation, which both show the picture upright after turning it that way.
+* The last GOP is always decoded (from the last keyframe), to find a damaged tail.
+
+Truncated files
+---------------
+* MP4/MOV with the index (``moov``) at the end, cut short: the index is missing and the file
+  cannot be opened: :class:`TruncatedMediaError`.
+* Index first, data cut short (or any container whose tail does not decode): the probe
+  returns a *usable partial result* — ``MediaInfo(truncated=True, ...)`` whose
+  ``frame_count``/``frame_times``/``duration`` cover only the frames that can be shown
+  without a gap from frame 0, with a warning saying how many frames the file claims.
+  Callers that need a complete file pass ``strict=True`` (raises ``TruncatedMediaError``)
+  or call :func:`require_complete`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import av
+
+from vigstudio import errors
+from vigstudio.domain.media import MediaInfo
+from vigstudio.domain.time import FrameRate
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "info_from_json",
+    "info_to_json",
+    "probe",
+    "probe_in_process",
+    "require_complete",
+]
+
+DEFAULT_TIMEOUT = 60.0
+if TYPE_CHECKING:
+    _VPacket = av.Packet[av.video.stream.VideoStream]
+# The last GOP is kept in memory to decode it; beyond this many packets the tail check is
+# skipped (a file with hardly any keyframes) and a warning says so.
+_MAX_TAIL_PACKETS = 1200
+
+
+# --- public API -----------------------------------------------------------------------
+
+
+def probe(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = False) -> MediaInfo:
+    """Probe ``path`` in a child process; raise a :class:`vigstudio.errors.MediaError`.
+
+    ``strict=True`` turns a truncated (partially usable) file into ``TruncatedMediaError``.
+    """
+    path = Path(path)
+    _check_file(path)
+    command = _worker_command(path)
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
+                                env=_worker_env(), stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise errors.MediaTimeoutError(
+            f"Reading “{path.name}” took longer than {timeout:g} seconds and was stopped. "
+            "The file may be damaged, or stored on a very slow drive.") from exc
+    if result.returncode < 0:
+        sig = -result.returncode
+        try:
+            sig_name = signal.Signals(sig).name
+        except ValueError:
+            sig_name = f"signal {sig}"
+        raise errors.DecoderCrashError(
+            f"The video decoder crashed ({sig_name}) while reading “{path.name}”. "
+            "The file is probably damaged; VIG Studio kept running.")
+    info = _parse_worker_output(path, result.stdout, result.stderr, result.returncode)
+    if strict:
+        require_complete(info, path)
+    return info
+
+
+def probe_in_process(path: Path | str, *, strict: bool = False) -> MediaInfo:
+    """Probe ``path`` in this process (see the module docs for what is measured)."""
+    path = Path(path)
+    _check_file(path)
+    info = _Prober(path).run()
+    if strict:
+        require_complete(info, path)
+    return info
+
+
+def require_complete(info: MediaInfo, path: Path | str) -> None:
+    """Raise ``TruncatedMediaError`` if the probe found the file cut short."""
+    if info.truncated:
+        detail = " ".join(info.warnings)
+        raise errors.TruncatedMediaError(
+            f"“{Path(path).name}” ends early (an interrupted recording or copy). {detail}".strip())
+
+
+# --- the child process ----------------------------------------------------------------
+
+
+def _worker_command(path: Path) -> list[str]:
+    return [sys.executable, "-m", "vigstudio.media._probe_worker", str(path)]
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+_ERROR_TYPES: dict[str, type[errors.MediaError]] = {
+    cls.__name__: cls for cls in (
+        errors.MediaError, errors.MediaMissingError, errors.EmptyMediaError,
+        errors.NotMediaError, errors.NoVideoError, errors.TruncatedMediaError,
+        errors.MediaTimeoutError, errors.DecoderCrashError)
+}
+
+
+def worker_main(argv: list[str]) -> int:
+    """Entry point of the worker: probe ``argv[0]``, print one JSON object on stdout."""
+    if len(argv) != 1:
+        print("usage: python -m vigstudio.media._probe_worker PATH", file=sys.stderr)
+        return 2
+    try:
+        info = probe_in_process(Path(argv[0]))
+    except errors.MediaError as exc:
+        payload: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
+    else:
+        payload = {"info": info_to_json(info)}
+    sys.stdout.write(json.dumps(payload))
+    sys.stdout.flush()
+    return 0
+
+
+def _parse_worker_output(path: Path, stdout: bytes, stderr: bytes, returncode: int) -> MediaInfo:
+    try:
+        payload = json.loads(stdout.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = None
+    if returncode != 0 or not isinstance(payload, dict):
+        last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise errors.DecoderCrashError(
+            f"The media reader stopped unexpectedly (exit code {returncode}) while reading "
+            f"“{path.name}”. {last[0]}".strip())
+    if "error" in payload:
+        cls = _ERROR_TYPES.get(str(payload["error"]), errors.MediaError)
+        raise cls(str(payload.get("message", f"“{path.name}” cannot be used.")))
+    return info_from_json(payload["info"])
+
+
+def _frac(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def info_to_json(info: MediaInfo) -> dict[str, Any]:
+    """A JSON-safe dict for ``info`` (exact: fractions as 'n/d', frame times in ticks)."""
+    ticks = None
+    if info.frame_times is not None:
+        ticks = [int(t / info.time_base) for t in info.frame_times]
+    return {
+        "container": info.container, "video_codec": info.video_codec,
+        "width": info.width, "height": info.height, "rotation": info.rotation,
+        "frame_rate": _frac(info.frame_rate.value),
+        "variable_frame_rate": info.variable_frame_rate, "frame_count": info.frame_count,
+        "duration": _frac(info.duration), "time_base": _frac(info.time_base),
+        "start_pts": info.start_pts, "audio_codec": info.audio_codec,
+        "audio_sample_rate": info.audio_sample_rate, "audio_channels": info.audio_channels,
+        "truncated": info.truncated, "frame_ticks": ticks, "warnings": list(info.warnings),
+    }
+
+
+def info_from_json(data: dict[str, Any]) -> MediaInfo:
+    time_base = Fraction(data["time_base"])
+    ticks = data.get("frame_ticks")
+    return MediaInfo(
+        container=data["container"], video_codec=data["video_codec"],
+        width=int(data["width"]), height=int(data["height"]), rotation=int(data["rotation"]),
+        frame_rate=FrameRate(Fraction(data["frame_rate"])),
+        variable_frame_rate=bool(data["variable_frame_rate"]),
+        frame_count=int(data["frame_count"]), duration=Fraction(data["duration"]),
+        time_base=time_base, start_pts=int(data["start_pts"]),
+        audio_codec=data.get("audio_codec"), audio_sample_rate=data.get("audio_sample_rate"),
+        audio_channels=data.get("audio_channels"), truncated=bool(data.get("truncated")),
+        frame_times=None if ticks is None else tuple(int(t) * time_base for t in ticks),
+        warnings=tuple(data.get("warnings", ())),
+    )
+
+
+# --- the work -------------------------------------------------------------------------
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise errors.MediaMissingError(
+            f"The recording “{path.name}” is not at {path.absolute().parent} any more "
+            "(moved, renamed, or on a drive that is not connected).")
+    if path.is_dir():
+        raise errors.NotMediaError(f"“{path.name}” is a folder, not a video file.")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise errors.MediaError(f"“{path.name}” cannot be read: {exc.strerror}.") from exc
+    if size == 0:
+        raise errors.EmptyMediaError(
+            f"“{path.name}” is empty (0 bytes) — probably an unfinished copy or download.")
+
+
+@dataclass(frozen=True, slots=True)
+class _BoxCheck:
+    """What walking the top-level boxes of an ISO-BMFF (MP4/MOV) file found."""
+
+    is_isobmff: bool
+    has_moov: bool
+    cut_box: str | None  # type of a box that runs past the end of the file
+
+
+_ISO_FIRST_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
+
+
+def _walk_boxes(path: Path) -> _BoxCheck:
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if len(head) < 8 or head[4:8] not in _ISO_FIRST_BOXES:
+            return _BoxCheck(False, False, None)
+        offset, has_moov = 0, False
+        while offset + 8 <= size:
+            fh.seek(offset)
+            header = fh.read(16)
+            box_size = int.from_bytes(header[0:4], "big")
+            box_type = header[4:8]
+            if box_size == 1:
+                if len(header) < 16:
+                    return _BoxCheck(True, has_moov, box_type.decode("latin-1"))
+                box_size = int.from_bytes(header[8:16], "big")
+            elif box_size == 0:
+                box_size = size - offset
+            if box_type == b"moov":
+                has_moov = True
+            if box_size < 8:
+                break  # garbage; FFmpeg will say more
+            if offset + box_size > size:
+                return _BoxCheck(True, has_moov, box_type.decode("latin-1"))
+            offset += box_size
+        return _BoxCheck(True, has_moov, None)
+
+
+_EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+_MKV_SEGMENT = b"\x18\x53\x80\x67"
+
+
+def _read_vint(data: bytes, offset: int) -> tuple[int, int, bool] | None:
+    """An EBML variable-size integer at ``offset``: (value, length, all-ones 'unknown')."""
+    if offset >= len(data):
+        return None
+    first = data[offset]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    if length > 8 or offset + length > len(data):
+        return None
+    value = first & (0xFF >> length)
+    for byte in data[offset + 1:offset + length]:
+        value = (value << 8) | byte
+    return value, length, value == (1 << (7 * length)) - 1
+
+
+def _matroska_cut(path: Path) -> bool | None:
+    """For Matroska/WebM: True if the Segment declares more bytes than the file has."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        data = fh.read(4096)
+    if not data.startswith(_EBML_MAGIC):
+        return None
+    header = _read_vint(data, 4)
+    if header is None:
+        return None
+    offset = 4 + header[1] + header[0]
+    if data[offset:offset + 4] != _MKV_SEGMENT:
+        return None
+    seg = _read_vint(data, offset + 4)
+    if seg is None or seg[2]:
+        return None  # unknown size (live recording): cannot tell
+    return offset + 4 + seg[1] + seg[0] > size
+
+
+@dataclass(slots=True)
+class _Packet:
+    pts: int
+    dts: int | None
+    duration: int
+
+
+class _Prober:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        self.warnings: list[str] = []
+        self.truncated = False
+
+    # -- opening --
+
+    def _open(self) -> av.container.InputContainer:
+        try:
+            return av.open(str(self.path), "r")
+        except av.error.FileNotFoundError as exc:
+            raise errors.MediaMissingError(f"The recording “{self.name}” is missing.") from exc
+        except av.error.PermissionError as exc:
+            raise errors.MediaError(
+                f"“{self.name}” cannot be read: permission denied.") from exc
+        except (av.FFmpegError, UnicodeDecodeError) as exc:
+            boxes = _walk_boxes(self.path)
+            if boxes.is_isobmff and (not boxes.has_moov or boxes.cut_box):
+                raise errors.TruncatedMediaError(
+                    f"“{self.name}” is incomplete: the file ends early and its index is "
+                    "missing (an interrupted recording or copy). Copy it again from the "
+                    "camera or phone if you can.") from exc
+            raise errors.NotMediaError(
+                f"“{self.name}” is not a video file VIG Studio can read (or it is damaged "
+                "or incomplete).") from exc
+
+    # -- main --
+
+    def run(self) -> MediaInfo:
+        with self._open() as container:
+            boxes = _walk_boxes(self.path)
+            if boxes.is_isobmff and (not boxes.has_moov or boxes.cut_box == "moov"):
+                raise errors.TruncatedMediaError(
+                    f"“{self.name}” is incomplete: the file ends early and its index is "
+                    "damaged (an interrupted recording or copy). Copy it again from the "
+                    "camera or phone if you can.")
+            if not container.streams.video:
+                if container.streams.audio:
+                    raise errors.NoVideoError(
+                        f"“{self.name}” holds only sound, no pictures. Add the video file "
+                        "instead.")
+                raise errors.NotMediaError(f"“{self.name}” holds no video.")
+            vstream = container.streams.video[0]
+            vstream.codec_context.thread_type = "AUTO"
+            time_base = vstream.time_base
+            if time_base is None:
+                raise errors.NotMediaError(f"“{self.name}” has no usable timing information.")
+            codec = vstream.codec_context.name
+            width, height = vstream.codec_context.width, vstream.codec_context.height
+            claimed = int(vstream.frames or 0)
+            # Read everything from the stream while the container is open: PyAV's stream
+            # properties (e.g. guessed_rate) touch freed memory once it is closed (a segfault).
+            declared_rate = vstream.average_rate or vstream.guessed_rate
+            declared = Fraction(declared_rate) if declared_rate else None
+            packets, tail, demux_failed, n_read = self._demux(container, vstream)
+            if boxes.cut_box is not None or _matroska_cut(self.path):
+                self.truncated = True
+            first_missing_dts = self._first_missing_dts(vstream, n_read)
+            decoded_tail, rotation, tail_ok = self._decode_tail(vstream, tail)
+            audio = self._audio(container)
+            fmt_name = container.format.name
+
+        if not packets:
+            raise errors.TruncatedMediaError(
+                f"“{self.name}” holds no complete pictures (it may be incomplete).")
+        # Video frames are known to be missing, or may be (a cut file whose container does
+        # not say how many frames it should hold).
+        missing = demux_failed or (claimed > 0 and len(packets) < claimed) or not tail_ok
+        if missing:
+            self.truncated = True
+        maybe_missing = missing or (self.truncated and claimed == 0)
+        usable = self._usable(packets, tail, decoded_tail, maybe_missing, first_missing_dts)
+        if not usable:
+            raise errors.TruncatedMediaError(
+                f"“{self.name}” holds no picture that can be shown (it may be incomplete).")
+        if self.truncated:
+            total = max(claimed, len(packets))
+            if len(usable) < total:
+                self.warnings.append(
+                    f"Only the first {len(usable)} of {total} frames can be shown; "
+                    "the rest of the file is missing or damaged.")
+            else:
+                self.warnings.append(
+                    f"The end of the file is missing, but all {total} frames can be shown "
+                    "(some sound at the end may be lost).")
+        return self._build(fmt_name, codec, width, height, rotation, time_base=time_base,
+                           usable=usable, declared=declared, audio=audio)
+
+    def _demux(self, container: av.container.InputContainer,
+               vstream: av.video.stream.VideoStream,
+               ) -> tuple[list[_Packet], list[_VPacket], bool, int]:
+        """Demux all video packets: (complete packets, last GOP, failed early, packets read)."""
+        packets: list[_Packet] = []
+        n_read = 0
+        tail: list[_VPacket] = []
+        tail_overflow = False
+        failed = False
+        try:
+            for packet in container.demux(vstream):
+                if packet.size == 0:
+                    continue
+                n_read += 1
+                if packet.is_discard:
+                    continue
+                if packet.is_corrupt:
+                    failed = True  # a packet cut off by the end of the file
+                    break
+                pts = packet.pts if packet.pts is not None else packet.dts
+                if pts is None:
+                    continue
+                packets.append(_Packet(pts, packet.dts, int(packet.duration or 0)))
+                if packet.is_keyframe:
+                    tail = [packet]
+                    tail_overflow = False
+                elif not tail_overflow:
+                    tail.append(packet)
+                    if len(tail) > _MAX_TAIL_PACKETS:
+                        tail, tail_overflow = [], True
+        except av.FFmpegError:
+            failed = True
+        if tail_overflow:
+            self.warnings.append("The end of the file was not test-decoded (very few keyframes).")
+        return packets, tail, failed, n_read - (1 if failed else 0)
+
+    @staticmethod
+    def _first_missing_dts(vstream: av.video.stream.VideoStream, n_read: int) -> int | None:
+        """The dts of the first packet the index lists but the file does not hold (MP4)."""
+        try:
+            entries = vstream.index_entries
+            if len(entries) > n_read:
+                return int(entries[n_read].timestamp)
+        except (AttributeError, IndexError):
+            return None
+        return None
+
+    def _decode_tail(self, vstream: av.video.stream.VideoStream,
+                     tail: list[_VPacket]) -> tuple[set[int], int, bool]:
+        """Decode the last GOP: the pts that decoded, the rotation, and whether all did."""
+        decoded: set[int] = set()
+        rotations: list[int] = []
+        ok = True
+        ctx = vstream.codec_context
+        try:
+            for packet in [*tail, None]:
+                for frame in ctx.decode(packet):
+                    if frame.pts is not None:
+                        decoded.add(frame.pts)
+                    rotations.append(int(frame.rotation))
+        except av.FFmpegError:
+            ok = False
+            try:
+                for frame in ctx.decode(None):
+                    if frame.pts is not None:
+                        decoded.add(frame.pts)
+            except av.FFmpegError:
+                pass
+        if tail:
+            key_pts = tail[0].pts
+            expected = {p.pts for p in tail if p.pts is not None and
+                        (key_pts is None or p.pts >= key_pts)}
+            if not expected <= decoded:
+                ok = False
+        return decoded, self._rotation(rotations[0] if rotations else 0), ok
+
+    def _rotation(self, ccw: int) -> int:
+        clockwise = (-ccw) % 360
+        rounded = (round(clockwise / 90) * 90) % 360
+        if rounded != clockwise:
+            self.warnings.append(
+                f"The picture is turned by {clockwise}°, treated as {rounded}°.")
+        return rounded
+
+    def _usable(self, packets: list[_Packet], tail: list[_VPacket], decoded_tail: set[int],
+                maybe_missing: bool, first_missing_dts: int | None) -> list[_Packet]:
+        """The packets whose frames can be shown in order from frame 0 without a gap."""
+        ordered = sorted(packets, key=lambda p: p.pts)
+        unique: list[_Packet] = []
+        for packet in ordered:
+            if unique and unique[-1].pts == packet.pts:
+                continue
+            unique.append(packet)
+        if len(unique) < len(ordered):
+            self.warnings.append(
+                f"{len(ordered) - len(unique)} frames share a timestamp with another; "
+                "only one of each is counted.")
+        if not maybe_missing:
+            return unique
+        # Frames missing at the end of a cut file have dts >= the first missing dts, and
+        # pts >= dts: every frame before that time is present.
+        last_dts = max((p.dts for p in packets if p.dts is not None), default=None)
+        safe_before = first_missing_dts
+        if safe_before is None and last_dts is not None:
+            safe_before = last_dts + 1
+        tail_pts = {p.pts for p in tail if p.pts is not None}
+        result: list[_Packet] = []
+        for packet in unique:
+            if packet.pts in tail_pts and packet.pts not in decoded_tail:
+                break
+            if safe_before is not None and packet.pts >= safe_before:
+                break
+            result.append(packet)
+        # Constant-rate video: frames past that bound are still usable while the spacing holds.
+        if len(result) >= 2:
+            deltas = {b.pts - a.pts for a, b in itertools.pairwise(result)}
+            if len(deltas) == 1:
+                step = deltas.pop()
+                for packet in unique[len(result):]:
+                    if packet.pts - result[-1].pts != step:
+                        break
+                    if packet.pts in tail_pts and packet.pts not in decoded_tail:
+                        break
+                    result.append(packet)
+        return result
+
+    def _audio(self, container: av.container.InputContainer) -> tuple[str, int, int] | None:
+        if not container.streams.audio:
+            return None
+        actx = container.streams.audio[0].codec_context
+        return actx.name, int(actx.sample_rate), int(actx.channels)
+
+    def _build(self, fmt_name: str, codec: str, width: int, height: int, rotation: int, *,
+               time_base: Fraction, usable: list[_Packet],
+               declared: Fraction | None,
+               audio: tuple[str, int, int] | None) -> MediaInfo:
+        pts = [p.pts for p in usable]
+        start = pts[0]
+        deltas = [b - a for a, b in itertools.pairwise(pts)]
+        common = Counter(deltas).most_common(1)[0][0] if deltas else 0
+        last_duration = usable[-1].duration or common
+        if last_duration <= 0:
+            # a single frame with no duration: fall back to the declared rate
+            last_duration = max(1, round(1 / ((declared or Fraction(25)) * time_base)))
+        end = pts[-1] + last_duration
+        duration = (end - start) * time_base
+        rate, constant = self._rate(pts, deltas, time_base, declared, duration)
+        suffix = self.path.suffix.lower().lstrip(".")
+        names = fmt_name.split(",")
+        container_name = suffix if suffix in names else names[0]
+        if constant:
+            # A constant-rate clock ends at frame_count / rate: keep duration consistent.
+            duration = len(pts) / rate
+        return MediaInfo(
+            container=container_name, video_codec=codec, width=width, height=height,
+            rotation=rotation, frame_rate=FrameRate(rate), variable_frame_rate=not constant,
+            frame_count=len(pts), duration=duration, time_base=time_base, start_pts=start,
+            audio_codec=audio[0] if audio else None,
+            audio_sample_rate=audio[1] if audio else None,
+            audio_channels=audio[2] if audio else None,
+            truncated=self.truncated,
+            frame_times=None if constant else tuple((p - start) * time_base for p in pts),
+            warnings=tuple(self.warnings),
+        )
+
+    def _rate(self, pts: list[int], deltas: list[int], time_base: Fraction,
+              declared: Fraction | None, duration: Fraction) -> tuple[Fraction, bool]:
+        if deltas and len(set(deltas)) == 1:
+            return 1 / (deltas[0] * time_base), True
+        if not deltas:
+            return (declared if declared else 1 / duration), True
+        if declared:
+            rate = declared
+            start = pts[0]
+            # every pts within one tick of n / rate: a rounded constant rate (e.g. Matroska).
+            # |(p - start)·a/b − n·s/r| ≤ a/b  ⇔  |(p - start)·a·r − n·s·b| ≤ a·r
+            a, b = time_base.numerator, time_base.denominator
+            r, s = rate.numerator, rate.denominator
+            if all(abs((p - start) * a * r - n * s * b) <= a * r for n, p in enumerate(pts)):
+                return rate, True
+        return Fraction(len(pts)) / duration, False
