@@ -1,0 +1,309 @@
+"""The ``vigstudio`` command line: the stable interface for scripts, tests and benchmarks.
+
+Every command works without a window. Errors a user can cause are printed to stderr as one
+readable line and exit with status 2; usage errors are argparse's (status 2 as well, with the
+usage text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import enum
+import json
+import sys
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from vigstudio import __version__
+from vigstudio.errors import VigError
+
+EXIT_ERROR = 2
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+def jsonable(value: Any) -> Any:
+    """Domain values as JSON: dataclasses as objects, Fractions as exact 'n/d' text."""
+    from vigstudio.domain.time import FrameRange, FrameRate
+
+    if isinstance(value, FrameRange):
+        return {"start": value.start, "end": value.end}
+    if isinstance(value, FrameRate):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def media_json(info: Any) -> dict[str, Any]:
+    from vigstudio.media.probe import info_to_json
+
+    data = info_to_json(info)
+    data["has_audio"] = info.has_audio
+    data["display_size"] = list(info.display_size)
+    return data
+
+
+def case_json(session: Any) -> dict[str, Any]:
+    """The whole case as one JSON object (what ``vigstudio info --json`` prints)."""
+    from vigstudio.app import CaseSession
+
+    assert isinstance(session, CaseSession)
+    recordings = []
+    for rec in session.recordings():
+        data = jsonable(rec)
+        data["info"] = media_json(rec.info)
+        data["fingerprint"] = rec.fingerprint.as_text()
+        data["media_path"] = str(session.media_path(rec.id or 0))
+        data["status"] = session.recording_status(rec.id or 0).value
+        recordings.append(data)
+    codebook = session.codebook()
+    return {
+        "format": "vigstudio-case",
+        "project": str(session.path),
+        "schema_version": session.project.schema_version,
+        "case": jsonable(session.case()),
+        "participants": jsonable(session.participants()),
+        "helping_questions": jsonable(session.helping_questions()),
+        "cycles": jsonable(session.cycles()),
+        "recordings": recordings,
+        "codebook": {"name": codebook.name, "principles": jsonable(codebook.principles)},
+        "moments": jsonable(session.moments()),
+        "clips": jsonable(session.clips()),
+        "stills": jsonable(session.stills()),
+        "reels": jsonable(session.reels()),
+        "shared_reviews": jsonable(session.shared_reviews()),
+        "consents": jsonable(session.consents()),
+    }
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --- commands --------------------------------------------------------------------------
+
+def _session(path: str, *, read_only: bool = False) -> Any:
+    from vigstudio.app import CaseSession
+
+    return CaseSession.open(Path(path), read_only=read_only)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from vigstudio.gui.app import run
+
+    project = getattr(args, "project", None)
+    return int(run(Path(project) if project else None))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from vigstudio.demo import create_demo
+
+    folder = Path(args.dir) if args.dir else Path.cwd() / "vigstudio-demo"
+    print(create_demo(folder))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from vigstudio.app import CaseSession
+
+    with CaseSession.create(Path(args.project), args.case) as session:
+        print(session.path)
+    return 0
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from vigstudio.media.probe import probe
+
+    info = probe(Path(args.media), timeout=args.timeout)
+    if args.json:
+        _print_json(media_json(info))
+    else:
+        w, h = info.display_size
+        audio = (f"{info.audio_codec} {info.audio_sample_rate} Hz" if info.has_audio
+                 else "no audio")
+        rate = "variable" if info.variable_frame_rate else "constant"
+        print(f"{args.media}: {info.container}, {info.video_codec} {w}×{h}, "
+              f"{info.frame_rate} ({rate}), {info.frame_count} frames, "
+              f"{float(info.duration):.3f} s, {audio}"
+              + (", TRUNCATED" if info.truncated else ""))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _session(args.project) as session:
+        for media in args.media:
+            rec = session.import_recording(Path(media), copy=args.copy)
+            print(rec.id)
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with _session(args.project, read_only=True) as session:
+        data = case_json(session)
+    if args.json:
+        _print_json(data)
+        return 0
+    case = data["case"]
+    print(f"Case {case['name']!r} (created {case['created_on']}) — {data['project']}")
+    for key in ("participants", "helping_questions", "cycles", "recordings", "moments",
+                "clips", "stills", "reels", "shared_reviews", "consents"):
+        print(f"  {key.replace('_', ' ')}: {len(data[key])}")
+    for rec in data["recordings"]:
+        info = rec["info"]
+        print(f"  recording {rec['id']}: {rec['path']} ({info['frame_count']} frames, "
+              f"{rec['status']})")
+    return 0
+
+
+def cmd_add_moment(args: argparse.Namespace) -> int:
+    with _session(args.project) as session:
+        participant = (session.participant_by_name(args.participant).id
+                       if args.participant else None)
+        moment = session.add_moment(args.recording, args.frame, args.code,
+                                    participant_id=participant, note=args.note)
+        print(moment.id)
+    return 0
+
+
+def cmd_add_clip(args: argparse.Namespace) -> int:
+    with _session(args.project) as session:
+        clip = session.add_clip(args.recording, args.in_frame, args.out_frame, title=args.title)
+        print(clip.id)
+    return 0
+
+
+def cmd_add_still(args: argparse.Namespace) -> int:
+    with _session(args.project) as session:
+        still = session.add_still(args.recording, args.frame, caption=args.caption)
+        print(still.id)
+    return 0
+
+
+def cmd_new_reel(args: argparse.Namespace) -> int:
+    with _session(args.project) as session:
+        print(session.new_reel(args.name).id)
+    return 0
+
+
+def cmd_reel_add(args: argparse.Namespace) -> int:
+    with _session(args.project) as session:
+        reel = session.reel_by_name(args.reel)
+        if args.clip is not None:
+            item = session.add_clip_to_reel(reel.id, args.clip)
+        else:
+            item = session.add_still_to_reel(reel.id, args.still)
+        print(item.id)
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------
+
+def _frame(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a frame number: {text!r}") from None
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vigstudio",
+        description="VIG Studio: video micro-analysis for Video Interaction Guidance. "
+                    "Without a command, starts the app.")
+    parser.add_argument("--version", action="version", version=f"vigstudio {__version__}")
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int],
+                help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("open", cmd_gui, "open a case project in the app")
+    p.add_argument("project")
+    p = command("demo", cmd_demo, "write the demo case project (or reuse it) and print its path")
+    p.add_argument("dir", nargs="?", help="folder for the demo (default: ./vigstudio-demo)")
+    p = command("new", cmd_new, "create an empty case project")
+    p.add_argument("project")
+    p.add_argument("--case", required=True, help="the family's pseudonym")
+    p = command("probe", cmd_probe, "show what VIG Studio reads from a media file")
+    p.add_argument("media")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--timeout", type=float, default=60.0, help=argparse.SUPPRESS)
+    p = command("import", cmd_import, "add recordings to a case (prints their ids)")
+    p.add_argument("project")
+    p.add_argument("media", nargs="+")
+    p.add_argument("--copy", action="store_true",
+                   help="copy the files into the media/ folder beside the project")
+    p = command("info", cmd_info, "show the whole case")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    _add_edit_commands(command)
+    return parser
+
+
+def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command("add-moment", cmd_add_moment, "tag a moment (prints its id)")
+    p.add_argument("project")
+    p.add_argument("--recording", type=int, required=True, metavar="ID")
+    p.add_argument("--frame", type=_frame, required=True, metavar="N")
+    p.add_argument("--code", required=True, help="principle code, e.g. receiving")
+    p.add_argument("--participant", metavar="NAME", help="who the moment is about")
+    p.add_argument("--note", default="")
+    p = command("add-clip", cmd_add_clip,
+                "select a clip of frames [in, out) (prints its id); out is the first frame "
+                "not in the clip")
+    p.add_argument("project")
+    p.add_argument("--recording", type=int, required=True, metavar="ID")
+    p.add_argument("--in", dest="in_frame", type=_frame, required=True, metavar="N")
+    p.add_argument("--out", dest="out_frame", type=_frame, required=True, metavar="N")
+    p.add_argument("--title", default="")
+    p = command("add-still", cmd_add_still, "select a still frame (prints its id)")
+    p.add_argument("project")
+    p.add_argument("--recording", type=int, required=True, metavar="ID")
+    p.add_argument("--frame", type=_frame, required=True, metavar="N")
+    p.add_argument("--caption", default="")
+    p = command("new-reel", cmd_new_reel, "start a feedback reel (prints its id)")
+    p.add_argument("project")
+    p.add_argument("--name", required=True)
+    p = command("reel-add", cmd_reel_add, "add a clip or still to a reel (prints the item id)")
+    p.add_argument("project")
+    p.add_argument("--reel", required=True, metavar="NAME")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--clip", type=int, metavar="ID")
+    what.add_argument("--still", type=int, metavar="ID")
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except VigError as exc:
+        print(f"vigstudio: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("vigstudio: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The demo case project: a generated family film, tagged, with clips, stills and a reel.
+
+Everything is pseudonymous and synthetic. The recording is generated with PyAV at first use
+(never committed as a binary). :func:`create_demo` is idempotent: a finished demo in the
+folder is reused; a demo is only ever published complete (built under a temporary name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from fractions import Fraction
+from pathlib import Path
+
+from vigstudio.app import CaseSession
+from vigstudio.domain.annotations import Sharing, Valence
+from vigstudio.domain.project import ConsentScope, Role
+from vigstudio.errors import ProjectError
+from vigstudio.storage.locking import lock_path_for
+
+PROJECT_NAME = "demo-family.vigproj"
+MEDIA_NAME = "demo-family-film.mp4"
+SECONDS = 20
+HELPING_QUESTION = "I want us to have fun together without it ending in a row."
+
+# (frame, code, who, behaviour index or None, note, valence)
+_MOMENTS: list[tuple[int, str, str, int | None, str, Valence]] = [
+    (12, "attentive", "Alex", 2, "Alex turns towards Sam before the game starts.",
+     Valence.STRENGTH),
+    (48, "encouraging", "Alex", 0, "Alex waits: Sam gets to start.", Valence.STRENGTH),
+    (55, "receiving", "Alex", 3, "A smile and a nod when Sam passes the ball.",
+     Valence.STRENGTH),
+    (102, "attuned", "Sam", 5, "Sam takes his turn and looks back at Alex.", Valence.STRENGTH),
+    (150, "receiving", "Sam", 3, "Sam returns Alex's smile.", Valence.STRENGTH),
+    (205, "guiding", "Alex", 5, "Alex suggests rolling the ball gently; Sam follows.",
+     Valence.STRENGTH),
+    (260, "attuned", "Alex", 4, "Third turn on the same game.", Valence.STRENGTH),
+    (340, "encouraging", "Alex", None, "Alex speaks during Sam's turn: room to wait longer?",
+     Valence.WORKING_POINT),
+    (420, "attuned", "Sam", 3, "Both laughing: having fun together.", Valence.STRENGTH),
+]
+_CLIPS = [
+    (40, 110, "Waiting for Sam's turn", "You waited, and Sam started the game.",
+     Sharing.SUPERVISION),
+    (190, 270, "Turn after turn", "One turn, then another, on the same game.", Sharing.PRIVATE),
+    (400, 470, "Having fun together", "Fun together, no row.", Sharing.UNDECIDED),
+]
+_STILLS = [(55, "The smile"), (150, "Eye contact")]
+
+
+def create_demo(folder: Path) -> Path:
+    """Write the demo case project into ``folder`` (or reuse it) and return its path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    project = folder / PROJECT_NAME
+    media = folder / MEDIA_NAME
+    if not media.exists():
+        _make_media(media)
+    if project.exists():
+        return project
+    building = folder / f".building-{os.getpid()}-{PROJECT_NAME}"
+    _remove(building)
+    try:
+        with CaseSession.create(building, "Demo family (Rivers)",
+                                created_on=dt.date(2026, 1, 12)) as session:
+            _fill(session, media)
+        if project.exists():
+            raise ProjectError(f"{project} appeared while the demo was being written")
+        os.replace(building, project)
+    finally:
+        _remove(building)
+    return project
+
+
+def _make_media(media: Path) -> None:
+    from vigstudio.media.synth import make_demo_recording
+
+    part = media.with_name(f".part-{os.getpid()}-{media.name}")
+    try:
+        make_demo_recording(part, seconds=SECONDS)
+        os.replace(part, media)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _remove(project: Path) -> None:
+    project.unlink(missing_ok=True)
+    lock_path_for(project).unlink(missing_ok=True)
+
+
+def _fill(s: CaseSession, media: Path) -> None:
+    sam = s.add_participant("Sam", Role.PERSON)
+    alex = s.add_participant("Alex", Role.PARTNER)
+    jo = s.add_participant("Jo", Role.GUIDER)
+    people = {"Sam": sam.id, "Alex": alex.id, "Jo": jo.id}
+    question = s.add_helping_question(HELPING_QUESTION, agreed_on=dt.date(2026, 1, 12),
+                                      said_by_id=alex.id)
+    cycle = s.add_cycle(1, filmed_on=dt.date(2026, 1, 19), notes="Playing ball in the garden")
+    assert cycle.id is not None and alex.id is not None and sam.id is not None
+    for person, scope in ((alex.id, ConsentScope.FEEDBACK),
+                          (alex.id, ConsentScope.SUPERVISION), (sam.id, ConsentScope.FEEDBACK)):
+        s.add_consent(person, scope, dt.date(2026, 1, 12), expires_on=dt.date(2027, 1, 12),
+                      note="Signed by Alex on the consent form")
+    rec = s.import_recording(media, title="Playing ball", cycle_id=cycle.id,
+                             recorded_on=dt.date(2026, 1, 19))
+    assert rec.id is not None
+    for frame, code, who, behaviour, note, valence in _MOMENTS:
+        principle = s.principle_by_code(code)
+        s.add_moment(rec.id, frame, code, participant_id=people[who],
+                     behaviour_id=(None if behaviour is None
+                                   else principle.behaviours[behaviour].id),
+                     note=note, valence=valence, helping_question_id=question.id)
+    clips = []
+    for start, end, title, caption, sharing in _CLIPS:
+        clip = s.add_clip(rec.id, start, end, title=title, caption=caption)
+        clips.append(s.set_clip_sharing(clip.id or 0, sharing))
+    stills = [s.add_still(rec.id, frame, caption=caption) for frame, caption in _STILLS]
+    reel = s.new_reel("Cycle 1 feedback", cycle_id=cycle.id)
+    assert reel.id is not None
+    s.add_title_card(reel.id, f"“{HELPING_QUESTION}”", hold=Fraction(5))
+    s.add_clip_to_reel(reel.id, clips[0].id or 0, caption=clips[0].caption)
+    s.add_still_to_reel(reel.id, stills[0].id or 0, caption=stills[0].caption)
+    item = s.add_clip_to_reel(reel.id, clips[1].id or 0, caption=clips[1].caption)
+    s.update_reel_item(reel.id, item.id or 0, speed=Fraction(1, 2), freeze_last=Fraction(2),
+                       burn_caption=True)
+    s.add_still_to_reel(reel.id, stills[1].id or 0, caption=stills[1].caption)
+    s.add_clip_to_reel(reel.id, clips[2].id or 0, caption=clips[2].caption)
+    s.add_shared_review(cycle.id, dt.date(2026, 1, 26),
+                        parent_reflections="When I wait, Sam keeps playing. I didn't know "
+                                           "I smile at him that much.",
+                        next_goal="Wait for Sam's turn at mealtimes too.")
