@@ -274,9 +274,9 @@ def test_delete_key_removes_selection_and_copy_puts_range_on_clipboard(
 def test_lanes_by_principle_and_aggregated_drawing(view: TimelineView, session: CaseSession,
                                                    rec_id: int) -> None:
     with session.merged("many"):
-        for i in range(0, FRAMES, 3):
+        for i in range(0, FRAMES, 7):
             session.add_moment(rec_id, i, "attentive" if i % 2 else "receiving",
-                               valence=Valence.WORKING_POINT if i % 9 == 0 else Valence.STRENGTH)
+                               valence=Valence.WORKING_POINT if i % 5 == 0 else Valence.STRENGTH)
     view.set_lane_mode(LaneMode.BY_PRINCIPLE)
     labels = [r.label for r in view.canvas.rows if r.kind is pt.RowKind.MOMENTS]
     assert labels[:2] == ["Being attentive", "Encouraging initiatives"]
