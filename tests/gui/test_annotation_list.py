@@ -1,0 +1,136 @@
+"""The list panel and the timeline stay in step; filters, search, counts; clicks seek."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from vigstudio.app.player import PlayerController
+from vigstudio.app.session import CaseSession
+from vigstudio.domain.annotations import Valence
+from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
+from vigstudio.domain.project import Role
+from vigstudio.domain.time import FrameRate
+from vigstudio.gui.annotation_list import AnnotationList
+from vigstudio.gui.timeline import TimelineView
+
+
+def offline_recording(frames: int = 1000) -> Recording:
+    info = MediaInfo(container="mp4", video_codec="h264", width=640, height=360, rotation=0,
+                     frame_rate=FrameRate(Fraction(25)), variable_frame_rate=False,
+                     frame_count=frames, duration=Fraction(frames, 25),
+                     time_base=Fraction(1, 12800), start_pts=0)
+    return Recording("media/family.mp4", Fingerprint(1, "a" * 64, "b" * 64), info)
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[CaseSession]:
+    s = CaseSession.create(tmp_path / "case.vigproj", "Family Test")
+    s.add_participant("Sam", Role.PERSON)
+    s.add_participant("Alex", Role.PARTNER)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def rec_id(session: CaseSession) -> int:
+    rec = session.add_recording(offline_recording())
+    assert rec.id is not None
+    return rec.id
+
+
+@pytest.fixture
+def player(session: CaseSession, rec_id: int) -> Iterator[PlayerController]:
+    p = PlayerController()
+    p.load(session.media_path(rec_id), session.recording(rec_id).info)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def panels(qtbot: QtBot, session: CaseSession, player: PlayerController, rec_id: int
+           ) -> Iterator[tuple[TimelineView, AnnotationList]]:
+    host = QWidget()
+    qtbot.addWidget(host)
+    timeline = TimelineView(session, player, rec_id, parent=host)
+    listing = AnnotationList(session, player, rec_id, timeline.selection, host)
+    layout = QVBoxLayout(host)
+    layout.addWidget(timeline)
+    layout.addWidget(listing)
+    host.resize(1000, 800)
+    host.show()
+    qtbot.waitExposed(host)
+    yield timeline, listing
+    del host
+
+
+def test_list_and_timeline_stay_in_step(panels: tuple[TimelineView, AnnotationList],
+                                        session: CaseSession, player: PlayerController,
+                                        rec_id: int) -> None:
+    timeline, listing = panels
+    sam = session.participant_by_name("Sam").id
+    alex = session.participant_by_name("Alex").id
+    m1 = session.add_moment(rec_id, 300, "receiving", participant_id=sam, note="eye contact")
+    m2 = session.add_moment(rec_id, 120, "attentive", participant_id=alex,
+                            valence=Valence.WORKING_POINT)
+    clip = session.add_clip(rec_id, 200, 260, title="Building the tower")
+    still = session.add_still(rec_id, 310)
+    assert listing.tree.topLevelItemCount() == 4
+    assert [listing.tree.topLevelItem(i).text(1) for i in range(4)] == [  # type: ignore[union-attr]
+        "120", "200–259", "300", "310"]
+    assert len(timeline.canvas.data.moment_frames) == 2
+    # clicking an entry seeks and selects it; the timeline shows the same selection
+    item = listing.tree.topLevelItem(2)
+    assert item is not None
+    rect = listing.tree.visualItemRect(item)
+    QTest.mouseClick(listing.tree.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, rect.center())
+    assert player.position == 300
+    assert timeline.selection.moments == {m1.id}
+    assert timeline.canvas.state.selected_moments == {m1.id}
+    # selecting on the timeline highlights the entry in the list
+    assert clip.id is not None and still.id is not None
+    timeline.selection.set(clips=[clip.id])
+    selected = [i.text(1) for i in listing.tree.selectedItems()]
+    assert selected == ["200–259"]
+    # a delete (from anywhere) leaves both views in step, undo brings it back
+    session.delete_annotations(moments=[m2.id or 0])
+    assert listing.tree.topLevelItemCount() == 3
+    assert len(timeline.canvas.data.moment_frames) == 1
+    session.undo()
+    assert listing.tree.topLevelItemCount() == 4
+    assert list(timeline.canvas.data.moment_frames) == [120, 300]
+
+
+def test_filters_search_and_counts(panels: tuple[TimelineView, AnnotationList],
+                                   session: CaseSession, rec_id: int) -> None:
+    _timeline, listing = panels
+    sam = session.participant_by_name("Sam").id
+    alex = session.participant_by_name("Alex").id
+    session.add_moment(rec_id, 10, "receiving", participant_id=sam, note="Smiles back")
+    session.add_moment(rec_id, 20, "receiving", participant_id=alex)
+    session.add_moment(rec_id, 30, "attentive", participant_id=sam)
+    session.add_clip(rec_id, 5, 40, title="smiles at the table")
+    listing.kind.setCurrentIndex(listing.kind.findData("moment"))
+    assert listing.tree.topLevelItemCount() == 3
+    listing.principle.setCurrentIndex(
+        listing.principle.findData(session.principle_by_code("receiving").id))
+    assert listing.tree.topLevelItemCount() == 2
+    listing.participant.setCurrentIndex(listing.participant.findData(sam))
+    assert [e.frame for e in listing.visible_entries()] == [10]
+    listing.kind.setCurrentIndex(0)
+    listing.principle.setCurrentIndex(0)
+    listing.participant.setCurrentIndex(0)
+    listing.search.setText("smiles")
+    assert [e.kind for e in listing.visible_entries()] == ["clip", "moment"]
+    text = listing.summary.text()
+    assert text.startswith("3 moments")
+    assert "Receiving initiatives: 2" in text and "Being attentive: 1" in text
+    assert "Sam: 2" in text and "Alex: 1" in text
