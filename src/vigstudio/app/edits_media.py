@@ -1,0 +1,117 @@
+"""Importing, relinking and removing recordings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from vigstudio.app.session_core import (
+    SessionCore,
+    entity_id,
+)
+from vigstudio.domain.media import Fingerprint, Recording, RecordingKind
+from vigstudio.errors import (
+    InvalidEditError,
+    MediaError,
+    MediaMissingError,
+    ReadOnlyProjectError,
+)
+from vigstudio.storage.records import Entity
+
+
+class RecordingEdits(SessionCore):
+    """Importing, relinking and removing recordings."""
+
+    def import_recording(self, media: Path, *, copy: bool = False,
+                         kind: RecordingKind = RecordingKind.FAMILY_FILM, title: str = "",
+                         cycle_id: int | None = None, recorded_on: dt.date | None = None,
+                         probe_timeout: float = 60.0) -> Recording:
+        """Probe ``media`` (in a child process) and add it by reference, or copy it first into
+        the ``media/`` folder beside the project. Undo removes the recording from the case
+        but leaves a copied file in place."""
+        from vigstudio.media.fingerprint import fingerprint
+        from vigstudio.media.probe import probe
+
+        if self.read_only:
+            raise ReadOnlyProjectError(f"{self.path.name} is open read-only")
+        media = Path(media)
+        if not media.is_file():
+            raise MediaMissingError(f"there is no media file at {media}")
+        info = probe(media, timeout=probe_timeout)
+        print_ = fingerprint(media)
+        if copy:
+            media = self._copy_into_case(media, print_, fingerprint)
+        rec = Recording(self.stored_media_path(media), print_, info, RecordingKind(kind),
+                        title, cycle_id, recorded_on)
+        return self.add_recording(rec, label=f"Import {media.name}")
+
+    def _copy_into_case(self, media: Path, print_: Fingerprint,
+                        fingerprint: Callable[[Path], Fingerprint]) -> Path:
+        target_dir = self.folder / "media"
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / media.name
+        n = 2
+        while target.exists():
+            if fingerprint(target) == print_:
+                return target  # already copied
+            target = target_dir / f"{media.stem}-{n}{media.suffix}"
+            n += 1
+        tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
+        try:
+            shutil.copyfile(media, tmp)
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise MediaError(f"could not copy {media.name} into the case folder: {exc}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
+
+    def add_recording(self, recording: Recording, *, label: str = "Add recording") -> Recording:
+        """Add an already probed recording (``path`` as it should be stored)."""
+        self._check_recording(recording)
+        return self._add(label, replace(recording, id=None))
+
+    def update_recording(self, recording: Recording) -> Recording:
+        """Change title, kind, cycle or date (the media facts come from the probe)."""
+        before = self.recording(entity_id(recording))
+        self._check_recording(recording)
+        return self._update("Edit recording", before, recording)
+
+    def relink_recording(self, recording_id: int, media: Path) -> Recording:
+        """Point an (offline) recording at ``media`` if its fingerprint matches."""
+        from vigstudio.media.fingerprint import fingerprint
+
+        rec = self.recording(recording_id)
+        media = Path(media)
+        if not media.is_file():
+            raise MediaMissingError(f"there is no media file at {media}")
+        if fingerprint(media) != rec.fingerprint:
+            raise MediaError(f"{media.name} is not the same recording as "
+                             f"{rec.display_title!r} (its content differs)")
+        return self._update("Relink recording", rec,
+                            replace(rec, path=self.stored_media_path(media)))
+
+    def delete_recording(self, recording_id: int) -> None:
+        """Remove a recording with its moments, clips and stills and their reel items."""
+        rec = self.recording(recording_id)
+        moments = self.moments(recording_id)
+        clips = self.clips(recording_id)
+        stills = self.stills(recording_id)
+        steps = self._unreel({entity_id(c) for c in clips}, {entity_id(s) for s in stills})
+        doomed: list[Entity] = [*moments, *clips, *stills]
+        steps += [self._del(e) for e in doomed]
+        steps += [self._upd(r, replace(r, recording_id=None))
+                  for r in self.shared_reviews() if r.recording_id == recording_id]
+        self._run(f"Remove recording {rec.display_title}", [*steps, self._del(rec)])
+
+    def _check_recording(self, r: Recording) -> None:
+        if r.info.frame_count < 1:
+            raise InvalidEditError("a recording needs at least one frame")
+        if r.cycle_id is not None:
+            self.cycle(r.cycle_id)
