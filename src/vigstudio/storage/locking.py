@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from vigstudio.errors import ProjectLockedError
+from vigstudio.errors import ProjectLockedError, ReadOnlyProjectError
 
 
 def lock_path_for(project: Path) -> Path:
@@ -25,7 +25,12 @@ class ProjectLock:
     def __init__(self, project: Path) -> None:
         self.path = lock_path_for(project)
         self._file: IO[bytes] | None = None
-        handle = open(self.path, "a+b")  # noqa: SIM115 - held open while the lock lives
+        try:
+            handle = open(self.path, "a+b")  # noqa: SIM115 - held open while the lock lives
+        except OSError as exc:
+            raise ReadOnlyProjectError(
+                f"{project.name} is in a folder VIG Studio cannot write to ({exc.strerror}); "
+                "open it read-only, or copy the case to a folder of your own.") from exc
         try:
             _lock(handle)
         except OSError as exc:

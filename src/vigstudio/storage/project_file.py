@@ -53,6 +53,8 @@ def read_header(path: Path) -> tuple[int, int]:
         raise ProjectError(f"there is no project file at {path}") from exc
     except IsADirectoryError as exc:
         raise NotAProjectError(f"{path} is a folder, not a VIG Studio project file") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path.name} cannot be read: {exc.strerror}") from exc
     if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
         what = "empty" if not head else "not a VIG Studio project file"
         raise NotAProjectError(f"{path.name} is {what}")
