@@ -289,3 +289,48 @@ def test_lanes_by_principle_and_aggregated_drawing(view: TimelineView, session: 
     xs = range(pt.GUTTER + 10, pt.GUTTER + 900, 7)
     found = {image.pixelColor(x, lane.bottom - 4).name() for x in xs}
     assert colour in found
+
+
+def test_thumbnails_and_waveform_build_in_background_into_the_case_cache(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from vigstudio.gui.timeline.media_loader import case_cache_folder
+    from vigstudio.media.synth import make_barcode_video
+
+    session = CaseSession.create(tmp_path / "case.vigproj", "Family Media")
+    try:
+        media = make_barcode_video(tmp_path / "family.mp4", width=320, height=180, frames=75,
+                                   gop=25)
+        rec = session.import_recording(media)
+        assert rec.id is not None
+        player = PlayerController(backend_factory=_no_vlc)
+        player.load(session.media_path(rec.id), rec.info)
+        view = TimelineView(session, player, rec.id)
+        qtbot.addWidget(view)
+        view.resize(900, 400)
+        view.show()
+        assert view.loader is not None
+        # the view answers while the strip builds
+        view.canvas.zoom(2.0)
+        qtbot.waitUntil(lambda: not view.loader.is_running(), timeout=30_000)  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: view.canvas.media.peaks is not None, timeout=5_000)
+        frames = view.canvas.media.thumb_frames
+        assert frames[:3] == [0, 25, 50] or 0 in frames
+        assert len(frames) >= 3
+        assert view.canvas.media.progress is None
+        assert len(view.canvas.media.peaks) == 75  # type: ignore[arg-type]
+        assert view.canvas.media.peaks.max() > 0.05  # type: ignore[union-attr]
+        cache = case_cache_folder(session.path)
+        assert cache == tmp_path / "case.vigproj.cache"
+        assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["thumbs", "waveform"]
+        image = view.canvas.render_image()
+        row = next(r for r in view.canvas.rows if r.kind is pt.RowKind.THUMBNAILS)
+        assert image.pixelColor(pt.GUTTER + 20, row.top + 20).name() != pt.LANE_BG[0].name()
+        player.close()
+    finally:
+        session.close()
+
+
+def _no_vlc() -> object:
+    from vigstudio.errors import PlayerUnavailableError
+
+    raise PlayerUnavailableError("not needed here")

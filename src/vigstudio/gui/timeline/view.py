@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vigstudio.app.session import CaseSession
+from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.gui.timeline.canvas import TimelineCanvas
+from vigstudio.gui.timeline.media_loader import MediaStripLoader, case_cache_folder
 from vigstudio.gui.timeline.model import LaneMode
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
@@ -34,8 +35,11 @@ class TimelineView(QWidget):
 
     def __init__(self, session: CaseSession, player: PlayerPort, recording_id: int,
                  selection: AnnotationSelection | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, build_media: bool = True) -> None:
         super().__init__(parent)
+        self.session = session
+        self.recording_id = recording_id
+        self.loader: MediaStripLoader | None = None
         self.selection = selection or AnnotationSelection(self)
         self.canvas = TimelineCanvas(session, player, recording_id, self.selection, self)
         self.canvas.message.connect(self.message)
@@ -73,6 +77,39 @@ class TimelineView(QWidget):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.scrollbar)
         self._sync_scrollbar()
+        if build_media:
+            self.start_media_strip()
+
+    def start_media_strip(self, thumb_count: int | None = None) -> MediaStripLoader | None:
+        """Build thumbnails and waveform in the background (cached beside the project).
+
+        Does nothing for an offline recording. ``thumb_count``: exact evenly spaced pictures
+        after the keyframes (default: the thumbnails module's, one per second up to 2000).
+        """
+        if self.loader is not None:
+            self.loader.stop()
+            self.loader = None
+        if self.session.recording_status(self.recording_id) is not RecordingStatus.ONLINE:
+            return None
+        rec = self.session.recording(self.recording_id)
+        loader = MediaStripLoader(self.session.media_path(self.recording_id), rec.info,
+                                  rec.fingerprint, case_cache_folder(self.session.path),
+                                  thumb_count=thumb_count, parent=self)
+        canvas = self.canvas
+        loader.thumbnail.connect(canvas.set_thumbnail)
+        loader.peaks.connect(canvas.set_peaks)
+        loader.progress.connect(
+            lambda fraction, what: canvas.set_media_progress(
+                None if fraction < 0 else fraction, what))
+        loader.failed.connect(self.message)
+        self.destroyed.connect(lambda *_: loader.stop())
+        self.loader = loader
+        loader.start()
+        return loader
+
+    def stop_media_strip(self) -> None:
+        if self.loader is not None:
+            self.loader.stop()
 
     def set_lane_mode(self, mode: LaneMode) -> None:
         self.lane_mode.setCurrentIndex(self.lane_mode.findData(LaneMode(mode).value))
