@@ -6,11 +6,14 @@ child process (``vigstudio.media.export_worker``) so a decoder crash cannot take
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import av
 import numpy as np
@@ -203,16 +206,65 @@ def _render_clip(writer: _Writer, clip: ClipSegment, layout: ReelLayout, fade: i
                          _overlay_for(clip.caption, clip.burn_caption, layout))
     repeats = Counter(selection)
     wanted = FrameRange(selection[0], selection[-1] + 1)
+
+    def shaped_frames() -> Iterator[tuple[Any, int]]:
+        for index, frame in decode.iter_video_frames(clip.path, clip.info, wanted):
+            times = repeats.get(index, 0)
+            if times:
+                yield shaper.shape(frame), times
+
     shaped: Any = None
-    for index, frame in decode.iter_video_frames(clip.path, clip.info, wanted):
-        times = repeats.get(index, 0)
-        if not times:
-            continue
-        shaped = shaper.shape(frame)
+    for shaped, times in _prefetch(shaped_frames()):
         for _ in range(times):
             writer.write_video(shaped)
     for _ in range(freeze):
         writer.write_video(shaped)
+
+
+_T = TypeVar("_T")
+_DONE = object()
+
+
+def _prefetch(items: Iterator[_T], depth: int = 6) -> Iterator[_T]:
+    """Run ``items`` in a background thread, ``depth`` ahead of the consumer.
+
+    Decoding and scaling (FFmpeg, without the GIL) then overlap with encoding. An exception in
+    the producer is raised in the consumer; a consumer that stops early stops the producer.
+    """
+    buffer: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed over to the consumer thread
+            buffer.put(exc)
+
+    worker = threading.Thread(target=produce, name="export-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            got = buffer.get()
+            if got is _DONE:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield cast(_T, got)
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                buffer.get(timeout=0.05)
+        worker.join()
 
 
 def _render_hold(writer: _Writer, picture: Any, frames: int) -> None:
