@@ -7,7 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vigstudio.app import CaseSession
 from vigstudio.app import timeline_geometry as tg
+from vigstudio.domain.annotations import Valence
+from vigstudio.domain.media import Recording
 from vigstudio.domain.time import FrameRange, FrameRate
 
 
@@ -152,3 +155,78 @@ def test_frame_at_x_of_round_trips(frame_count: int, width: int, ppf: float, fir
     if 0 <= scale.first + x / ppf < frame_count:
         assert scale.x_of(frame) <= x + 1e-6 * max(1.0, x)
         assert x < scale.x_of(frame + 1) + 1e-6 * max(1.0, x)
+
+
+# --- against the real session and project file ------------------------------------------
+
+
+
+def test_timeline_edits_on_moments_persist_and_undo(session: CaseSession, rec: Recording,
+                                                    people: tuple[int, int]) -> None:
+    child, parent = people
+    assert rec.id is not None
+    scale = tg.TimelineScale(rec.info.frame_count, 500, 4.0, first=0)
+    frame = scale.frame_at(250.5)  # a click in the 63rd frame cell
+    assert frame == 62
+    m = session.add_moment(rec.id, frame, "receiving", participant_id=child)
+    w = session.add_moment(rec.id, 100, "attentive", participant_id=parent,
+                           valence=Valence.WORKING_POINT)
+    assert m.id is not None and w.id is not None
+    lane = tg.MomentLane.build(child, "child", [(x.frame, x.id or 0, x.principle_id,
+                                                 x.valence is Valence.WORKING_POINT)
+                                                for x in session.moments(rec.id)
+                                                if x.participant_id == child])
+    assert lane.hit(scale.frame_at(252), tg.tolerance_frames(scale, 6)) == m.id
+    # a drag of 7 cells to the right moves it by exactly 7 frames, one undo step
+    session.move_moment(m.id, frame + scale.frame_at(28 + 250.5) - scale.frame_at(250.5))
+    assert session.moment(m.id).frame == 69
+    session.delete_moment(w.id)
+    path = session.path
+    session.close()
+    with CaseSession.open(path) as again:
+        assert [(x.frame, x.participant_id) for x in again.moments(rec.id)] == [(69, child)]
+
+
+def test_timeline_edits_on_clips_snap_persist_and_undo(session: CaseSession,
+                                                       rec: Recording) -> None:
+    assert rec.id is not None
+    n = rec.info.frame_count
+    marks = tg.range_from_marks(40, 64)  # I at 40, O at 64: 64 is the last frame shown
+    clip = session.add_clip(rec.id, marks.start, marks.end)
+    other = session.add_clip(rec.id, 120, 160)
+    moment = session.add_moment(rec.id, 90, "guiding")
+    assert clip.id is not None and other.id is not None
+    assert clip.range == FrameRange(40, 65)
+    candidates = tg.snap_candidates(
+        playhead=80, moments=[moment.frame],
+        clip_ranges=[c.range for c in session.clips(rec.id) if c.id != clip.id], frame_count=n)
+    assert candidates == [0, 80, 90, 91, 120, 160, n]
+    # trim the end towards the moment: 89 snaps to 90 with a 3-frame tolerance
+    trimmed = tg.trimmed_range(clip.range, "end", tg.snap(89, candidates, 3), n)
+    session.set_clip_range(clip.id, trimmed)
+    assert session.clip(clip.id).range == FrameRange(40, 90)
+    # move so its end meets the next clip's start, then undo only that
+    moved = tg.moved_range(session.clip(clip.id).range, 28, n)
+    snapped = tg.moved_range(moved, tg.snap(moved.end, candidates, 3) - moved.end, n)
+    session.set_clip_range(clip.id, snapped)
+    assert session.clip(clip.id).range == FrameRange(70, 120)
+    session.undo()
+    assert session.clip(clip.id).range == FrameRange(40, 90)
+    session.redo()
+    # a drag as many live edits merged into one undo step
+    with session.merged("Trim clip"):
+        for end in range(121, 131):
+            session.trim_clip_end(clip.id, end)
+    assert session.clip(clip.id).range == FrameRange(70, 130)
+    session.undo()
+    assert session.clip(clip.id).range == FrameRange(70, 120)
+    session.delete_annotations(clips=[other.id])
+    assert [c.id for c in session.clips(rec.id)] == [clip.id]
+    path = session.path
+    session.close()
+    reopened = CaseSession.open(path)
+    try:
+        assert [c.range for c in reopened.clips(rec.id)] == [FrameRange(70, 120)]
+        assert tg.clip_edge_frames(c.range for c in reopened.clips(rec.id)) == [70, 119]
+    finally:
+        reopened.close()
