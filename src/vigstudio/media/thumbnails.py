@@ -34,7 +34,10 @@ from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
 
 __all__ = [
+    "RGB",
+    "Cancel",
     "Progress",
+    "ThumbnailSet",
     "ThumbnailStore",
     "even_targets",
     "generate_thumbnails",
