@@ -352,3 +352,22 @@ def test_caption_overlay_and_title_card() -> None:
     assert card.shape == (180, 320, 3)
     assert len(np.unique(card.reshape(-1, 3), axis=0)) > 10  # text drawn on the background
     assert captions.wrap_text("a " * 200, 20, 100)[0].strip()
+
+
+def test_mixed_rates_sizes_and_orientations(video_2997: Path, video_25: Path,
+                                            video_rot90: Path, tmp_path: Path) -> None:
+    ntsc, cfr25, rot = (probe_in_process(p) for p in (video_2997, video_25, video_rot90))
+    plan = ReelPlan((ClipSegment(video_2997, ntsc, FrameRange(5, 20)),
+                     ClipSegment(video_25, cfr25, FrameRange(10, 20)),  # 640×360 → 320×180
+                     ClipSegment(video_rot90, rot, FrameRange(0, 5))))  # upright, pillarboxed
+    out = tmp_path / "mixed.mp4"
+    result = export_reel(plan, out)
+    rate = Fraction(30000, 1001)  # the first clip's rate
+    assert result.frame_rate == rate
+    # 25 fps frames shown at 29.97 fps: at output time k/rate the frame on screen is
+    # floor((10/25 + k/rate) * 25)
+    second = [int((Fraction(10, 25) + k / rate) * 25) for k in range(round(10 / 25 * rate))]
+    third = [int(k / rate * 25) for k in range(round(5 / 25 * rate))]
+    assert barcodes(out) == list(range(5, 20)) + second + third
+    assert second[0] == 10 and second[-1] == 19 and len(second) == 12
+    check_file(out, 320, 180, rate, 15 + len(second) + len(third))
