@@ -35,7 +35,7 @@ if not os.environ.get("DISPLAY"):
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -165,10 +165,10 @@ def bench_ffmpeg(path: Path, frames: list[int], width: int, height: int) -> list
     times = []
     for frame in frames:
         started = time.perf_counter()
-        # seek to the middle of the frame's display interval: exact with -ss before -i
-        seconds = (frame + 0.5) / RATE
+        # -ss before -i is exact: the first frame output is the first at or after the time
+        seconds = frame / RATE
         out = subprocess.run(
-            [ffmpeg, "-v", "error", "-nostdin", "-ss", f"{seconds:.4f}", "-i", str(path),
+            [ffmpeg, "-v", "error", "-nostdin", "-ss", f"{seconds:.6f}", "-i", str(path),
              "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
             check=True, capture_output=True).stdout
         times.append(time.perf_counter() - started)
@@ -203,7 +203,13 @@ def summary(values: list[float]) -> tuple[str, str]:
     return f"{statistics.median(ms):.1f}", f"{p95:.1f}"
 
 
+def _quiet_qt(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
 def main() -> int:
+    qInstallMessageHandler(_quiet_qt)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     rnd = random.Random(2026)
@@ -216,6 +222,7 @@ def main() -> int:
         results = bench_player(app, path, gop, rnd, seeks)
         for name, values in results.items():
             rows.append((label, f"player: {name}", *summary(values), len(values)))
+            print(f"  {name}: median {rows[-1][2]} ms, p95 {rows[-1][3]} ms", flush=True)
         ref = seeks[:REF_SAMPLES]
         rows.append((label, "ffmpeg CLI -ss exact, 1 frame", *summary(
             bench_ffmpeg(path, ref, width, height)), len(ref)))

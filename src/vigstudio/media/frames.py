@@ -85,6 +85,7 @@ class FrameReader:
         self._focus = 0
         self._frames_iter: Iterator[Any] | None = None
         self._last_index = -1  # index of the last frame the live decoder produced
+        self._run_limit = -1  # the frame the live decoder's last seek was made for
         self._seek_count = 0
         self._decode_count = 0
         if not self._path.exists():
@@ -214,9 +215,14 @@ class FrameReader:
         if n in self._decoded:
             return True
         forward_window = max(8, int(self._info.frame_rate.value * 3))
-        if not (self._frames_iter is not None and self._last_index < n <= self._last_index
-                + forward_window):
+        # Continue the live decoder when frame n lies ahead of it and either close, or no
+        # farther than the frame its run was started for (the seek for that frame landed on
+        # the keyframe this run began at, so no later keyframe lies before it). An
+        # interrupted prefetch thus resumes where it stopped.
+        if not (self._frames_iter is not None and self._last_index < n
+                and (n <= self._run_limit or n <= self._last_index + forward_window)):
             self._seek_before(n)
+            self._run_limit = n
         target_pts = self._pts_of(n)
         for attempt in range(_SEEK_RETRIES):
             result = self._run_decoder(n, cancel)
