@@ -1,0 +1,160 @@
+"""The main window on the real demo case project: panels, tagging, undo, locking, reels."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from vigstudio.app.session import CaseSession
+from vigstudio.demo import create_demo
+from vigstudio.domain.reels import ItemKind
+from vigstudio.gui.main_window import MainWindow
+from vigstudio.gui.reels_panel import ReelsPanel
+
+
+@pytest.fixture(scope="module")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo(tmp_path_factory.mktemp("demo-master"))
+
+
+@pytest.fixture
+def demo(demo_master: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_master.parent, folder)
+    return folder / demo_master.name
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    yield w
+    w.close_project()
+
+
+def _wait_for_frame(qtbot: QtBot, window: MainWindow, frame: int) -> None:
+    assert window.player_widget is not None
+    qtbot.waitUntil(lambda: window.player_widget is not None
+                    and window.player_widget.shown_frame == frame, timeout=10_000)
+
+
+def test_welcome_page_without_a_project(window: MainWindow) -> None:
+    assert window.stack.currentWidget() is window.welcome
+    assert not window.case_dock.isVisible()
+    assert not window.undo_action.isEnabled()
+
+
+def test_opens_demo_with_every_panel(window: MainWindow, demo: Path, qtbot: QtBot) -> None:
+    assert window.open_project(demo)
+    assert window.session is not None
+    assert "Demo family" in window.windowTitle()
+    assert window.case_panel is not None
+    texts = [window.case_panel.tree.topLevelItem(i).text(0)
+             for i in range(window.case_panel.tree.topLevelItemCount())]
+    assert texts == ["Recordings", "Participants", "Helping questions", "Cycles"]
+    assert window.recording_id == window.session.recordings()[0].id
+    assert window.timeline is not None and window.tagging is not None
+    reels = window.reels_dock.widget()
+    assert isinstance(reels, ReelsPanel)
+    assert reels.items.count() == len(window.session.reels()[0].items) > 0
+    assert window.player is not None
+    window.player.seek(37)
+    _wait_for_frame(qtbot, window, 37)
+    assert window.player_widget is not None
+    assert window.player_widget.readout_frame == 37
+
+
+def test_one_key_tags_the_frame_on_screen_and_undo_removes_it(
+        window: MainWindow, demo: Path, qtbot: QtBot) -> None:
+    window.open_project(demo)
+    session, player = window.session, window.player
+    assert session is not None and player is not None and window.recording_id is not None
+    player.seek(222)
+    _wait_for_frame(qtbot, window, 222)
+    before = len(session.moments(window.recording_id))
+    QTest.keyClick(window.player_widget, Qt.Key.Key_2)
+    moments = session.moments(window.recording_id)
+    assert len(moments) == before + 1
+    new = max(moments, key=lambda m: m.id or 0)
+    assert new.frame == 222
+    assert session.principle(new.principle_id).shortcut == "2"
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert len(session.moments(window.recording_id)) == before
+    window.redo_action.trigger()
+    assert len(session.moments(window.recording_id)) == before + 1
+    # saved at once: another reader sees it without any save
+    with CaseSession.open(demo, read_only=True) as other:
+        assert len(other.moments(window.recording_id)) == before + 1
+
+
+def test_second_window_gets_the_project_read_only(
+        window: MainWindow, demo: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.open_project(demo)
+    asked: list[str] = []
+
+    def answer_yes(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    second = MainWindow()
+    qtbot.addWidget(second)
+    try:
+        assert second.open_project(demo)
+        assert second.session is not None and second.session.read_only
+        assert "another" in asked[0].lower() or "open" in asked[0].lower()
+        assert "read-only" in second.windowTitle()
+        assert not second.add_media_action.isEnabled()
+    finally:
+        second.close_project()
+
+
+def test_reel_panel_reorders_with_keys_and_undo(window: MainWindow, demo: Path,
+                                                qtbot: QtBot) -> None:
+    window.open_project(demo)
+    session = window.session
+    assert session is not None
+    panel = window.reels_dock.widget()
+    assert isinstance(panel, ReelsPanel)
+    reel = session.reels()[0]
+    kinds = [i.kind for i in reel.items]
+    panel.items.setCurrentRow(0)
+    panel.move_current(1)
+    moved = session.reel(reel.id or 0)
+    assert [i.kind for i in moved.items] == [kinds[1], kinds[0], *kinds[2:]]
+    assert panel.items.currentRow() == 1
+    assert panel.items.item(1).text().startswith(
+        "Title card" if kinds[0] is ItemKind.TITLE else "Clip")
+    window.undo_action.trigger()
+    assert [i.kind for i in session.reel(reel.id or 0).items] == kinds
+
+
+def test_close_returns_to_welcome_and_releases_the_lock(window: MainWindow, demo: Path) -> None:
+    window.open_project(demo)
+    window.close_project()
+    assert window.session is None
+    assert window.stack.currentWidget() is window.welcome
+    with CaseSession.open(demo) as again:  # not locked any more
+        assert again.case().name.startswith("Demo family")
+
+
+def test_not_a_project_gives_a_clear_message(window: MainWindow, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    bogus = tmp_path / "notes.vigproj"
+    bogus.write_text("not a database")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text: shown.append(text))
+    assert not window.open_project(bogus)
+    assert shown and "notes.vigproj" in shown[0]
+    assert bogus.read_text() == "not a database"
