@@ -214,7 +214,7 @@ def column_counts(frames: IntArray, scale: TimelineScale, bucket_px: int = 2) ->
     return np.asarray(np.diff(positions), dtype=np.int64)
 
 
-def should_aggregate(visible_count: int, scale: TimelineScale, min_px_per_item: float = 3.0
+def should_aggregate(visible_count: int, scale: TimelineScale, min_px_per_item: float = 8.0
                      ) -> bool:
     """Draw counts per column instead of single items when they would crowd the view."""
     return visible_count > scale.width / min_px_per_item or scale.px_per_frame < 1 / 4

@@ -298,30 +298,46 @@ def _moment_mark(p: QPainter, row: Row, scale: tg.TimelineScale, *, frame: int, 
 
 def _aggregated(p: QPainter, row: Row, lane: tg.MomentLane, data: TimelineData,
                 scale: tg.TimelineScale, *, bucket_px: int = 2) -> None:
-    """Counts per column: bar height grows with the count, colour of the commonest principle."""
+    """Counts per column: bar height grows with the count, colour of the commonest principle.
+
+    The lane is composed as one small image with numpy (no Python loop over columns) and
+    drawn with a single call; working points add a light tick at the top of their column.
+    """
     keys = [k for k, frames in lane.by_principle.items() if len(frames)]
-    counts = np.zeros((max(1, len(keys)), int(np.ceil(scale.width / bucket_px)) + 1),
-                      dtype=np.int64)
+    columns = int(np.ceil(scale.width / bucket_px)) + 1
+    counts = np.zeros((max(1, len(keys)), columns), dtype=np.int64)
     for j, key in enumerate(keys):
         c = tg.column_counts(lane.by_principle[key], scale, bucket_px)
         counts[j, : len(c)] = c
     total = counts.sum(axis=0)
-    working = tg.column_counts(lane.working_frames, scale, bucket_px)
-    peak = max(1, int(total.max(initial=0)), int(working.max(initial=0)))
-    usable = row.height - 6
-    if keys:
-        dominant = counts.argmax(axis=0)
-        heights = np.where(total > 0, 3 + (usable - 3) * np.log1p(total) / np.log1p(peak), 0)
-        colours = [QColor(data.colours.get(k, "#808080")) for k in keys]
-        for col in np.flatnonzero(total).tolist():
-            h = float(heights[col])
-            p.fillRect(QRectF(GUTTER + col * bucket_px, row.bottom - 3 - h, bucket_px, h),
-                       colours[int(dominant[col])])
-    if len(working) and working.any():
-        p.setPen(QPen(QColor("#f2f2f2"), 1))
-        for col in np.flatnonzero(working).tolist():
-            x = float(GUTTER + col * bucket_px)
-            p.drawLine(QPointF(x, row.top + 1), QPointF(x + bucket_px, row.top + 4))
+    working = np.zeros(columns, dtype=np.int64)
+    w = tg.column_counts(lane.working_frames, scale, bucket_px)
+    working[: len(w)] = w
+    if not total.any() and not working.any():
+        return
+    peak = max(1, int(total.max()), int(working.max()))
+    height = row.height
+    bar_bottom = height - 3
+    heights = np.where(total > 0, 3 + (height - 9) * np.log1p(total) / np.log1p(peak), 0)
+    tops = bar_bottom - np.rint(heights)
+    palette = np.array([_bgra(data.colours.get(k, "#808080")) for k in keys] or [(0, 0, 0, 0)],
+                       dtype=np.uint8)
+    colour = palette[counts.argmax(axis=0)]  # (columns, 4)
+    ys = np.arange(height)[:, None]
+    bars = (ys >= tops[None, :]) & (ys < bar_bottom) & (total > 0)[None, :]
+    ticks = (ys >= 1) & (ys < 4) & (working > 0)[None, :]
+    pixels = np.zeros((height, columns, 4), dtype=np.uint8)
+    pixels[bars] = np.broadcast_to(colour[None, :, :], pixels.shape)[bars]
+    pixels[ticks] = (242, 242, 242, 255)
+    pixels = np.ascontiguousarray(np.repeat(pixels, bucket_px, axis=1)[:, : scale.width])
+    image = QImage(pixels.data, pixels.shape[1], height, pixels.shape[1] * 4,
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    p.drawImage(QPointF(GUTTER, row.top), image)
+
+
+def _bgra(colour: str) -> tuple[int, int, int, int]:
+    c = QColor(colour)
+    return c.blue(), c.green(), c.red(), 255
 
 
 def _clips(p: QPainter, row: Row, data: TimelineData, scale: tg.TimelineScale,
