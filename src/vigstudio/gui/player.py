@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -178,13 +179,22 @@ class PlayerWidget(QWidget):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             return b
 
-        self.start_button = button("⏮", "Jump to start (Home)")
+        icons = self.style()
+        pixmaps = QStyle.StandardPixmap
+        self._play_icon = icons.standardIcon(pixmaps.SP_MediaPlay)
+        self._pause_icon = icons.standardIcon(pixmaps.SP_MediaPause)
+        self._sound_icon = icons.standardIcon(pixmaps.SP_MediaVolume)
+        self._muted_icon = icons.standardIcon(pixmaps.SP_MediaVolumeMuted)
+        self.start_button = button("|◀◀", "Jump to start (Home)")
+        self.start_button.setIcon(icons.standardIcon(pixmaps.SP_MediaSkipBackward))
         self.back10_button = button("−10", "Back 10 frames (Shift+←)")
         self.back_button = button("◀|", "Back one frame (←)")
-        self.play_button = button("▶", "Play / pause (Space)")
+        self.play_button = button("Play", "Play / pause (Space)")
+        self.play_button.setIcon(self._play_icon)
         self.forward_button = button("|▶", "Forward one frame (→)")
         self.forward10_button = button("+10", "Forward 10 frames (Shift+→)")
-        self.end_button = button("⏭", "Jump to end (End)")
+        self.end_button = button("▶▶|", "Jump to end (End)")
+        self.end_button.setIcon(icons.standardIcon(pixmaps.SP_MediaSkipForward))
         self.start_button.clicked.connect(controller.go_to_start)
         self.back10_button.clicked.connect(lambda: controller.step(-10))
         self.back_button.clicked.connect(lambda: controller.step(-1))
@@ -193,6 +203,10 @@ class PlayerWidget(QWidget):
         self.forward10_button.clicked.connect(lambda: controller.step(10))
         self.end_button.clicked.connect(controller.go_to_end)
 
+        self._build_readout_and_sound()
+
+    def _build_readout_and_sound(self) -> None:
+        controller = self.controller
         self.readout = QLabel("–", self)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.readout.font()
@@ -210,7 +224,11 @@ class PlayerWidget(QWidget):
             self.speed_box.addItem(_rate_text(rate), rate)
         self.speed_box.activated.connect(
             lambda index: controller.set_rate(self.speed_box.itemData(index)))
-        self.mute_button = button("🔊", "Mute (M)")
+        self.mute_button = QToolButton(self)
+        self.mute_button.setText("Mute")
+        self.mute_button.setToolTip("Mute (M)")
+        self.mute_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.mute_button.setIcon(self._sound_icon)
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(controller.set_muted)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
@@ -279,7 +297,8 @@ class PlayerWidget(QWidget):
     def _on_state(self) -> None:
         c = self.controller
         state = c.state
-        self.play_button.setText("⏸" if c.is_playing else "▶")
+        self.play_button.setIcon(self._pause_icon if c.is_playing else self._play_icon)
+        self.play_button.setText("Pause" if c.is_playing else "Play")
         offline = state is PlayerState.OFFLINE
         self.offline_label.setVisible(offline)
         self.relink_button.setVisible(offline)
@@ -293,7 +312,7 @@ class PlayerWidget(QWidget):
             self._set_readout(None)
         self.error_label.setVisible(bool(c.error))
         self.error_label.setText(c.error or "")
-        index = self.speed_box.findData(c.rate)
+        index = RATES.index(c.rate) if c.rate in RATES else -1
         if index >= 0 and index != self.speed_box.currentIndex():
             self.speed_box.setCurrentIndex(index)
         if self.volume_slider.value() != c.volume:
@@ -304,7 +323,7 @@ class PlayerWidget(QWidget):
             self.mute_button.blockSignals(True)
             self.mute_button.setChecked(c.muted)
             self.mute_button.blockSignals(False)
-        self.mute_button.setText("🔇" if c.muted else "🔊")
+        self.mute_button.setIcon(self._muted_icon if c.muted else self._sound_icon)
 
     @Slot(int, object)
     def _on_frame_ready(self, frame: int, rgb: object) -> None:
