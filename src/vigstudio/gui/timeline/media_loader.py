@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
@@ -111,10 +112,11 @@ class MediaStripLoader(QObject):
     def stop(self) -> None:
         """Cancel and wait for the thread (what was made so far stays cached)."""
         self._worker.cancelled.set()
-        self._worker.wait()
+        if shiboken6.isValid(self._worker):  # at interpreter exit Qt may have gone first
+            self._worker.wait()
 
     def is_running(self) -> bool:
-        return self._worker.isRunning()
+        return shiboken6.isValid(self._worker) and self._worker.isRunning()
 
     def wait(self, ms: int = 60_000) -> bool:
         return self._worker.wait(ms)

@@ -187,14 +187,18 @@ def _ruler(p: QPainter, row: Row, scale: tg.TimelineScale, rate: FrameRate) -> N
             x = _x(scale, frame)
             p.drawLine(QPointF(x, row.bottom - 5), QPointF(x, row.bottom))
     p.setPen(TEXT)
-    frame_labels = spacing.major < rate.nominal
+    small = QFont(p.font())
+    small.setPointSize(7)
+    normal = p.font()
     for frame in tg.ticks(scale, spacing.major):
         x = _x(scale, frame)
-        p.drawLine(QPointF(x, row.top + 12), QPointF(x, row.bottom))
-        label = frames_to_timecode(frame, rate)
-        if frame_labels:
-            label = f"{label}  #{frame}"
-        p.drawText(QPointF(x + 3, row.top + 11), label)
+        p.drawLine(QPointF(x, row.top + 2), QPointF(x, row.bottom))
+        p.drawText(QPointF(x + 3, row.top + 11), frames_to_timecode(frame, rate))
+        p.setFont(small)
+        p.setPen(DIM_TEXT)
+        p.drawText(QPointF(x + 3, row.top + 22), f"#{frame}")
+        p.setFont(normal)
+        p.setPen(TEXT)
     if scale.px_per_frame >= 6:  # frame level: a cell per frame
         p.setPen(QPen(QColor(255, 255, 255, 30)))
         visible = scale.visible_range()
