@@ -82,15 +82,12 @@ def test_list_and_timeline_stay_in_step(panels: tuple[TimelineView, AnnotationLi
                             valence=Valence.WORKING_POINT)
     clip = session.add_clip(rec_id, 200, 260, title="Building the tower")
     still = session.add_still(rec_id, 310)
-    assert listing.tree.topLevelItemCount() == 4
-    assert [listing.tree.topLevelItem(i).text(1) for i in range(4)] == [  # type: ignore[union-attr]
-        "120", "200–259", "300", "310"]
+    assert listing.model.rowCount() == 4
+    assert [listing.model.text(i, 1) for i in range(4)] == ["120", "200–259", "300", "310"]
     assert len(timeline.canvas.data.moment_frames) == 2
     # clicking an entry seeks and selects it; the timeline shows the same selection
-    item = listing.tree.topLevelItem(2)
-    assert item is not None
-    rect = listing.tree.visualItemRect(item)
-    QTest.mouseClick(listing.tree.viewport(), Qt.MouseButton.LeftButton,
+    rect = listing.view.visualRect(listing.model.index(2, 1))
+    QTest.mouseClick(listing.view.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, rect.center())
     assert player.position == 300
     assert timeline.selection.moments == {m1.id}
@@ -98,14 +95,13 @@ def test_list_and_timeline_stay_in_step(panels: tuple[TimelineView, AnnotationLi
     # selecting on the timeline highlights the entry in the list
     assert clip.id is not None and still.id is not None
     timeline.selection.set(clips=[clip.id])
-    selected = [i.text(1) for i in listing.tree.selectedItems()]
-    assert selected == ["200–259"]
+    assert [listing.model.text(r, 1) for r in listing.selected_rows()] == ["200–259"]
     # a delete (from anywhere) leaves both views in step, undo brings it back
     session.delete_annotations(moments=[m2.id or 0])
-    assert listing.tree.topLevelItemCount() == 3
+    assert listing.model.rowCount() == 3
     assert len(timeline.canvas.data.moment_frames) == 1
     session.undo()
-    assert listing.tree.topLevelItemCount() == 4
+    assert listing.model.rowCount() == 4
     assert list(timeline.canvas.data.moment_frames) == [120, 300]
 
 
@@ -119,10 +115,10 @@ def test_filters_search_and_counts(panels: tuple[TimelineView, AnnotationList],
     session.add_moment(rec_id, 30, "attentive", participant_id=sam)
     session.add_clip(rec_id, 5, 40, title="smiles at the table")
     listing.kind.setCurrentIndex(listing.kind.findData("moment"))
-    assert listing.tree.topLevelItemCount() == 3
+    assert listing.model.rowCount() == 3
     listing.principle.setCurrentIndex(
         listing.principle.findData(session.principle_by_code("receiving").id))
-    assert listing.tree.topLevelItemCount() == 2
+    assert listing.model.rowCount() == 2
     listing.participant.setCurrentIndex(listing.participant.findData(sam))
     assert [e.frame for e in listing.visible_entries()] == [10]
     listing.kind.setCurrentIndex(0)

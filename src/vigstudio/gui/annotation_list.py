@@ -7,15 +7,24 @@ selection); selecting on the timeline highlights the entry here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +38,7 @@ from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.storage.records import EntityKind
 
-_ROLE = Qt.ItemDataRole.UserRole
+_NO_INDEX = QModelIndex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,65 @@ class Entry:
     principle_id: int | None
     participant_id: int | None
     text: str  # note, title or caption: what search looks in
+
+
+_COLUMNS = ("", "Frame", "Timecode", "What", "Who", "Note")
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One shown line: what the columns say, plus the entry it stands for."""
+
+    entry: Entry
+    texts: tuple[str, str, str, str, str, str]
+    colour: str | None  # the principle's swatch for moments
+
+
+class AnnotationTableModel(QAbstractTableModel):
+    """The filtered entries as a table (Qt asks only for the rows on screen)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ListRow] = []
+        self._icons: dict[str, QIcon] = {}
+        self.row_of: dict[tuple[str, int], int] = {}
+
+    def set_rows(self, rows: list[ListRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.row_of = {(r.entry.kind, r.entry.id): i for i, r in enumerate(rows)}
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.texts[index.column()]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3 and row.colour:
+            icon = self._icons.get(row.colour)
+            if icon is None:
+                icon = self._icons[row.colour] = swatch(row.colour)
+            return icon
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return row.texts[5]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _COLUMNS[section]
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        return self.rows[row].texts[column]
 
 
 class AnnotationList(QWidget):
@@ -65,12 +133,16 @@ class AnnotationList(QWidget):
         for combo in (self.kind, self.principle, self.participant):
             combo.currentIndexChanged.connect(lambda _i: self.refill())
         self.search.textChanged.connect(lambda _t: self.refill())
-        self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["", "Frame", "Timecode", "What", "Who", "Note"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
-        self.tree.itemClicked.connect(self._clicked)
-        self.tree.itemSelectionChanged.connect(self._list_selection)
+        self.model = AnnotationTableModel(self)
+        self.view = QTreeView(self)
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QTreeView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTreeView.SelectionMode.ExtendedSelection)
+        self.view.clicked.connect(self._clicked)
+        self.view.selectionModel().selectionChanged.connect(self._list_selection)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         filters = QHBoxLayout()
@@ -79,7 +151,7 @@ class AnnotationList(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.search)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
         self._syncing = False
         selection.changed.connect(self._show_selection)
@@ -139,14 +211,14 @@ class AnnotationList(QWidget):
         people = {p.id: p.pseudonym for p in self.session.participants()}
         moments = {m.id: m for m in self.session.moments(self.recording_id)}
         clips = {c.id: c for c in self.session.clips(self.recording_id)}
-        self.tree.clear()
+        rows: list[ListRow] = []
         for e in self.visible_entries():
-            what, note, icon = "", e.text, None
+            what, note, colour = "", e.text, None
             frame_text = str(e.frame)
             if e.kind == "moment":
                 principle = principles.get(e.principle_id)
                 what = principle.name if principle else "?"
-                icon = swatch(principle.colour) if principle else None
+                colour = principle.colour if principle else None
                 if moments[e.id].valence is Valence.WORKING_POINT:
                     what += " (working point)"
             elif e.kind == "clip":
@@ -156,12 +228,9 @@ class AnnotationList(QWidget):
                 note = clip.caption
             else:
                 what = "Still"
-            item = QTreeWidgetItem([e.kind, frame_text, frames_to_timecode(e.frame, self.rate),
-                                    what, people.get(e.participant_id, ""), note])
-            if icon is not None:
-                item.setIcon(3, icon)
-            item.setData(0, _ROLE, (e.kind, e.id, e.frame))
-            self.tree.addTopLevelItem(item)
+            rows.append(ListRow(e, (e.kind, frame_text, frames_to_timecode(e.frame, self.rate),
+                                    what, people.get(e.participant_id, ""), note), colour))
+        self.model.set_rows(rows)
         self._show_selection()
         self._fill_summary(people)
 
@@ -181,30 +250,36 @@ class AnnotationList(QWidget):
 
     # --- selection in step --------------------------------------------------------------
 
-    def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        _kind, _id, frame = item.data(0, _ROLE)
-        self.player.seek(frame)
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.player.seek(self.model.rows[index.row()].entry.frame)
+
+    def selected_rows(self) -> list[int]:
+        return sorted(i.row() for i in self.view.selectionModel().selectedRows())
 
     def _list_selection(self) -> None:
         if self._syncing:
             return
-        chosen = [item.data(0, _ROLE) for item in self.tree.selectedItems()]
-        self.selection.set(moments=[i for k, i, _f in chosen if k == "moment"],
-                           clips=[i for k, i, _f in chosen if k == "clip"],
-                           stills=[i for k, i, _f in chosen if k == "still"])
+        chosen = [self.model.rows[r].entry for r in self.selected_rows()]
+        self.selection.set(moments=[e.id for e in chosen if e.kind == "moment"],
+                           clips=[e.id for e in chosen if e.kind == "clip"],
+                           stills=[e.id for e in chosen if e.kind == "still"])
 
     def _show_selection(self) -> None:
-        wanted = ({("moment", i) for i in self.selection.moments}
-                  | {("clip", i) for i in self.selection.clips}
-                  | {("still", i) for i in self.selection.stills})
+        wanted = ([("moment", i) for i in self.selection.moments]
+                  + [("clip", i) for i in self.selection.clips]
+                  + [("still", i) for i in self.selection.stills])
+        rows = sorted(self.model.row_of[w] for w in wanted if w in self.model.row_of)
+        chosen = QItemSelection()
+        last = self.model.columnCount() - 1
+        for r in rows:
+            chosen.select(self.model.index(r, 0), self.model.index(r, last))
         self._syncing = True
         try:
-            for row in range(self.tree.topLevelItemCount()):
-                item = self.tree.topLevelItem(row)
-                if item is None:
-                    continue
-                kind, entity_id, _frame = item.data(0, _ROLE)
-                item.setSelected((kind, entity_id) in wanted)
+            self.view.selectionModel().select(
+                chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            if rows:
+                self.view.scrollTo(self.model.index(rows[0], 0))
         finally:
             self._syncing = False
 
