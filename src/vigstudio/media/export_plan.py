@@ -31,6 +31,7 @@ __all__ = [
     "StillSegment",
     "TitleCard",
     "clip_source_frames",
+    "freeze_frames",
     "layout_reel",
     "output_rate",
     "output_size",
@@ -207,7 +208,8 @@ def clip_source_frames(clip: ClipSegment, rate: Fraction) -> list[int]:
     return [min(last, max(first, clock.frame_at(t0 + k * step))) for k in range(count)]
 
 
-def _freeze_frames(clip: ClipSegment, rate: Fraction) -> int:
+def freeze_frames(clip: ClipSegment, rate: Fraction) -> int:
+    """Output frames holding the clip's last frame after it plays."""
     return round(clip.freeze_last * rate) if clip.freeze_last > 0 else 0
 
 
@@ -218,7 +220,7 @@ def layout_reel(plan: ReelPlan, height: int | None = None) -> ReelLayout:
     counts: list[int] = []
     for item in plan.items:
         if isinstance(item, ClipSegment):
-            counts.append(len(clip_source_frames(item, rate)) + _freeze_frames(item, rate))
+            counts.append(len(clip_source_frames(item, rate)) + freeze_frames(item, rate))
         else:
             counts.append(_frames_for(item.hold, rate))
     starts: list[int] = []

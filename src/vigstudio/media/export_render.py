@@ -31,6 +31,7 @@ from vigstudio.media.export_plan import (
     StillSegment,
     TitleCard,
     clip_source_frames,
+    freeze_frames,
     layout_reel,
     samples_before,
 )
@@ -186,7 +187,7 @@ def _silence(count: int) -> AudioArray:
 def _render_clip(writer: _Writer, clip: ClipSegment, layout: ReelLayout, fade: int) -> None:
     rate = layout.frame_rate
     selection = clip_source_frames(clip, rate)
-    freeze = len(selection) and (round(clip.freeze_last * rate) if clip.freeze_last > 0 else 0)
+    freeze = freeze_frames(clip, rate)
     start_frame = writer.frames
     moving_samples = (samples_before(start_frame + len(selection), rate)
                       - samples_before(start_frame, rate))
