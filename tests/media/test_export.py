@@ -17,7 +17,7 @@ import pytest
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
-from vigstudio.errors import ExportCancelled, ExportError
+from vigstudio.errors import DecoderCrashError, ExportCancelled, ExportError
 from vigstudio.media import captions, synth
 from vigstudio.media.export import (
     ClipSegment,
@@ -189,7 +189,7 @@ def test_720p_reel_is_frame_exact_with_slow_motion_freeze_still_title(
     assert (result.width, result.height, result.frame_count) == (1280, 720, len(expected))
     check_file(out, 1280, 720, Fraction(25), len(expected))
     fractions = [f for f, _ in reports]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert fractions == sorted(fractions) and reports[-1] == (1.0, 0.0)
     assert no_leftovers(tmp_path, {"reel.mp4"})
 
 
@@ -285,6 +285,28 @@ def test_cancel_leaves_nothing(hd720: tuple[Path, MediaInfo], tmp_path: Path) ->
         export_reel(plan, tmp_path / "never.mp4", progress=progress, cancel=cancel)
     assert seen and seen[0] < 1.0
     assert no_leftovers(tmp_path, set())
+
+
+def test_child_crash_is_reported_and_leaves_nothing(
+        hd720: tuple[Path, MediaInfo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker dies abruptly mid-export (as when FFmpeg crashes on a damaged file)."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(
+        "import os, signal, threading, time\n"
+        "def _die():\n"
+        "    time.sleep(1.0)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "threading.Thread(target=_die, daemon=True).start()\n")
+    monkeypatch.setenv("PYTHONPATH", str(hooks))
+    path, info = hd720
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    plan = ReelPlan(tuple(ClipSegment(path, info, FrameRange(0, 60)) for _ in range(8)))
+    with pytest.raises(ExportError, match="stopped unexpectedly") as caught:
+        export_reel(plan, out_dir / "reel.mp4")
+    assert isinstance(caught.value.__cause__, DecoderCrashError)
+    assert no_leftovers(out_dir, set())
 
 
 def test_existing_target_is_not_overwritten(small: tuple[Path, MediaInfo],
