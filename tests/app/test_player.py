@@ -258,7 +258,7 @@ def test_file_vlc_cannot_play_gives_a_clear_error(h: Harness, media: dict[str, P
     c = h.c
     c.load(path)
     junk = tmp_path / "junk.tmp"
-    junk.write_bytes(os.urandom(4096))
+    junk.write_text("not a video any more\n" * 300)
     os.replace(junk, path)
     c.seek(12)
     c.play()
