@@ -393,3 +393,15 @@ def test_mixed_rates_sizes_and_orientations(video_2997: Path, video_25: Path,
     assert barcodes(out) == list(range(5, 20)) + second + third
     assert second[0] == 10 and second[-1] == 19 and len(second) == 12
     check_file(out, 320, 180, rate, 15 + len(second) + len(third))
+
+
+def test_hevc_mov_source_to_480p(video_hevc_mov: Path, hd720: tuple[Path, MediaInfo],
+                                 tmp_path: Path) -> None:
+    hevc = probe_in_process(video_hevc_mov)
+    path, info = hd720
+    plan = ReelPlan((ClipSegment(path, info, FrameRange(30, 40)),
+                     ClipSegment(video_hevc_mov, hevc, FrameRange(16, 29))))
+    out = tmp_path / "small.mp4"
+    export_reel(plan, out, height=480)
+    assert barcodes(out) == list(range(30, 40)) + list(range(16, 29))
+    check_file(out, 854, 480, Fraction(25), 23)
