@@ -42,12 +42,14 @@ def test_variable_rate_still(video_vfr: Path) -> None:
         assert synth.read_barcode(still_rgb(video_vfr, info, frame)) == frame
 
 
-def test_several_stills_and_overwrite_rules(video_25: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("isolate", [True, False])
+def test_several_stills_and_overwrite_rules(video_25: Path, tmp_path: Path,
+                                            isolate: bool) -> None:
     info = probe_in_process(video_25)
     requests = [StillRequest(video_25, info, f, f"{i:02d}-moment.png")
                 for i, f in enumerate((5, 60, 61))]
     folder = tmp_path / "stills"
-    written = export_stills(requests, folder)
+    written = export_stills(requests, folder, isolate=isolate)
     assert [synth.read_barcode(read_png(p)) for p in written] == [5, 60, 61]
     before = written[0].read_bytes()
     with pytest.raises(ExportError, match="already exists"):
@@ -58,3 +60,21 @@ def test_several_stills_and_overwrite_rules(video_25: Path, tmp_path: Path) -> N
     with pytest.raises(ExportError, match="same file name"):
         export_stills([requests[0], requests[0]], folder, overwrite=True)
     assert sorted(p.name for p in folder.iterdir()) == [r.name for r in requests]
+
+
+def test_crashing_child_leaves_no_new_stills(video_25: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text("import os, signal\n"
+                                            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    monkeypatch.setenv("PYTHONPATH", str(hooks))
+    info = probe_in_process(video_25)
+    folder = tmp_path / "stills"
+    folder.mkdir()
+    (folder / "keep.png").write_bytes(b"old")
+    requests = [StillRequest(video_25, info, 3, "a.png"), StillRequest(video_25, info, 4,
+                                                                       "keep.png")]
+    with pytest.raises(ExportError, match="stopped unexpectedly"):
+        export_stills(requests, folder, overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["keep.png"]

@@ -1,7 +1,8 @@
 """Child-process entry point of the reel export: ``python -m vigstudio.media.export_worker``.
 
-Reads one pickled job ``{"plan": ReelPlan, "out": Path, "height": int | None}`` from standard
-input, renders it and reports on standard output, one line per message:
+Reads one pickled job from standard input — ``{"plan": ReelPlan, "out": Path, "height": int |
+None}`` renders a reel; ``{"kind": "stills", "requests": [StillRequest], "folder": Path,
+"overwrite": bool}`` writes stills — and reports on standard output, one line per message:
 
 * ``progress <done> <total>`` — output frames written so far (at most ~10 per second);
 * ``done`` — the file is complete;
@@ -23,6 +24,7 @@ import av
 
 from vigstudio.errors import VigError
 from vigstudio.media.export_render import render_reel
+from vigstudio.media.stills import export_still_png
 
 PROGRESS_INTERVAL = 0.1
 
@@ -45,7 +47,14 @@ def main() -> int:
             _send(out_stream, f"progress {done} {total}")
 
     try:
-        render_reel(job["plan"], job["out"], height=job["height"], progress=progress)
+        if job.get("kind") == "stills":
+            requests = job["requests"]
+            for done, request in enumerate(requests, start=1):
+                export_still_png(request.path, request.info, request.frame,
+                                 job["folder"] / request.name, overwrite=job["overwrite"])
+                progress(done, len(requests))
+        else:
+            render_reel(job["plan"], job["out"], height=job["height"], progress=progress)
     except VigError as exc:
         _send(out_stream, f"error {type(exc).__name__}\t{exc}")
         return 1

@@ -1,14 +1,18 @@
 """Stills: one exact frame of a recording as a full-resolution, upright PNG.
 
-Decoding runs in the calling process (one frame is quick: seek to the keyframe before it and
-decode forward). Callers that handle untrusted files should call this from a background job;
-the reel export, which decodes much more, runs in a child process.
+:func:`still_rgb` and :func:`export_still_png` decode in the calling process (one frame is
+quick: seek to the keyframe before it and decode forward). :func:`export_stills` runs in a
+child process by default (the reel export's worker), so a decoder crash on a damaged file
+cannot take the app down.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +22,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from vigstudio.domain.media import MediaInfo
-from vigstudio.errors import ExportError
+from vigstudio.errors import DecoderCrashError, ExportError
 from vigstudio.media import decode
 
 __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
@@ -72,11 +76,14 @@ class StillRequest:
 
 
 def export_stills(requests: Sequence[StillRequest], folder: Path | str, *,
-                  overwrite: bool = False) -> list[Path]:
+                  overwrite: bool = False, isolate: bool = True,
+                  timeout: float = 120.0) -> list[Path]:
     """Export several stills into ``folder`` (created if missing); returns the written paths.
 
     All names are checked first, so nothing is written when one target already exists (and
-    ``overwrite`` is off) or two stills share a name.
+    ``overwrite`` is off) or two stills share a name. With ``isolate`` (the default) the
+    decoding runs in a child process; if it crashes or takes longer than ``timeout`` seconds,
+    :class:`ExportError` is raised and the stills this call had newly created are removed.
     """
     folder = Path(folder)
     names = [r.name for r in requests]
@@ -88,5 +95,48 @@ def export_stills(requests: Sequence[StillRequest], folder: Path | str, *,
         if (folder / name).exists() and not overwrite:
             raise ExportError(f"{folder / name} already exists; nothing was exported.")
     folder.mkdir(parents=True, exist_ok=True)
-    return [export_still_png(r.path, r.info, r.frame, folder / r.name, overwrite=overwrite)
-            for r in requests]
+    targets = [folder / name for name in names]
+    if not isolate:
+        return [export_still_png(r.path, r.info, r.frame, target, overwrite=overwrite)
+                for r, target in zip(requests, targets, strict=True)]
+    new = [t for t in targets if not t.exists()]
+    try:
+        _run_stills_child(list(requests), folder, overwrite, timeout)
+    except BaseException:
+        for target in new:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+        raise
+    return targets
+
+
+def _run_stills_child(requests: list[StillRequest], folder: Path, overwrite: bool,
+                      timeout: float) -> None:
+    job = pickle.dumps({"kind": "stills", "requests": requests, "folder": folder,
+                        "overwrite": overwrite})
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    proc = subprocess.Popen([sys.executable, "-m", "vigstudio.media.export_worker"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    try:
+        stdout, stderr = proc.communicate(job, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.communicate()
+        raise ExportError("Exporting the stills took too long and was stopped.") from exc
+    finally:
+        for request in requests:  # temp files of a child that died while writing
+            with contextlib.suppress(FileNotFoundError):
+                (folder / f".{request.name}.{proc.pid}.part").unlink()
+    lines = stdout.decode("utf-8", "replace").splitlines()
+    if lines and lines[-1] == "done" and proc.returncode == 0:
+        return
+    for line in lines:
+        if line.startswith("error "):
+            raise ExportError(line.partition("\t")[2] or line)
+    detail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+    raise ExportError("Exporting the stills stopped unexpectedly (the decoder may have "
+                      "crashed on a damaged recording).") from DecoderCrashError(
+                          " / ".join(detail) or f"exit code {proc.returncode}")
