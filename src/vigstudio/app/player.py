@@ -189,6 +189,7 @@ class PlayerController:
         self._info: MediaInfo | None = None
         self._fetcher: ExactFrameFetcher | None = None
         self._state = PlayerState.EMPTY
+        self._generation = 0
         self._position = 0
         self._rate = Fraction(1)
         self._volume = 100
@@ -266,6 +267,12 @@ class PlayerController:
         return self._info.frame_count if self._info is not None else 0
 
     @property
+    def generation(self) -> int:
+        """Changes whenever a recording is loaded or unloaded: a frame delivered under an
+        older generation belongs to a previous recording."""
+        return self._generation
+
+    @property
     def reader(self) -> FrameReader | None:
         return self._fetcher.reader if self._fetcher is not None else None
 
@@ -322,6 +329,7 @@ class PlayerController:
         self._stop_at = None
         self._position = 0
         self._state = PlayerState.EMPTY
+        self._generation += 1
 
     def relink(self, new_path: Path | str) -> None:
         """Point an offline recording at its file's new place and load it there."""

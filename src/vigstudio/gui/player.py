@@ -55,7 +55,7 @@ def _rate_text(rate: Fraction) -> str:
 class _FrameBridge(QObject):
     """Carries exact frames from the fetcher thread into the GUI thread."""
 
-    frame_ready = Signal(int, object)
+    frame_ready = Signal(int, object, int)  # frame, RGB array, controller generation
     frame_failed = Signal(int, str)
 
 
@@ -150,7 +150,8 @@ class PlayerWidget(QWidget):
         self._unsubscribe = [
             controller.subscribe(self._on_position),
             controller.subscribe_state(self._on_state),
-            controller.subscribe_frames(self._bridge.frame_ready.emit),
+            controller.subscribe_frames(
+                lambda n, rgb: self._bridge.frame_ready.emit(n, rgb, controller.generation)),
             controller.subscribe_frame_errors(
                 lambda n, exc: self._bridge.frame_failed.emit(n, str(exc))),
         ]
@@ -325,11 +326,13 @@ class PlayerWidget(QWidget):
             self.mute_button.blockSignals(False)
         self.mute_button.setIcon(self._muted_icon if c.muted else self._sound_icon)
 
-    @Slot(int, object)
-    def _on_frame_ready(self, frame: int, rgb: object) -> None:
+    @Slot(int, object, int)
+    def _on_frame_ready(self, frame: int, rgb: object, generation: int) -> None:
         c = self.controller
-        if c.state is PlayerState.PLAYING or frame != c.position:
-            return  # stale: the playhead moved on, or VLC paints now
+        if c.state is PlayerState.PLAYING or generation != c.generation:
+            return  # VLC paints now, or a frame of the previously loaded recording
+        # Frames arrive in the order they were asked for, the last one being the position:
+        # showing each (with its own readout) keeps a held arrow key or reverse play moving.
         assert isinstance(rgb, np.ndarray)
         self.picture.show_rgb(frame, rgb)
         self._set_readout(frame)
