@@ -142,6 +142,54 @@ def bench_drawing(rows: list[list[str]]) -> None:
                      f"{build_ms:.1f}", "", "-"])
 
 
+def bench_tagging(app: QApplication, rows: list[list[str]]) -> None:
+    """One principle key with a real session holding 10,000 moments: the edit is saved,
+    the timeline and the list panel are rebuilt (all synchronous) before the call returns."""
+    from vigstudio.app.player import PlayerController
+    from vigstudio.app.session import CaseSession
+    from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
+    from vigstudio.gui.annotation_list import AnnotationList
+    from vigstudio.gui.tagging import TaggingController
+    from vigstudio.gui.timeline import TimelineView
+
+    rng = random.Random(9)
+    info = MediaInfo(container="mp4", video_codec="h264", width=1280, height=720, rotation=0,
+                     frame_rate=FrameRate(Fraction(25)), variable_frame_rate=False,
+                     frame_count=FRAMES, duration=Fraction(FRAMES, 25),
+                     time_base=Fraction(1, 12800), start_pts=0)
+    with tempfile.TemporaryDirectory(prefix="vig-bench-tag-") as folder:
+        path = Path(folder) / "bench.vigproj"
+        session = CaseSession.create(path, "Bench")
+        sam = session.add_participant("Sam", Role.PERSON)
+        rec = session.add_recording(Recording("missing.mp4", Fingerprint(1, "0" * 64, "0" * 64),
+                                              info))
+        pids = [p.id for p in session.principles()]
+        assert rec.id is not None
+        with session.project.transaction() as writer:  # bulk load, not through undo
+            for _ in range(10_000):
+                writer.put(Moment(rec.id, rng.randrange(FRAMES), rng.choice(pids), sam.id))
+        session.close()
+        session = CaseSession.open(path)
+        player = PlayerController()
+        player.load(session.media_path(rec.id), info)
+        timeline = TimelineView(session, player, rec.id, build_media=False)
+        listing = AnnotationList(session, player, rec.id, timeline.selection)
+        tagging = TaggingController(session, player, rec.id, timeline.selection)
+        timeline.resize(WIDTH, HEIGHT)
+        times = []
+        for _ in range(15):
+            player.seek(rng.randrange(FRAMES))
+            started = time.perf_counter()
+            tagging.tag(pids[2])
+            times.append((time.perf_counter() - started) * 1000)
+            app.processEvents()
+        assert listing.model.rowCount() == 10_015
+        rows.append(["10,000", "tag key → saved, timeline and list rebuilt",
+                     f"{statistics.median(times):.1f}", f"{max(times):.1f}", "-"])
+        player.close()
+        session.close()
+
+
 def ensure_hour_video() -> Path:
     if HOUR_VIDEO.exists():
         return HOUR_VIDEO
@@ -219,6 +267,8 @@ def main() -> int:
     rows: list[list[str]] = []
     print("drawing and hit tests ...", flush=True)
     bench_drawing(rows)
+    print("tagging with 10,000 moments ...", flush=True)
+    bench_tagging(app, rows)
     if not args.skip_media:
         print("thumbnail strip ...", flush=True)
         bench_thumbnails(app, rows)

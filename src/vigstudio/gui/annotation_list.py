@@ -6,6 +6,8 @@ selection); selecting on the timeline highlights the entry here.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Valence
+from vigstudio.domain.codebook import Principle
 from vigstudio.domain.time import frames_to_timecode
 from vigstudio.gui.codebook_panel import swatch
 from vigstudio.gui.timeline.ports import PlayerPort
@@ -49,33 +52,31 @@ class Entry:
     principle_id: int | None
     participant_id: int | None
     text: str  # note, title or caption: what search looks in
+    working: bool = False  # a working point (moments)
+    end: int | None = None  # first frame after a clip
+    title: str = ""  # a clip's title
 
 
 _COLUMNS = ("", "Frame", "Timecode", "What", "Who", "Note")
 
 
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """One shown line: what the columns say, plus the entry it stands for."""
-
-    entry: Entry
-    texts: tuple[str, str, str, str, str, str]
-    colour: str | None  # the principle's swatch for moments
-
-
 class AnnotationTableModel(QAbstractTableModel):
-    """The filtered entries as a table (Qt asks only for the rows on screen)."""
+    """The filtered entries as a table. Texts are made only for the rows Qt shows."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, describe: Callable[[Entry], tuple[tuple[str, ...], str | None]],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[ListRow] = []
-        self._icons: dict[str, QIcon] = {}
+        self.rows: list[Entry] = []
         self.row_of: dict[tuple[str, int], int] = {}
+        self._describe = describe
+        self._texts: dict[int, tuple[tuple[str, ...], str | None]] = {}
+        self._icons: dict[str, QIcon] = {}
 
-    def set_rows(self, rows: list[ListRow]) -> None:
+    def set_rows(self, rows: list[Entry]) -> None:
         self.beginResetModel()
         self.rows = rows
-        self.row_of = {(r.entry.kind, r.entry.id): i for i, r in enumerate(rows)}
+        self._texts = {}
+        self.row_of = {(e.kind, e.id): i for i, e in enumerate(rows)}
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
@@ -84,20 +85,26 @@ class AnnotationTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(_COLUMNS)
 
+    def described(self, row: int) -> tuple[tuple[str, ...], str | None]:
+        found = self._texts.get(row)
+        if found is None:
+            found = self._texts[row] = self._describe(self.rows[row])
+        return found
+
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.texts[index.column()]
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3 and row.colour:
-            icon = self._icons.get(row.colour)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.described(index.row())[0][index.column()]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
+            colour = self.described(index.row())[1]
+            if colour is None:
+                return None
+            icon = self._icons.get(colour)
             if icon is None:
-                icon = self._icons[row.colour] = swatch(row.colour)
+                icon = self._icons[colour] = swatch(colour)
             return icon
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
-            return row.texts[5]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -107,7 +114,7 @@ class AnnotationTableModel(QAbstractTableModel):
         return None
 
     def text(self, row: int, column: int) -> str:
-        return self.rows[row].texts[column]
+        return self.described(row)[0][column]
 
 
 class AnnotationList(QWidget):
@@ -133,14 +140,19 @@ class AnnotationList(QWidget):
         for combo in (self.kind, self.principle, self.participant):
             combo.currentIndexChanged.connect(lambda _i: self.refill())
         self.search.textChanged.connect(lambda _t: self.refill())
-        self.model = AnnotationTableModel(self)
-        self.view = QTreeView(self)
+        self._principles: dict[int | None, Principle] = {}
+        self._people: dict[int | None, str] = {}
+        self.model = AnnotationTableModel(self._describe, self)
+        self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QTreeView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTreeView.SelectionMode.ExtendedSelection)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.view.clicked.connect(self._clicked)
         self.view.selectionModel().selectionChanged.connect(self._list_selection)
         self.summary = QLabel(self)
@@ -164,20 +176,23 @@ class AnnotationList(QWidget):
 
     def entries(self) -> list[Entry]:
         s, rid = self.session, self.recording_id
-        out = [Entry("moment", m.id or 0, m.frame, m.principle_id, m.participant_id, m.note)
-               for m in s.moments(rid)]
-        out += [Entry("clip", c.id or 0, c.range.start, None, None, f"{c.title} {c.caption}")
-                for c in s.clips(rid)]
+        out = [Entry("moment", m.id or 0, m.frame, m.principle_id, m.participant_id, m.note,
+                     m.valence is Valence.WORKING_POINT) for m in s.moments(rid)]
+        out += [Entry("clip", c.id or 0, c.range.start, None, None, f"{c.title} {c.caption}",
+                      end=c.range.end, title=c.title) for c in s.clips(rid)]
         out += [Entry("still", t.id or 0, t.frame, None, None, t.caption) for t in s.stills(rid)]
-        return sorted(out, key=lambda e: (e.frame, e.kind, e.id))
+        out.sort(key=lambda e: (e.frame, e.kind, e.id))
+        return out
 
-    def visible_entries(self) -> list[Entry]:
+    def visible_entries(self, entries: list[Entry] | None = None) -> list[Entry]:
         kind = self.kind.currentData()
         principle = self.principle.currentData()
         participant = self.participant.currentData()
         text = self.search.text().strip().lower()
+        if kind is None and principle is None and participant is None and not text:
+            return self.entries() if entries is None else entries
         result = []
-        for e in self.entries():
+        for e in self.entries() if entries is None else entries:
             if kind is not None and e.kind != kind:
                 continue
             if principle is not None and e.principle_id != principle:
@@ -188,6 +203,25 @@ class AnnotationList(QWidget):
                 continue
             result.append(e)
         return result
+
+    def _describe(self, e: Entry) -> tuple[tuple[str, ...], str | None]:
+        """The columns' texts and the swatch colour of one entry."""
+        note, colour, frame_text = e.text, None, str(e.frame)
+        if e.kind == "moment":
+            principle = self._principles.get(e.principle_id)
+            what = principle.name if principle else "?"
+            colour = principle.colour if principle else None
+            if e.working:
+                what += " (working point)"
+        elif e.kind == "clip":
+            end = e.end if e.end is not None else e.frame + 1
+            what = e.title or f"Clip, {end - e.frame} frames"
+            frame_text = f"{e.frame}–{end - 1}"
+            note = e.text[len(e.title) + 1:]
+        else:
+            what = "Still"
+        return ((e.kind, frame_text, frames_to_timecode(e.frame, self.rate), what,
+                 self._people.get(e.participant_id, ""), note), colour)
 
     # --- filling ------------------------------------------------------------------------
 
@@ -207,44 +241,26 @@ class AnnotationList(QWidget):
             combo.blockSignals(False)
 
     def refill(self) -> None:
-        principles = {p.id: p for p in self.session.principles()}
-        people = {p.id: p.pseudonym for p in self.session.participants()}
-        moments = {m.id: m for m in self.session.moments(self.recording_id)}
-        clips = {c.id: c for c in self.session.clips(self.recording_id)}
-        rows: list[ListRow] = []
-        for e in self.visible_entries():
-            what, note, colour = "", e.text, None
-            frame_text = str(e.frame)
-            if e.kind == "moment":
-                principle = principles.get(e.principle_id)
-                what = principle.name if principle else "?"
-                colour = principle.colour if principle else None
-                if moments[e.id].valence is Valence.WORKING_POINT:
-                    what += " (working point)"
-            elif e.kind == "clip":
-                clip = clips[e.id]
-                what = clip.title or f"Clip, {clip.range.duration} frames"
-                frame_text = f"{clip.range.start}–{clip.range.last}"
-                note = clip.caption
-            else:
-                what = "Still"
-            rows.append(ListRow(e, (e.kind, frame_text, frames_to_timecode(e.frame, self.rate),
-                                    what, people.get(e.participant_id, ""), note), colour))
-        self.model.set_rows(rows)
+        self._principles = {p.id: p for p in self.session.principles()}
+        self._people = {p.id: p.pseudonym for p in self.session.participants()}
+        entries = self.entries()
+        self.model.set_rows(self.visible_entries(entries))
         self._show_selection()
-        self._fill_summary(people)
+        self._fill_summary(entries)
 
-    def _fill_summary(self, people: dict[int | None, str]) -> None:
-        counts = self.session.moment_counts(self.recording_id)
-        by_principle: dict[int, int] = {}
-        by_person: dict[int | None, int] = {}
-        for (pid, person), n in counts.items():
-            by_principle[pid] = by_principle.get(pid, 0) + n
-            by_person[person] = by_person.get(person, 0) + n
-        names = {p.id: p.name for p in self.session.principles()}
-        parts = [f"{names.get(pid, '?')}: {n}" for pid, n in sorted(by_principle.items())]
-        who = [f"{people.get(k, 'nobody')}: {n}" for k, n in by_person.items()]
-        total = sum(counts.values())
+    def _fill_summary(self, entries: list[Entry]) -> None:
+        by_principle: Counter[int | None] = Counter()
+        by_person: Counter[int | None] = Counter()
+        for e in entries:
+            if e.kind == "moment":
+                by_principle[e.principle_id] += 1
+                by_person[e.participant_id] += 1
+        names = {pid: p.name for pid, p in self._principles.items()}
+        order = {pid: i for i, pid in enumerate(names)}
+        parts = [f"{names.get(pid, '?')}: {n}"
+                 for pid, n in sorted(by_principle.items(), key=lambda kv: order.get(kv[0], 99))]
+        who = [f"{self._people.get(k, 'nobody')}: {n}" for k, n in by_person.most_common()]
+        total = sum(by_principle.values())
         self.summary.setText(f"{total} moments — " + "; ".join(parts) +
                              ("\nBy participant — " + "; ".join(who) if who else ""))
 
@@ -252,7 +268,7 @@ class AnnotationList(QWidget):
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.player.seek(self.model.rows[index.row()].entry.frame)
+            self.player.seek(self.model.rows[index.row()].frame)
 
     def selected_rows(self) -> list[int]:
         return sorted(i.row() for i in self.view.selectionModel().selectedRows())
@@ -260,7 +276,7 @@ class AnnotationList(QWidget):
     def _list_selection(self) -> None:
         if self._syncing:
             return
-        chosen = [self.model.rows[r].entry for r in self.selected_rows()]
+        chosen = [self.model.rows[r] for r in self.selected_rows()]
         self.selection.set(moments=[e.id for e in chosen if e.kind == "moment"],
                            clips=[e.id for e in chosen if e.kind == "clip"],
                            stills=[e.id for e in chosen if e.kind == "still"])
@@ -279,7 +295,8 @@ class AnnotationList(QWidget):
             self.view.selectionModel().select(
                 chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             if rows:
-                self.view.scrollTo(self.model.index(rows[0], 0))
+                self.view.scrollTo(self.model.index(rows[0], 0),
+                                   QTableView.ScrollHint.EnsureVisible)
         finally:
             self._syncing = False
 
