@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -103,6 +104,16 @@ def test_list_and_timeline_stay_in_step(panels: tuple[TimelineView, AnnotationLi
     session.undo()
     assert listing.model.rowCount() == 4
     assert list(timeline.canvas.data.moment_frames) == [120, 300]
+    # an edit that changes the order moves the row; filters apply to edited entries
+    assert m1.id is not None
+    session.move_moment(m1.id, 5)
+    assert [listing.model.text(i, 1) for i in range(4)] == ["5", "120", "200–259", "310"]
+    listing.kind.setCurrentIndex(listing.kind.findData("clip"))
+    session.set_clip_title(clip.id, "Tower")
+    assert [listing.model.text(i, 3) for i in range(listing.model.rowCount())] == ["Tower"]
+    session.update_moment(replace(session.moment(m1.id), note="changed"))
+    assert listing.model.rowCount() == 1
+    assert listing.summary.text().startswith("2 moments")
 
 
 def test_filters_search_and_counts(panels: tuple[TimelineView, AnnotationList],

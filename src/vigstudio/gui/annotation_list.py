@@ -6,6 +6,7 @@ selection); selecting on the timeline highlights the entry here.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
-from vigstudio.domain.annotations import Valence
+from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
 from vigstudio.domain.time import frames_to_timecode
 from vigstudio.gui.codebook_panel import swatch
@@ -60,24 +61,45 @@ class Entry:
 _COLUMNS = ("", "Frame", "Timecode", "What", "Who", "Note")
 
 
+def sort_key(e: Entry) -> tuple[int, str, int]:
+    return (e.frame, e.kind, e.id)
+
+
 class AnnotationTableModel(QAbstractTableModel):
-    """The filtered entries as a table. Texts are made only for the rows Qt shows."""
+    """The filtered entries as a table, sorted by frame. Texts are made only for the rows Qt
+    shows; single edits insert or remove one row (no reset), so a tag costs O(log n)."""
 
     def __init__(self, describe: Callable[[Entry], tuple[tuple[str, ...], str | None]],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Entry] = []
-        self.row_of: dict[tuple[str, int], int] = {}
         self._describe = describe
-        self._texts: dict[int, tuple[tuple[str, ...], str | None]] = {}
+        self._texts: dict[tuple[str, int], tuple[tuple[str, ...], str | None]] = {}
         self._icons: dict[str, QIcon] = {}
 
     def set_rows(self, rows: list[Entry]) -> None:
         self.beginResetModel()
         self.rows = rows
         self._texts = {}
-        self.row_of = {(e.kind, e.id): i for i, e in enumerate(rows)}
         self.endResetModel()
+
+    def row_of(self, e: Entry) -> int | None:
+        i = bisect.bisect_left(self.rows, sort_key(e), key=sort_key)
+        return i if i < len(self.rows) and self.rows[i] == e else None
+
+    def insert(self, e: Entry) -> None:
+        i = bisect.bisect_left(self.rows, sort_key(e), key=sort_key)
+        self.beginInsertRows(QModelIndex(), i, i)
+        self.rows.insert(i, e)
+        self.endInsertRows()
+
+    def remove(self, e: Entry) -> None:
+        i = self.row_of(e)
+        self._texts.pop((e.kind, e.id), None)
+        if i is not None:
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self.rows[i]
+            self.endRemoveRows()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -86,9 +108,10 @@ class AnnotationTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(_COLUMNS)
 
     def described(self, row: int) -> tuple[tuple[str, ...], str | None]:
-        found = self._texts.get(row)
+        e = self.rows[row]
+        found = self._texts.get((e.kind, e.id))
         if found is None:
-            found = self._texts[row] = self._describe(self.rows[row])
+            found = self._texts[(e.kind, e.id)] = self._describe(e)
         return found
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
@@ -141,6 +164,7 @@ class AnnotationList(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.refill())
         self.search.textChanged.connect(lambda _t: self.refill())
         self._principles: dict[int | None, Principle] = {}
+        self._all: dict[tuple[str, int], Entry] = {}
         self._people: dict[int | None, str] = {}
         self.model = AnnotationTableModel(self._describe, self)
         self.view = QTableView(self)
@@ -184,25 +208,23 @@ class AnnotationList(QWidget):
         out.sort(key=lambda e: (e.frame, e.kind, e.id))
         return out
 
+    def _filters(self) -> tuple[object, object, object, str]:
+        return (self.kind.currentData(), self.principle.currentData(),
+                self.participant.currentData(), self.search.text().strip().lower())
+
+    def _passes(self, e: Entry) -> bool:
+        kind, principle, participant, text = self._filters()
+        return ((kind is None or e.kind == kind)
+                and (principle is None or e.principle_id == principle)
+                and (participant is None or e.participant_id == participant)
+                and (not text or text in e.text.lower()))
+
     def visible_entries(self, entries: list[Entry] | None = None) -> list[Entry]:
-        kind = self.kind.currentData()
-        principle = self.principle.currentData()
-        participant = self.participant.currentData()
-        text = self.search.text().strip().lower()
+        entries = self.entries() if entries is None else entries
+        kind, principle, participant, text = self._filters()
         if kind is None and principle is None and participant is None and not text:
-            return self.entries() if entries is None else entries
-        result = []
-        for e in self.entries() if entries is None else entries:
-            if kind is not None and e.kind != kind:
-                continue
-            if principle is not None and e.principle_id != principle:
-                continue
-            if participant is not None and e.participant_id != participant:
-                continue
-            if text and text not in e.text.lower():
-                continue
-            result.append(e)
-        return result
+            return list(entries)
+        return [e for e in entries if self._passes(e)]
 
     def _describe(self, e: Entry) -> tuple[tuple[str, ...], str | None]:
         """The columns' texts and the swatch colour of one entry."""
@@ -244,14 +266,50 @@ class AnnotationList(QWidget):
         self._principles = {p.id: p for p in self.session.principles()}
         self._people = {p.id: p.pseudonym for p in self.session.participants()}
         entries = self.entries()
+        self._all = {(e.kind, e.id): e for e in entries}
         self.model.set_rows(self.visible_entries(entries))
         self._show_selection()
-        self._fill_summary(entries)
+        self._fill_summary()
 
-    def _fill_summary(self, entries: list[Entry]) -> None:
+    def _entry(self, kind: str, entity_id: int) -> Entry | None:
+        """The current entry for one moment, clip or still of this recording (None if gone)."""
+        s = self.session
+        if kind == "moment":
+            m = s.get(EntityKind.MOMENT, entity_id)
+            if isinstance(m, Moment) and m.recording_id == self.recording_id:
+                return Entry("moment", entity_id, m.frame, m.principle_id, m.participant_id,
+                             m.note, m.valence is Valence.WORKING_POINT)
+        elif kind == "clip":
+            c = s.get(EntityKind.CLIP, entity_id)
+            if isinstance(c, Clip) and c.recording_id == self.recording_id:
+                return Entry("clip", entity_id, c.range.start, None, None,
+                             f"{c.title} {c.caption}", end=c.range.end, title=c.title)
+        else:
+            t = s.get(EntityKind.STILL, entity_id)
+            if isinstance(t, Still) and t.recording_id == self.recording_id:
+                return Entry("still", entity_id, t.frame, None, None, t.caption)
+        return None
+
+    def _apply(self, change: Change) -> None:
+        """Update only the rows a change touched."""
+        for kind, ek in (("moment", EntityKind.MOMENT), ("clip", EntityKind.CLIP),
+                         ("still", EntityKind.STILL)):
+            for entity_id in change.ids(ek):
+                old = self._all.pop((kind, entity_id), None)
+                if old is not None:
+                    self.model.remove(old)
+                new = self._entry(kind, entity_id)
+                if new is not None:
+                    self._all[(kind, entity_id)] = new
+                    if self._passes(new):
+                        self.model.insert(new)
+        self._show_selection()
+        self._fill_summary()
+
+    def _fill_summary(self) -> None:
         by_principle: Counter[int | None] = Counter()
         by_person: Counter[int | None] = Counter()
-        for e in entries:
+        for e in self._all.values():
             if e.kind == "moment":
                 by_principle[e.principle_id] += 1
                 by_person[e.participant_id] += 1
@@ -285,7 +343,8 @@ class AnnotationList(QWidget):
         wanted = ([("moment", i) for i in self.selection.moments]
                   + [("clip", i) for i in self.selection.clips]
                   + [("still", i) for i in self.selection.stills])
-        rows = sorted(self.model.row_of[w] for w in wanted if w in self.model.row_of)
+        found = (self.model.row_of(self._all[w]) for w in wanted if w in self._all)
+        rows = sorted(r for r in found if r is not None)
         chosen = QItemSelection()
         last = self.model.columnCount() - 1
         for r in rows:
@@ -301,8 +360,12 @@ class AnnotationList(QWidget):
             self._syncing = False
 
     def _on_change(self, change: Change) -> None:
-        if change.touches(EntityKind.PRINCIPLE, EntityKind.PARTICIPANT):
+        if change.touches(EntityKind.PRINCIPLE, EntityKind.PARTICIPANT,
+                           EntityKind.RECORDING):
             self._fill_filters()
-        if change.touches(EntityKind.MOMENT, EntityKind.CLIP, EntityKind.STILL,
-                          EntityKind.PRINCIPLE, EntityKind.PARTICIPANT):
             self.refill()
+        elif change.touches(EntityKind.MOMENT, EntityKind.CLIP, EntityKind.STILL):
+            if len(change.refs) > 200:
+                self.refill()
+            else:
+                self._apply(change)
