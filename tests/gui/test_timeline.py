@@ -334,3 +334,21 @@ def _no_vlc() -> object:
     from vigstudio.errors import PlayerUnavailableError
 
     raise PlayerUnavailableError("not needed here")
+
+
+def test_drag_moves_a_still_and_mark_in_is_drawn(view: TimelineView, session: CaseSession,
+                                                 rec_id: int) -> None:
+    still = session.add_still(rec_id, 30)
+    assert still.id is not None
+    frame_zoom(view, 0)
+    drag(view.canvas, point(view, 30, pt.RowKind.STILLS) + QPoint(5, 0),
+         point(view, 42, pt.RowKind.STILLS) + QPoint(5, 0))
+    assert session.still(still.id).frame == 42
+    assert view.selection.stills == {still.id}
+    session.undo()
+    assert session.still(still.id).frame == 30
+    view.canvas.set_mark_in(10)
+    image = view.canvas.render_image()
+    row = next(r for r in view.canvas.rows if r.kind is pt.RowKind.CLIPS)
+    x = round(pt.GUTTER + view.canvas.scale.x_of(10))
+    assert image.pixelColor(x, row.top + row.height - 3).name() == pt.MARK_IN.name()

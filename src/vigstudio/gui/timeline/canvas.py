@@ -46,6 +46,7 @@ _REDRAW_KINDS = (EntityKind.MOMENT, EntityKind.CLIP, EntityKind.STILL, EntityKin
 class DragKind(StrEnum):
     SCRUB = "scrub"
     MOVE_MOMENT = "move_moment"
+    MOVE_STILL = "move_still"
     MOVE_CLIP = "move_clip"
     TRIM_START = "start"
     TRIM_END = "end"
@@ -296,6 +297,8 @@ class TimelineCanvas(QWidget):
             still_id = self.still_at(pos)
             if still_id is not None:
                 self._select(toggle, still=still_id)
+                still = next(t for t in self.data.stills if t.id == still_id)
+                self._drag = Drag(DragKind.MOVE_STILL, x, still.frame, still_id)
                 return
         if not toggle and kind is not pt.RowKind.RULER:
             self.selection.clear()
@@ -331,6 +334,7 @@ class TimelineCanvas(QWidget):
             self.state.scrubbing = False
             self.state.clip_previews = {}
             self.state.moment_preview = None
+            self.state.still_preview = None
             self.state.new_clip = None
             self.update()
 
@@ -371,6 +375,10 @@ class TimelineCanvas(QWidget):
             assert drag.item_id is not None
             frame = drag.press_frame + self.scale.frame_at(x) - self.scale.frame_at(drag.press_x)
             self.state.moment_preview = (drag.item_id, max(0, min(frame, n - 1)))
+        elif drag.kind is DragKind.MOVE_STILL:
+            assert drag.item_id is not None
+            frame = drag.press_frame + self.scale.frame_at(x) - self.scale.frame_at(drag.press_x)
+            self.state.still_preview = (drag.item_id, max(0, min(frame, n - 1)))
         elif drag.kind is DragKind.NEW_CLIP:
             end = self._snap(self.scale.boundary_at(x), drag, snapping)
             start = self._snap(drag.press_frame, drag, snapping)
@@ -403,6 +411,10 @@ class TimelineCanvas(QWidget):
             moment_id, frame = self.state.moment_preview
             if frame != self.data.moments_by_id[moment_id].frame:
                 s.move_moment(moment_id, frame)
+        elif drag.kind is DragKind.MOVE_STILL and self.state.still_preview is not None:
+            still_id, frame = self.state.still_preview
+            if frame != drag.press_frame:
+                s.move_still(still_id, frame)
         elif drag.kind is DragKind.NEW_CLIP and self.state.new_clip is not None:
             frames = self.state.new_clip
             clip = s.add_clip(self.recording_id, frames.start, frames.end)
@@ -510,6 +522,11 @@ class TimelineCanvas(QWidget):
         if not self.show_waveform:
             self.show_waveform = True
             self._relayout()
+        self.update()
+
+    def set_mark_in(self, frame: int | None) -> None:
+        """Show the pending in-mark (connect ``TaggingController.markInChanged`` here)."""
+        self.state.mark_in = frame
         self.update()
 
     def set_media_progress(self, progress: float | None, status: str = "") -> None:

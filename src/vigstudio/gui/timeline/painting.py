@@ -129,6 +129,7 @@ class PaintState:
     selected_stills: frozenset[int] = frozenset()
     clip_previews: dict[int, FrameRange] = field(default_factory=dict)
     moment_preview: tuple[int, int] | None = None  # (moment id, frame)
+    still_preview: tuple[int, int] | None = None  # (still id, frame)
     new_clip: FrameRange | None = None
     mark_in: int | None = None
     scrubbing: bool = False
@@ -385,12 +386,16 @@ def _stills(p: QPainter, row: Row, data: TimelineData, scale: tg.TimelineScale,
             state: PaintState) -> None:
     p.fillRect(GUTTER, row.top, scale.width, row.height, LANE_BG[1])
     lo, hi = tg.visible_slice(data.still_frames, scale.visible_range())
-    for still in data.stills[lo:hi]:
-        x = _x(scale, still.frame) + scale.px_per_frame / 2
+    dragged = state.still_preview
+    shown = [(s.frame, s.id in state.selected_stills) for s in data.stills[lo:hi]
+             if dragged is None or s.id != dragged[0]]
+    if dragged is not None:
+        shown.append((dragged[1], True))
+    for frame, selected in shown:
+        x = _x(scale, frame) + scale.px_per_frame / 2
         tri = QPolygonF([QPointF(x - 5, row.top + 3), QPointF(x + 5, row.top + 3),
                          QPointF(x, row.bottom - 3)])
-        p.setPen(QPen(SELECTION if still.id in state.selected_stills else STILL_FILL.darker(),
-                      2 if still.id in state.selected_stills else 1))
+        p.setPen(QPen(SELECTION if selected else STILL_FILL.darker(), 2 if selected else 1))
         p.setBrush(STILL_FILL)
         p.drawPolygon(tri)
 
