@@ -81,7 +81,7 @@ def make_data(n: int, rng: random.Random) -> tuple[TimelineData, float]:
 def time_draws(data: TimelineData, scale: tg.TimelineScale) -> tuple[float, float]:
     rows = pt.layout_rows(data, thumbnails=True, waveform=True)
     media = pt.MediaStrip()
-    state = pt.PaintState(playhead=scale.first + 10, rate=FrameRate.of(25),
+    state = pt.PaintState(playhead=scale.first + 10, labels=tg.TimeLabels(FrameRate.of(25)),
                           selected_moments=frozenset({1, 2, 3}))
     image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
     times = []

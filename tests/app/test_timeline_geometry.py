@@ -230,3 +230,23 @@ def test_timeline_edits_on_clips_snap_persist_and_undo(session: CaseSession,
         assert tg.clip_edge_frames(c.range for c in reopened.clips(rec.id)) == [70, 119]
     finally:
         reopened.close()
+
+
+def test_time_labels_timecode_for_constant_rate_clock_time_for_variable_rate() -> None:
+    from fractions import Fraction
+
+    from vigstudio.domain.media import MediaInfo
+
+    def info(vfr: bool) -> MediaInfo:
+        times = (Fraction(0), Fraction(1, 10), Fraction(3, 10), Fraction(1, 2))
+        return MediaInfo(container="mp4", video_codec="h264", width=64, height=64, rotation=0,
+                         frame_rate=FrameRate(Fraction(8)), variable_frame_rate=vfr,
+                         frame_count=4, duration=Fraction(6, 10), time_base=Fraction(1, 1000),
+                         start_pts=0, frame_times=times if vfr else None)
+
+    cfr = tg.TimeLabels.of(info(False))
+    assert cfr.label(9) == "00:00:01:01"
+    assert cfr.range_text(FrameRange(8, 10)) == "00:00:01:00 – 00:00:01:01 (frames 8–9, 2 frames)"
+    vfr = tg.TimeLabels.of(info(True))
+    assert vfr.label(2) == "00:00:00.300"
+    assert vfr.label(4) == "00:00:00.500"  # the end boundary is labelled as the last frame

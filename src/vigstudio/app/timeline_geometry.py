@@ -18,7 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from vigstudio.domain.time import FrameRange, FrameRate
+from vigstudio.domain.media import MediaInfo
+from vigstudio.domain.time import (
+    FrameClock,
+    FrameRange,
+    FrameRate,
+    format_seconds,
+    frames_to_timecode,
+)
 
 IntArray = npt.NDArray[np.int64]
 
@@ -149,6 +156,33 @@ class TimelineScale:
         columns = np.arange(0, self.width + bucket_px, bucket_px, dtype=np.float64)
         edges = self.first + np.ceil(columns / self.px_per_frame).astype(np.int64)
         return np.asarray(np.clip(edges, 0, self.frame_count), dtype=np.int64)
+
+
+# --- labels -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLabels:
+    """How a frame is named on screen: SMPTE timecode for constant-rate video, clock time
+    (``HH:MM:SS.mmm`` from the frame's own timestamp) for variable-rate video."""
+
+    rate: FrameRate
+    clock: FrameClock | None = None  # only for variable-rate recordings
+
+    @classmethod
+    def of(cls, info: MediaInfo) -> TimeLabels:
+        vfr = info.variable_frame_rate and info.frame_times is not None
+        return cls(info.frame_rate, info.clock if vfr else None)
+
+    def label(self, frame: int) -> str:
+        if self.clock is None:
+            return frames_to_timecode(max(0, frame), self.rate)
+        return format_seconds(self.clock.time_of(max(0, min(frame, self.clock.frame_count - 1))))
+
+    def range_text(self, frames: FrameRange) -> str:
+        """In and out as shown (both frames inside the clip), frames and length."""
+        return (f"{self.label(frames.start)} – {self.label(frames.last)}"
+                f" (frames {frames.start}–{frames.last}, {frames.duration} frames)")
 
 
 # --- ruler ticks --------------------------------------------------------------------------

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
+from vigstudio.app.timeline_geometry import TimeLabels
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
-from vigstudio.domain.time import frames_to_timecode
 from vigstudio.gui.codebook_panel import swatch
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
@@ -150,7 +150,7 @@ class AnnotationList(QWidget):
         self.player = player
         self.recording_id = recording_id
         self.selection = selection
-        self.rate = session.recording(recording_id).info.frame_rate
+        self.labels = TimeLabels.of(session.recording(recording_id).info)
         self.kind = QComboBox(self)
         for label, data in (("Everything", None), ("Moments", "moment"), ("Clips", "clip"),
                             ("Stills", "still")):
@@ -242,7 +242,7 @@ class AnnotationList(QWidget):
             note = e.text[len(e.title) + 1:]
         else:
             what = "Still"
-        return ((e.kind, frame_text, frames_to_timecode(e.frame, self.rate), what,
+        return ((e.kind, frame_text, self.labels.label(e.frame), what,
                  self._people.get(e.participant_id, ""), note), colour)
 
     # --- filling ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from vigstudio.app import timeline_geometry as tg
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
-from vigstudio.domain.time import FrameRange, FrameRate, frames_to_timecode
+from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
 from vigstudio.gui.timeline import painting as pt
 from vigstudio.gui.timeline.model import LaneMode, TimelineData
@@ -65,12 +65,6 @@ class Drag:
     snapping: bool = True  # Shift held at the press (or during the drag) turns snapping off
 
 
-def copy_range_text(frames: FrameRange, rate: FrameRate) -> str:
-    """What 'copy a clip's range' puts on the clipboard: in and out timecodes, frames, length."""
-    return (f"{frames_to_timecode(frames.start, rate)} – {frames_to_timecode(frames.last, rate)}"
-            f" (frames {frames.start}–{frames.last}, {frames.duration} frames)")
-
-
 class TimelineCanvas(QWidget):
     """Draws one recording's tags and handles pointer and keys; see :class:`TimelineView`."""
 
@@ -88,11 +82,12 @@ class TimelineCanvas(QWidget):
         recording = session.recording(recording_id)
         self.frame_count = recording.info.frame_count
         self.rate = recording.info.frame_rate
+        self.labels = tg.TimeLabels.of(recording.info)
         self.lane_mode = LaneMode.BY_PARTICIPANT
         self.media = pt.MediaStrip()
         self.show_thumbnails = True
         self.show_waveform = recording.info.has_audio
-        self.state = pt.PaintState(playhead=player.position, rate=self.rate)
+        self.state = pt.PaintState(playhead=player.position, labels=self.labels)
         self.scale = tg.TimelineScale.fit(self.frame_count, 800)
         self.data = TimelineData.empty(self.frame_count)
         self.rows: list[pt.Row] = []
@@ -505,7 +500,7 @@ class TimelineCanvas(QWidget):
         clips = [c for c in self.data.clips if c.id in self.selection.clips]
         if not clips:
             return None
-        text = "\n".join(copy_range_text(c.range, self.rate) for c in clips)
+        text = "\n".join(self.labels.range_text(c.range) for c in clips)
         QGuiApplication.clipboard().setText(text)
         return text
 

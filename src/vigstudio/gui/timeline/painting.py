@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPolygo
 
 from vigstudio.app import timeline_geometry as tg
 from vigstudio.domain.annotations import Valence
-from vigstudio.domain.time import FrameRange, FrameRate, frames_to_timecode
+from vigstudio.domain.time import FrameRange, FrameRate
 from vigstudio.gui.timeline.model import TimelineData
 
 GUTTER = 104  # left column of lane labels
@@ -123,7 +123,7 @@ class PaintState:
     """What the interaction adds on top of the data: playhead, selection, drag previews."""
 
     playhead: int = 0
-    rate: FrameRate = field(default_factory=lambda: FrameRate.of(25))
+    labels: tg.TimeLabels = field(default_factory=lambda: tg.TimeLabels(FrameRate.of(25)))
     selected_moments: frozenset[int] = frozenset()
     selected_clips: frozenset[int] = frozenset()
     selected_stills: frozenset[int] = frozenset()
@@ -144,7 +144,7 @@ def paint_timeline(p: QPainter, size: tuple[int, int], data: TimelineData, *,
     p.setFont(QFont("DejaVu Sans", 8))
     for row in rows:
         if row.kind is RowKind.RULER:
-            _ruler(p, row, scale, state.rate)
+            _ruler(p, row, scale, state.labels)
         elif row.kind is RowKind.THUMBNAILS:
             _thumbnails(p, row, scale, media)
         elif row.kind is RowKind.WAVEFORM:
@@ -179,9 +179,9 @@ def _gutter(p: QPainter, row: Row, media: MediaStrip | None) -> None:
         p.fillRect(QRectF(6, row.bottom - 4, (GUTTER - 12) * media.progress, 2), MARK_IN)
 
 
-def _ruler(p: QPainter, row: Row, scale: tg.TimelineScale, rate: FrameRate) -> None:
+def _ruler(p: QPainter, row: Row, scale: tg.TimelineScale, labels: tg.TimeLabels) -> None:
     p.fillRect(GUTTER, row.top, scale.width, row.height, GUTTER_BG)
-    spacing = tg.tick_spacing(rate, scale.px_per_frame)
+    spacing = tg.tick_spacing(labels.rate, scale.px_per_frame)
     p.setPen(DIM_TEXT)
     if spacing.minor != spacing.major:
         for frame in tg.ticks(scale, spacing.minor):
@@ -194,7 +194,7 @@ def _ruler(p: QPainter, row: Row, scale: tg.TimelineScale, rate: FrameRate) -> N
     for frame in tg.ticks(scale, spacing.major):
         x = _x(scale, frame)
         p.drawLine(QPointF(x, row.top + 2), QPointF(x, row.bottom))
-        p.drawText(QPointF(x + 3, row.top + 11), frames_to_timecode(frame, rate))
+        p.drawText(QPointF(x + 3, row.top + 11), labels.label(frame))
         p.setFont(small)
         p.setPen(DIM_TEXT)
         p.drawText(QPointF(x + 3, row.top + 22), f"#{frame}")
@@ -415,7 +415,7 @@ def _playhead(p: QPainter, height: int, scale: tg.TimelineScale, state: PaintSta
     p.setBrush(PLAYHEAD)
     p.drawPolygon(QPolygonF([QPointF(cx - 6, 0), QPointF(cx + 6, 0), QPointF(cx, 9)]))
     if state.scrubbing:
-        label = f"{frames_to_timecode(frame, state.rate)}  frame {frame}"
+        label = f"{state.labels.label(frame)}  frame {frame}"
         metrics = p.fontMetrics()
         tw = metrics.horizontalAdvance(label) + 10
         left = min(max(GUTTER, cx + 8), GUTTER + scale.width - tw)
