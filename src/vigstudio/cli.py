@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vigstudio import __version__
+from vigstudio.cli_reels import add_reel_commands
 from vigstudio.errors import VigError
 
 EXIT_ERROR = 2
@@ -200,17 +201,6 @@ def cmd_new_reel(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reel_add(args: argparse.Namespace) -> int:
-    with _session(args.project) as session:
-        reel = session.reel_by_name(args.reel)
-        if args.clip is not None:
-            item = session.add_clip_to_reel(reel.id, args.clip)
-        else:
-            item = session.add_still_to_reel(reel.id, args.still)
-        print(item.id)
-    return 0
-
-
 # --- parser ----------------------------------------------------------------------------
 
 def _frame(text: str) -> int:
@@ -283,13 +273,7 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p = command("new-reel", cmd_new_reel, "start a feedback reel (prints its id)")
     p.add_argument("project")
     p.add_argument("--name", required=True)
-    p = command("reel-add", cmd_reel_add, "add a clip or still to a reel (prints the item id)")
-    p.add_argument("project")
-    p.add_argument("--reel", required=True, metavar="NAME")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--clip", type=int, metavar="ID")
-    what.add_argument("--still", type=int, metavar="ID")
-
+    add_reel_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

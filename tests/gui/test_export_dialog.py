@@ -1,0 +1,92 @@
+"""The export dialog runs the real export on a worker thread, with progress and cancel."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from vigstudio.app.session import CaseSession
+from vigstudio.demo import create_demo
+from vigstudio.gui.export_dialog import ExportDialog, ExportKind
+
+
+@pytest.fixture(scope="module")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo(tmp_path_factory.mktemp("demo-master"))
+
+
+@pytest.fixture
+def session(demo_master: Path, tmp_path: Path) -> Iterator[CaseSession]:
+    shutil.copytree(demo_master.parent, tmp_path / "demo")
+    s = CaseSession.open(tmp_path / "demo" / demo_master.name)
+    yield s
+    s.close()
+
+
+def _dialog(qtbot: QtBot, session: CaseSession, kind: ExportKind, target: Path) -> ExportDialog:
+    dialog = ExportDialog(session, session.reels()[0].id or 0)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(kind.value))
+    dialog.target.setText(str(target))
+    return dialog
+
+
+def test_default_target_is_in_the_case_folder(qtbot: QtBot, session: CaseSession) -> None:
+    dialog = ExportDialog(session, session.reels()[0].id or 0)
+    qtbot.addWidget(dialog)
+    assert Path(dialog.target.text()).parent == session.folder / "exports"
+    assert Path(dialog.target.text()).suffix == ".mp4"
+
+
+def test_video_export_with_progress(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> None:
+    out = tmp_path / "reel.mp4"
+    dialog = _dialog(qtbot, session, ExportKind.VIDEO, out)
+    dialog.size_box.setCurrentIndex(dialog.size_box.findData(480))
+    seen: list[int] = []
+    dialog.progress.valueChanged.connect(seen.append)
+    dialog.start()
+    assert dialog.running
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert out.exists(), dialog.result_message
+    assert dialog.result_message.startswith("Exported reel.mp4")
+    assert seen and seen[-1] == 1000 and len(seen) > 2
+
+
+def test_cancel_leaves_nothing(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> None:
+    out = tmp_path / "reel.mp4"
+    dialog = _dialog(qtbot, session, ExportKind.VIDEO, out)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
+    assert "cancelled" in dialog.result_message
+    assert list(tmp_path.iterdir()) == [tmp_path / "demo"]
+
+
+def test_existing_file_is_kept_unless_the_user_agrees(
+        qtbot: QtBot, session: CaseSession, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "sheet.pdf"
+    out.write_bytes(b"keep me")
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog = _dialog(qtbot, session, ExportKind.SHEET, out)
+    dialog.start()
+    assert out.read_bytes() == b"keep me"
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.start()
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_stills_export(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> None:
+    folder = tmp_path / "stills"
+    dialog = _dialog(qtbot, session, ExportKind.STILLS, folder)
+    dialog.start()
+    assert sorted(p.suffix for p in folder.iterdir()) == [".png", ".png"]
+    assert "2 stills" in dialog.result_message
