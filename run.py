@@ -37,7 +37,7 @@ APT_TEST = ["xvfb", "xauth", "ffmpeg", "poppler-utils", "imagemagick", "xdotool"
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by an older Python
         print(f"VIG Studio needs Python 3.11 or newer; this is {platform.python_version()}.")
         return 1
     command = argv[0] if argv else "app"
@@ -100,13 +100,13 @@ def ensure_system(packages: list[str]) -> None:
 
 def _deb_installed(package: str) -> bool:
     result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
-                            capture_output=True, text=True)
+                            check=False, capture_output=True, text=True)
     return result.returncode == 0 and "install ok installed" in result.stdout
 
 
 def _advise_non_debian() -> None:
     system = platform.system()
-    if system == "Windows" or system == "Darwin":
+    if system in {"Windows", "Darwin"}:
         if not _vlc_present():
             print("VIG Studio plays video with VLC. Please install VLC 3 (64-bit) from "
                   "videolan.org, then run this command again.")
