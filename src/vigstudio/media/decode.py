@@ -15,7 +15,6 @@ handle untrusted files run them in a child process (the reel export does).
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy.typing as npt
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import MediaError, MediaMissingError, NotMediaError
+from vigstudio.media.timestamps import FrameTimestamps
 
 __all__ = [
     "frame_index_of",
@@ -53,42 +53,9 @@ def _open(path: Path) -> Any:
         raise NotMediaError(f"Cannot read {path.name} as video: {exc}") from exc
 
 
-class _FrameMapper:
-    """Presentation timestamp → frame index, following the probe's numbering."""
-
-    def __init__(self, info: MediaInfo) -> None:
-        self._tb = info.time_base
-        self._start = info.start_pts
-        self._rate = info.frame_rate.value
-        self._times: tuple[Fraction, ...] | None = None
-        self._lookup: dict[Fraction, int] = {}
-        if info.variable_frame_rate and info.frame_times is not None:
-            self._times = info.frame_times
-            self._lookup = {t: i for i, t in enumerate(info.frame_times)}
-
-    def seconds(self, pts: int) -> Fraction:
-        return (pts - self._start) * self._tb
-
-    def index(self, pts: int) -> int:
-        seconds = self.seconds(pts)
-        if self._times is None:
-            return round(seconds * self._rate)
-        found = self._lookup.get(seconds)
-        if found is not None:
-            return found
-        # Not an exact timestamp of the probe (should not happen): the nearest frame.
-        pos = bisect.bisect_left(self._times, seconds)
-        if pos == 0:
-            return 0
-        if pos >= len(self._times):
-            return len(self._times) - 1
-        before, after = self._times[pos - 1], self._times[pos]
-        return pos if after - seconds < seconds - before else pos - 1
-
-
 def frame_index_of(info: MediaInfo, pts: int) -> int:
     """The frame index of a video presentation timestamp (``info.time_base`` units)."""
-    return _FrameMapper(info).index(pts)
+    return FrameTimestamps(info).index_of(pts)
 
 
 def time_of_range_end(info: MediaInfo, frame_range: FrameRange) -> Fraction:
@@ -112,7 +79,7 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
                          f"of {path.name} ({info.frame_count} frames)")
     if frame_range.duration == 0:
         return
-    mapper = _FrameMapper(info)
+    mapper = FrameTimestamps(info)
     target_seconds = info.clock.time_of(frame_range.start)
     with _open(path) as container:
         stream = container.streams.video[0]
@@ -131,7 +98,7 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
                 pts = frame.pts if frame.pts is not None else frame.dts
                 if pts is None:
                     continue
-                index = mapper.index(pts)
+                index = mapper.index_of(pts)
                 if index < expected:
                     continue
                 if index >= frame_range.end:

@@ -37,6 +37,7 @@ import numpy.typing as npt
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import MediaError, MediaMissingError, NotMediaError, TruncatedMediaError
+from vigstudio.media.timestamps import FrameTimestamps
 
 __all__ = ["DEFAULT_CACHE_BYTES", "FrameReader", "RGBFrame", "fit_size"]
 
@@ -75,7 +76,7 @@ class FrameReader:
                  threads: bool = True) -> None:
         self._path = Path(path)
         self._info = info
-        self._clock = info.clock
+        self._stamps = FrameTimestamps(info)
         self._cache_bytes = cache_bytes
         self._lock = threading.RLock()
         self._decoded: dict[int, Any] = {}  # frame index -> av.VideoFrame (YUV as decoded)
@@ -101,7 +102,6 @@ class FrameReader:
         if threads:
             self._stream.codec_context.thread_type = "AUTO"
         self._out_size = fit_size(info.display_size, max_size)
-        # Nearest-frame matching tolerates muxers that round timestamps by a tick or two.
         self._time_base = Fraction(info.time_base)
 
     # --- properties ---------------------------------------------------------------------
@@ -192,25 +192,6 @@ class FrameReader:
         if not 0 <= n < self._info.frame_count:
             raise IndexError(f"frame {n} is outside the recording (0–{self._info.frame_count - 1})")
 
-    def _pts_of(self, n: int) -> int:
-        return self._info.start_pts + round(self._clock.time_of(n) / self._time_base)
-
-    def _index_of(self, pts: int) -> int:
-        """The frame number a decoded picture with timestamp ``pts`` is (nearest frame time)."""
-        seconds = (pts - self._info.start_pts) * self._time_base
-        count = self._info.frame_count
-        if seconds < 0:
-            first_gap = self._clock.time_of(1) if count > 1 else Fraction(1, 1000)
-            return 0 if -seconds * 2 < first_gap else -1
-        index = self._clock.frame_at(seconds)
-        if index + 1 < count:
-            after = self._clock.time_of(index + 1) - seconds
-            if after < seconds - self._clock.time_of(index):
-                index += 1
-        elif seconds >= self._info.duration:
-            return count  # a picture after the last counted frame
-        return index
-
     def _decode_to(self, n: int, cancel: Callable[[], bool] | None) -> bool:
         if n in self._decoded:
             return True
@@ -223,7 +204,7 @@ class FrameReader:
                 and (n <= self._run_limit or n <= self._last_index + forward_window)):
             self._seek_before(n)
             self._run_limit = n
-        target_pts = self._pts_of(n)
+        target_pts = self._stamps.pts_of(n)
         for attempt in range(_SEEK_RETRIES):
             result = self._run_decoder(n, cancel)
             if result == "done":
@@ -242,7 +223,7 @@ class FrameReader:
             f"or end early).")
 
     def _seek_before(self, n: int) -> None:
-        self._seek_to_pts(self._pts_of(n))
+        self._seek_to_pts(self._stamps.pts_of(n))
 
     def _seek_to_pts(self, pts: int) -> None:
         self._seek_count += 1
@@ -275,7 +256,7 @@ class FrameReader:
             if frame.pts is None:
                 index = self._last_index + 1 if self._last_index >= 0 else -1
             else:
-                index = self._index_of(int(frame.pts))
+                index = self._stamps.index_of(int(frame.pts))
             if not key_seen:
                 if not frame.key_frame:
                     continue  # leading pictures of an open GOP cannot be trusted

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
+from vigstudio.media.timestamps import FrameTimestamps
 
 __all__ = [
     "RGB",
@@ -70,31 +71,6 @@ def even_targets(frame_count: int, count: int) -> list[int]:
     return sorted({round(i * (frame_count - 1) / (count - 1)) for i in range(count)})
 
 
-class _IndexOf:
-    """Presentation timestamp → frame index, in the probe's numbering (built once per file)."""
-
-    def __init__(self, info: MediaInfo) -> None:
-        self._info = info
-        self._times = info.frame_times if info.variable_frame_rate else None
-        self._lookup = {t: i for i, t in enumerate(self._times)} if self._times else {}
-
-    def __call__(self, pts: int) -> int:
-        info = self._info
-        seconds = (pts - info.start_pts) * info.time_base
-        if self._times is None:
-            return round(seconds * info.frame_rate.value)
-        found = self._lookup.get(seconds)
-        if found is not None:
-            return found
-        pos = bisect.bisect_left(self._times, seconds)  # not a probed time: the nearest frame
-        if pos == 0:
-            return 0
-        if pos >= len(self._times):
-            return len(self._times) - 1
-        before, after = self._times[pos - 1], self._times[pos]
-        return pos if after - seconds < seconds - before else pos - 1
-
-
 def _open(path: Path) -> av.container.InputContainer:
     if not path.exists():
         raise errors.MediaMissingError(f"The recording “{path.name}” is missing.")
@@ -126,7 +102,7 @@ def iter_keyframe_thumbnails(
     """
     path = Path(path)
     size = thumbnail_size(info, height)
-    index_of = _IndexOf(info)
+    index_of = FrameTimestamps(info).index_of
     with _open(path) as container:
         stream = container.streams.video[0]
         stream.codec_context.skip_frame = "NONKEY"
@@ -202,7 +178,7 @@ class _ForwardReader:
         self._container = container
         self._stream = stream
         self._info = info
-        self._index_of = _IndexOf(info)
+        self._index_of = FrameTimestamps(info).index_of
         self._frames: Iterator[av.VideoFrame] | None = None
         self.position = -1  # index of the last frame decoded; -1 before any
         self.overshot = False
