@@ -109,8 +109,8 @@ def test_navigation_next_and_previous() -> None:
 
 def test_snapping_to_playhead_moments_and_edges() -> None:
     candidates = tg.snap_candidates(playhead=300, moments=[120], clip_ranges=[FrameRange(200, 250)],
-                                    frame_count=1000)
-    assert candidates == [0, 120, 121, 200, 250, 300, 1000]
+                                    frame_count=1000, stills=[500])
+    assert candidates == [0, 120, 121, 200, 250, 300, 500, 501, 1000]
     assert tg.snap(297, candidates, 4) == 300
     assert tg.snap(290, candidates, 4) == 290
     assert tg.snap(122, candidates, 2) == 121

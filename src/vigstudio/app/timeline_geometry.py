@@ -315,17 +315,18 @@ def snap(boundary: int, candidates: Sequence[int], tolerance: int) -> int:
 
 
 def snap_candidates(*, playhead: int | None, moments: Iterable[int],
-                    clip_ranges: Iterable[FrameRange], frame_count: int) -> list[int]:
+                    clip_ranges: Iterable[FrameRange], frame_count: int,
+                    stills: Iterable[int] = ()) -> list[int]:
     """Sorted frame boundaries an edge may snap to.
 
-    A moment at frame ``m`` offers both of its boundaries (``m`` and ``m + 1``) so a clip can
-    start on it or end just after it; clip edges offer ``start`` and ``end``; the playhead
-    offers its frame; the recording offers 0 and ``frame_count``.
+    A moment or still at frame ``m`` offers both of its boundaries (``m`` and ``m + 1``) so a
+    clip can start on it or end just after it; clip edges offer ``start`` and ``end``; the
+    playhead offers its frame; the recording offers 0 and ``frame_count``.
     """
     points: set[int] = {0, frame_count}
     if playhead is not None:
         points.add(playhead)
-    for m in moments:
+    for m in (*moments, *stills):
         points.add(m)
         points.add(m + 1)
     for r in clip_ranges:

@@ -355,7 +355,7 @@ class TimelineCanvas(QWidget):
         return tg.snap_candidates(
             playhead=self.state.playhead, moments=self.data.moment_frames.tolist(),
             clip_ranges=[c.range for c in self.data.clips if c.id != exclude_clip],
-            frame_count=self.frame_count)
+            frame_count=self.frame_count, stills=self.data.still_frames.tolist())
 
     def _snap(self, boundary: int, drag: Drag, snapping: bool) -> int:
         if not snapping or not drag.candidates:
