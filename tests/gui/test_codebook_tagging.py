@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -189,3 +190,21 @@ def test_codebook_editor_add_rename_recolour_reorder_key_and_files(
     assert session.codebook().name == "Marte Meo"
     session.undo()
     assert editor.list.count() == 7
+
+
+def test_a_new_controller_replaces_the_old_ones_shortcuts(
+        qtbot: QtBot, session: CaseSession, player: PlayerController, rec_id: int) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    old = TaggingController(session, player, rec_id, parent=host)
+    old.install_shortcuts(host)
+    host.show()
+    qtbot.waitExposed(host)
+    old.deleteLater()
+    qtbot.waitUntil(lambda: len(host.findChildren(QShortcut)) == 0)
+    new = TaggingController(session, player, rec_id, parent=host)
+    new.install_shortcuts(host)
+    host.activateWindow()
+    player.seek(5)
+    QTest.keyClick(host, Qt.Key.Key_1)
+    assert [m.frame for m in session.moments(rec_id)] == [5]

@@ -7,6 +7,7 @@ Every tag is one undoable session edit at ``player.position`` (the frame on scre
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
@@ -54,7 +55,13 @@ class TaggingController(QObject):
         self._host: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
         unsubscribe = session.subscribe(self._on_change)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        shortcuts = self._shortcuts  # the shortcuts live on the host: remove them with us
+
+        def forget(*_: object) -> None:
+            unsubscribe()
+            _drop(shortcuts)
+
+        self.destroyed.connect(forget)
 
     # --- state --------------------------------------------------------------------------
 
@@ -139,10 +146,7 @@ class TaggingController(QObject):
         self._make_shortcuts()
 
     def _make_shortcuts(self) -> None:
-        for shortcut in self._shortcuts:
-            shortcut.setEnabled(False)
-            shortcut.deleteLater()
-        self._shortcuts = []
+        _drop(self._shortcuts)
         host = self._host
         if host is None:
             return
@@ -173,3 +177,12 @@ class TaggingController(QObject):
                 self.set_participant(next(iter(sorted(i for i in known if i is not None)),
                                           None))
             self._make_shortcuts()
+
+
+def _drop(shortcuts: list[QShortcut]) -> None:
+    """Disable and delete shortcuts (emptying the list in place)."""
+    for shortcut in shortcuts:
+        if shiboken6.isValid(shortcut):
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+    shortcuts.clear()
