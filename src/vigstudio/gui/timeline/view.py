@@ -127,9 +127,9 @@ class TimelineView(QWidget):
         self.scrollbar.setValue(int(scale.first / ratio))
         self.scrollbar.blockSignals(False)
         self.scrollbar.setVisible(hidden > 0)
-        frames_per_px = 1 / scale.px_per_frame
-        self.zoom_label.setText(f"{scale.px_per_frame:.0f} px/frame" if frames_per_px < 1
-                                else f"{frames_per_px:.0f} frames/px")
+        ppf = scale.px_per_frame
+        self.zoom_label.setText(f"{ppf:.0f} px per frame" if ppf >= 1.5
+                                else f"{1 / ppf:.1f} frames per px")
 
     def _on_scrollbar(self, value: int) -> None:
         self.canvas.follow_playhead = False
