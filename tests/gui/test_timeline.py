@@ -352,3 +352,19 @@ def test_drag_moves_a_still_and_mark_in_is_drawn(view: TimelineView, session: Ca
     row = next(r for r in view.canvas.rows if r.kind is pt.RowKind.CLIPS)
     x = round(pt.GUTTER + view.canvas.scale.x_of(10))
     assert image.pixelColor(x, row.top + row.height - 3).name() == pt.MARK_IN.name()
+
+
+def test_hover_describes_moments_and_clips(view: TimelineView, session: CaseSession,
+                                           rec_id: int) -> None:
+    session.add_moment(rec_id, 50, "receiving", participant_id=session.participant_by_name(
+        "Sam").id, note="looks up", valence=Valence.WORKING_POINT)
+    session.add_clip(rec_id, 60, 80, title="Tower")
+    frame_zoom(view, 40)
+    canvas = view.canvas
+    lane = next(r for r in canvas.rows if r.label == "Sam")
+    x = round(pt.GUTTER + canvas.scale.x_of(50) + 5)
+    QTest.mouseMove(canvas, QPoint(x, lane.top + 5))
+    assert canvas.toolTip() == ("Receiving initiatives (working point)\n00:00:02:00 · frame 50"
+                                "\nlooks up")
+    assert canvas.describe_at(point(view, 70, pt.RowKind.CLIPS)) == (
+        "Tower\n00:00:02:10 – 00:00:03:04 (frames 60–79, 20 frames)")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from vigstudio.app import timeline_geometry as tg
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.annotations import Valence
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
 from vigstudio.gui.timeline import painting as pt
@@ -333,7 +334,25 @@ class TimelineCanvas(QWidget):
             self.state.new_clip = None
             self.update()
 
+    def describe_at(self, pos: QPointF | QPoint) -> str:
+        """What the pointer is over, for the tooltip: a moment's principle, who, frame, note."""
+        moment_id = self.moment_at(pos)
+        if moment_id is not None:
+            m = self.data.moments_by_id[moment_id]
+            kind = " (working point)" if m.valence is Valence.WORKING_POINT else ""
+            text = (f"{self.data.principle_names.get(m.principle_id, '?')}{kind}\n"
+                    f"{self.labels.label(m.frame)} · frame {m.frame}")
+            return text + (f"\n{m.note}" if m.note else "")
+        hit = self.clip_hit(pos)
+        if hit is not None:
+            clip = self.data.clip_by_id(hit[0])
+            if clip is not None:
+                return (clip.title + "\n" if clip.title else "") + self.labels.range_text(
+                    clip.range)
+        return ""
+
     def _hover_cursor(self, pos: QPointF) -> None:
+        self.setToolTip(self.describe_at(pos))
         hit = self.clip_hit(pos)
         if hit is not None and hit[1] in (DragKind.TRIM_START, DragKind.TRIM_END):
             self.setCursor(Qt.CursorShape.SizeHorCursor)
