@@ -109,6 +109,11 @@ class TimelineCanvas(QWidget):
     def rebuild(self) -> None:
         """Re-read the recording's tags from the session (after a change)."""
         s = self.session
+        info = s.recording(self.recording_id).info  # a relinked file may differ in length
+        if info.frame_count != self.frame_count:
+            self.frame_count = info.frame_count
+            self.scale = tg.TimelineScale.fit(self.frame_count, self.track_width)
+        self.labels = self.state.labels = tg.TimeLabels.of(info)
         self.data = TimelineData.build(
             self.frame_count, s.codebook(), s.participants(),
             moments=s.moments(self.recording_id), clips=s.clips(self.recording_id),
