@@ -214,6 +214,7 @@ def ensure_hour_video() -> Path:
 
 def bench_thumbnails(app: QApplication, rows: list[list[str]]) -> None:
     from vigstudio.gui.timeline.media_loader import MediaStripLoader
+    from vigstudio.gui.timeline.view import MAX_EXACT_THUMBNAILS
     from vigstudio.media.fingerprint import fingerprint
     from vigstudio.media.probe import probe
 
@@ -222,7 +223,8 @@ def bench_thumbnails(app: QApplication, rows: list[list[str]]) -> None:
     print_ = fingerprint(video)
     keyframes = -(-info.frame_count // 50)
     with tempfile.TemporaryDirectory(prefix="vig-bench-thumbs-") as cache:
-        loader = MediaStripLoader(video, info, print_, Path(cache), thumb_count=900)
+        loader = MediaStripLoader(video, info, print_, Path(cache),
+                                  thumb_count=MAX_EXACT_THUMBNAILS)
         marks: dict[str, float] = {}
         count = [0]
         started = time.perf_counter()

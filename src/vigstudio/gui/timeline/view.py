@@ -20,7 +20,8 @@ from vigstudio.gui.timeline.model import LaneMode
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
 
-_SCROLL_UNITS = 10_000  # the scrollbar works in frames, capped so huge recordings still fit
+_SCROLL_UNITS = 10_000
+MAX_EXACT_THUMBNAILS = 900  # the scrollbar works in frames, capped so huge recordings still fit
 
 
 class TimelineView(QWidget):
@@ -84,7 +85,8 @@ class TimelineView(QWidget):
         """Build thumbnails and waveform in the background (cached beside the project).
 
         Does nothing for an offline recording. ``thumb_count``: exact evenly spaced pictures
-        after the keyframes (default: the thumbnails module's, one per second up to 2000).
+        after the keyframes (default: one per second of video, at most 900 — an hour then
+        refines in ~10 s after its keyframe strip; see docs/TIMELINE.md).
         """
         if self.loader is not None:
             self.loader.stop()
@@ -92,6 +94,8 @@ class TimelineView(QWidget):
         if self.session.recording_status(self.recording_id) is not RecordingStatus.ONLINE:
             return None
         rec = self.session.recording(self.recording_id)
+        if thumb_count is None:
+            thumb_count = min(MAX_EXACT_THUMBNAILS, max(1, round(rec.info.duration)))
         loader = MediaStripLoader(self.session.media_path(self.recording_id), rec.info,
                                   rec.fingerprint, case_cache_folder(self.session.path),
                                   thumb_count=thumb_count, parent=self)
