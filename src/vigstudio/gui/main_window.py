@@ -363,6 +363,7 @@ class MainWindow(QMainWindow):
         self.tagging.install_shortcuts(self)
         self.timeline = TimelineView(session, player, recording_id, self.selection, self)
         self.timeline.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.tagging.markInChanged.connect(self.timeline.canvas.set_mark_in)
         self.timeline_area.addWidget(self.timeline)
         self.timeline_area.setCurrentWidget(self.timeline)
         self.codebook_dock.setWidget(CodebookPanel(session, self.tagging, self.selection, self))

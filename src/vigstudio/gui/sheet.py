@@ -2,7 +2,8 @@
 
 Drawn with Qt's ``QPdfWriter`` and ``QPainter`` (vector text, embedded fonts, the stills as
 images). It names the case only by its pseudonym. Works without a window: when no
-``QGuiApplication`` exists, one is created on the offscreen platform.
+application object exists, a ``QApplication`` (so widgets may follow in the same process) is
+created on the offscreen platform.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
+from PySide6.QtWidgets import QApplication
 
 from vigstudio.errors import ExportError
 
@@ -37,13 +39,13 @@ _RESOLUTION = 300  # dots per inch of the PDF's drawing coordinates
 _TEXT = QColor(46, 58, 72)
 _MUTED = QColor(110, 118, 128)
 _ACCENT = QColor(244, 239, 230)
-_app: QGuiApplication | None = None
+_app: QApplication | None = None
 
 
 def _ensure_gui_application() -> None:
     global _app  # noqa: PLW0603 - kept alive for the process
     if QGuiApplication.instance() is None:
-        _app = QGuiApplication(["vigstudio-sheet", "-platform", "offscreen"])
+        _app = QApplication(["vigstudio-sheet", "-platform", "offscreen"])
 
 
 def _mm(value: float) -> float:
