@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.timeline_area)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([540, 360])  # the timeline needs room for its lanes
         self.stack.addWidget(self.splitter)
         self.stack.setCurrentWidget(self.splitter)
 
