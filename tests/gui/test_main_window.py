@@ -158,3 +158,21 @@ def test_not_a_project_gives_a_clear_message(window: MainWindow, tmp_path: Path,
     assert not window.open_project(bogus)
     assert shown and "notes.vigproj" in shown[0]
     assert bogus.read_text() == "not a database"
+
+
+def test_play_and_loop_the_selected_clip(window: MainWindow, demo: Path, qtbot: QtBot) -> None:
+    window.open_project(demo)
+    session, player = window.session, window.player
+    assert session is not None and player is not None and window.selection is not None
+    clip = session.clips(window.recording_id)[0]
+    window.selection.set(clips=[clip.id or 0])
+    window.loop_clip_action.trigger()
+    assert player.is_playing and player.loop_range == clip.range
+    window.stop_looping()
+    assert player.loop_range is None
+    player.pause()
+    window.play_clip_action.trigger()
+    assert player.is_playing and player.loop_range is None
+    qtbot.waitUntil(lambda: not player.is_playing, timeout=15_000)
+    assert player.position == clip.range.last
+    _wait_for_frame(qtbot, window, clip.range.last)

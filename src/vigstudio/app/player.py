@@ -461,8 +461,11 @@ class PlayerController:
         if self._state is PlayerState.PLAYING and self._backend is not None:
             self._backend.pause()
         self._stop_at = None
-        self._set_state(PlayerState.PAUSED)
+        was = self._state
+        self._state = PlayerState.PAUSED  # first, so the exact frame is fetched ...
         self._move_to(frame, force=True)
+        if was is not PlayerState.PAUSED:  # ... and state listeners see the final position
+            self._notify_state()
 
     def toggle_play(self) -> None:
         if self.is_playing:

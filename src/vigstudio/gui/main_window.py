@@ -30,6 +30,7 @@ from vigstudio import __version__
 from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
+from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ProjectLockedError, VigError
 from vigstudio.gui import recent
 from vigstudio.gui.annotation_list import AnnotationList
@@ -172,6 +173,14 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = self._action(edit_menu, "&Undo", self.undo, Key.Undo)
         self.redo_action = self._action(edit_menu, "&Redo", self.redo, Key.Redo)
+
+        play_menu = bar.addMenu("&Playback")
+        self.play_clip_action = self._action(play_menu, "&Play selected clip (in to out)",
+                                             lambda: self.play_selected_clip(loop=False),
+                                             "Alt+P")
+        self.loop_clip_action = self._action(play_menu, "&Loop selected clip",
+                                             lambda: self.play_selected_clip(loop=True), "Alt+L")
+        self._action(play_menu, "&Stop looping", self.stop_looping, "Alt+Shift+L")
 
         self.view_menu = bar.addMenu("&View")
         for dock in (self.case_dock, self.codebook_dock, self.list_dock, self.reels_dock):
@@ -388,6 +397,24 @@ class MainWindow(QMainWindow):
                 dock.setWidget(QWidget())
                 old.deleteLater()
         self.recording_id = None
+
+    def selected_clip_range(self) -> FrameRange | None:
+        """The selected clip's frames (the first one if several are selected)."""
+        if self.session is None or self.selection is None or not self.selection.clips:
+            return None
+        return self.session.clip(min(self.selection.clips)).range
+
+    def play_selected_clip(self, *, loop: bool) -> None:
+        frames = self.selected_clip_range()
+        if self.player is None or frames is None:
+            self.statusBar().showMessage("Select a clip first (on the timeline or in the list).",
+                                         5000)
+            return
+        self.player.play_range(frames, loop=loop)
+
+    def stop_looping(self) -> None:
+        if self.player is not None:
+            self.player.set_loop(None)
 
     # --- edits --------------------------------------------------------------------------
 

@@ -94,8 +94,12 @@ class ReelsPanel(QWidget):
         menu.addAction("Rename reel…", self.rename_reel)
         menu.addAction("Delete reel", self.delete_reel)
         reel_menu.setMenu(menu)
+        self.cycle_box = QComboBox(self)
+        self.cycle_box.setToolTip("The feedback cycle this reel is for")
+        self.cycle_box.activated.connect(lambda _i: self._cycle_chosen())
         top = QHBoxLayout()
         top.addWidget(self.reel_box, 1)
+        top.addWidget(self.cycle_box)
         top.addWidget(reel_menu)
         self.items = ItemList(self)
         layout = QVBoxLayout(self)
@@ -152,9 +156,9 @@ class ReelsPanel(QWidget):
         self.burn = QCheckBox("Show the caption in the picture", self.settings)
         self.burn.clicked.connect(lambda on: self._edit(burn_caption=bool(on)))
         self.speed = QComboBox(self.settings)
-        for s in SPEEDS:
-            self.speed.addItem("normal speed" if s == 1 else f"slow motion {s}×", s)
-        self.speed.activated.connect(lambda _i: self._edit(speed=self.speed.currentData()))
+        for s in SPEEDS:  # Fractions do not survive QVariant comparison: index into SPEEDS
+            self.speed.addItem("normal speed" if s == 1 else f"slow motion {s}×")
+        self.speed.activated.connect(lambda i: self._edit(speed=SPEEDS[i]))
         self.freeze = _seconds_box(self.settings, 0, 30)
         self.freeze.editingFinished.connect(
             lambda: self._edit(freeze_last=_fraction(self.freeze.value())))
@@ -225,7 +229,7 @@ class ReelsPanel(QWidget):
     # --- filling ------------------------------------------------------------------------
 
     def _on_change(self, change: Change) -> None:
-        if change.touches(EntityKind.REEL):
+        if change.touches(EntityKind.REEL, EntityKind.CYCLE):
             self._fill_reels()
         elif change.touches(EntityKind.CLIP, EntityKind.STILL):
             self._fill_items()
@@ -241,7 +245,25 @@ class ReelsPanel(QWidget):
         self.reel_box.blockSignals(False)
         self._fill_items()
 
+    def _fill_cycles(self) -> None:
+        reel = self.reel
+        self.cycle_box.clear()
+        self.cycle_box.addItem("No cycle", None)
+        for cycle in self.session.cycles():
+            self.cycle_box.addItem(f"Cycle {cycle.number}", cycle.id)
+        self.cycle_box.setCurrentIndex(max(0, self.cycle_box.findData(
+            reel.cycle_id if reel else None)))
+        self.cycle_box.setEnabled(reel is not None and not self.session.read_only)
+
+    def _cycle_chosen(self) -> None:
+        reel = self.reel
+        cycle_id = self.cycle_box.currentData()
+        if reel is not None and reel.id is not None and reel.cycle_id != cycle_id:
+            rid = reel.id
+            self._try(lambda: self.session.set_reel_cycle(rid, cycle_id))
+
     def _fill_items(self) -> None:
+        self._fill_cycles()
         row = self.items.currentRow()
         self.items.blockSignals(True)
         self.items.clear()
@@ -264,7 +286,7 @@ class ReelsPanel(QWidget):
         self.title_text.setText(item.title_text)
         self.caption.setText(item.caption)
         self.burn.setChecked(item.burn_caption)
-        self.speed.setCurrentIndex(max(0, self.speed.findData(item.speed)))
+        self.speed.setCurrentIndex(SPEEDS.index(item.speed) if item.speed in SPEEDS else 0)
         self.freeze.setValue(float(item.freeze_last))
         self.hold.setValue(float(item.hold))
         for widget, visible in ((self.title_text, is_title), (self.speed, is_clip),
