@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vigstudio import __version__
+
+NO_DISPLAY = ("VIG Studio needs a screen, and none was found (DISPLAY is not set). On a "
+              "machine without one, start it under Xvfb: xvfb-run -a vigstudio")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -23,10 +29,33 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def has_display() -> bool:
+    """False on Linux/BSD when no X11 or Wayland display is reachable and Qt would abort."""
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _report_unexpected(kind: type[BaseException], value: BaseException,
+                       tb: TracebackType | None) -> None:
+    """Last resort for a bug: say so plainly; the case project is already saved."""
+    traceback.print_exception(kind, value, tb)
+    if isinstance(QApplication.instance(), QApplication):
+        QMessageBox.critical(
+            None, "Something went wrong",
+            "VIG Studio ran into a problem it did not expect. Everything you changed up to "
+            "now is saved in the case project. You can carry on, or close and reopen the "
+            f"case.\n\nDetails: {kind.__name__}: {value}")
+
+
 def run(project: Path | None = None) -> int:
     """Show the main window (on ``project`` if given) and run until it closes."""
     from vigstudio.gui.main_window import MainWindow
 
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    sys.excepthook = _report_unexpected
     app = make_application()
     window = MainWindow()
     window.show()
