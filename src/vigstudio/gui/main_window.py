@@ -54,7 +54,7 @@ class SessionSignals(QObject):
     changed = Signal(object)
 
 
-class _Placeholder(QLabel):
+class _Hint(QLabel):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         self.player = self._player_factory()
         self.player_widget = PlayerWidget(self.player, self)
         self.timeline_area = QStackedWidget(self)
-        self.timeline_area.addWidget(_Placeholder(
+        self.timeline_area.addWidget(_Hint(
             "Choose a recording in the Case panel to see its timeline."))
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.player_widget)
@@ -311,8 +311,8 @@ class MainWindow(QMainWindow):
         self.case_panel = CasePanel(session, self)
         self.case_panel.recordingChosen.connect(self.show_recording)
         self.case_dock.setWidget(self.case_panel)
-        self.codebook_dock.setWidget(_Placeholder("The codebook appears with a recording."))
-        self.list_dock.setWidget(_Placeholder("Tagged moments, clips and stills appear here."))
+        self.codebook_dock.setWidget(_Hint("The codebook appears with a recording."))
+        self.list_dock.setWidget(_Hint("Tagged moments, clips and stills appear here."))
         self.reels_dock.setWidget(self._reels_summary())
         self._show_docks(True)
         self.resizeDocks([self.case_dock, self.codebook_dock], [300, 500],
