@@ -44,8 +44,8 @@ def main(argv: list[str]) -> int:
                           max_life=args.max_life) as harness:
             report = harness.run(args.kills, progress=progress)
     print()
-    print(f"| kills | edits acknowledged | edits lost | corrupt files | half-applied "
-          f"| in-flight edit committed | time |")
+    print("| kills | edits acknowledged | edits lost | corrupt files | half-applied "
+          "| in-flight edit committed | time |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {report.kills} | {report.edits_acknowledged} | {report.edits_lost} "
           f"| {report.corrupt_files} | {report.half_applied} | {report.in_flight_committed} "
