@@ -76,6 +76,10 @@ def fill(monkeypatch: pytest.MonkeyPatch, form: type[QDialog],
     """The next time ``form`` runs, fill it with ``filler`` and click OK."""
 
     def fake_exec(self: Any) -> int:
+        if getattr(self, "_filled", False):  # shown again after a refused edit: cancel
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+            return self.result()
+        self._filled = True
         filler(self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         return self.result()
@@ -206,9 +210,22 @@ def test_removing_a_participant_in_use_is_refused(dialog: CaseRecordDialog, sess
 def test_duplicate_pseudonym_is_refused(dialog: CaseRecordDialog, session: CaseSession,
                                         monkeypatch: pytest.MonkeyPatch,
                                         errors: list[str]) -> None:
-    fill(monkeypatch, ParticipantForm, lambda f: f.pseudonym.setText("mum"))
+    shown_again: list[str] = []
+
+    def duplicate(form: ParticipantForm) -> None:
+        form.pseudonym.setText("mum")
+        original = form.exec
+
+        def again() -> int:  # after the refusal the same form comes back, as typed
+            shown_again.append(form.pseudonym.text())
+            return original()
+
+        form.exec = again  # type: ignore[method-assign]
+
+    fill(monkeypatch, ParticipantForm, duplicate)
     dialog.participants_tab.add()
     assert errors and "already a participant" in errors[0]
+    assert shown_again == ["mum"]
     assert len(session.participants()) == 2
 
 

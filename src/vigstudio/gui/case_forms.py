@@ -198,7 +198,8 @@ class CycleForm(_Form):
         self.number.setRange(1, 999)
         self.number.setValue(cycle.number if cycle else number)
         self.number.setToolTip("Cycles are numbered 1, 2, 3… in the order they happen")
-        self.filmed = OptionalDateField("Filmed", cycle.filmed_on if cycle else None, parent=self)
+        self.filmed = OptionalDateField("Filmed on", cycle.filmed_on if cycle else None,
+                                        parent=self)
         self.filmed.setToolTip("The day of the filming that starts this cycle")
         self.notes = NotesEdit(self, lines=4)
         self.notes.set_text(cycle.notes if cycle else "")
@@ -227,6 +228,7 @@ class ReviewForm(_Form):
         self.next_goal = NotesEdit(self, lines=2)
         self.next_goal.set_text(review.next_goal if review else "")
         self.next_goal.setPlaceholderText("The goal agreed at the end of the review")
+        self.next_goal.setMaximumHeight(self.next_goal.minimumHeight())
         self.recording = QComboBox(self)
         self.recording.addItem("— not filmed —", None)
         recordings = sorted(session.recordings(),
@@ -268,12 +270,12 @@ class ConsentForm(_Form):
             self.scope.setCurrentIndex(list(SCOPE_TEXT).index(consent.scope))
         self.scope.setToolTip("What the recordings may be used for")
         self.given = DateField(consent.given_on if consent else None, self)
-        self.expires = OptionalDateField("Expires", consent.expires_on if consent else None,
+        self.expires = OptionalDateField("Expires on", consent.expires_on if consent else None,
                                          parent=self)
         self.expires.setToolTip("Leave unticked if the consent has no end date")
         self.withdrawn: OptionalDateField | None = None
         if consent is not None:
-            self.withdrawn = OptionalDateField("Withdrawn", consent.withdrawn_on, parent=self)
+            self.withdrawn = OptionalDateField("Withdrawn on", consent.withdrawn_on, parent=self)
         self.note = QLineEdit(consent.note if consent else "", self)
         self.note.setPlaceholderText("e.g. signed form in the case file")
         self.form.addRow("Participant", self.participant)
@@ -281,7 +283,11 @@ class ConsentForm(_Form):
         self.form.addRow("Given on", self.given)
         self.form.addRow("End", self.expires)
         if self.withdrawn is not None:
-            self.form.addRow("", self.withdrawn)
+            self.form.addRow("Withdrawal", self.withdrawn)
+            width = max(self.expires.check.sizeHint().width(),
+                        self.withdrawn.check.sizeHint().width())
+            for field in (self.expires, self.withdrawn):
+                field.check.setMinimumWidth(width)
         self.form.addRow("Note", self.note)
         self._set_complete(self.participant.count() > 0)
 

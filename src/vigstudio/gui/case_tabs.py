@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -53,6 +54,7 @@ from vigstudio.gui.codebook_panel import swatch
 from vigstudio.storage.records import EntityKind as K
 
 Today = Callable[[], dt.date]
+F = TypeVar("F", bound=QDialog)
 _ID = Qt.ItemDataRole.UserRole
 _NOT_VALID = QColor("#f8e1dc")  # a pale, calm rose: a consent that does not hold today
 _ATTENTION = "color: #a3402c;"
@@ -107,10 +109,6 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}" + ("" if n == 1 else "s")
 
 
-def _accepted(form: QDialog) -> bool:
-    return bool(form.exec() == QDialog.DialogCode.Accepted)
-
-
 class RecordTab(QWidget):
     """One tab: redraws from the session when a change touches ``kinds``."""
 
@@ -137,6 +135,21 @@ class RecordTab(QWidget):
             self.refresh()
             return False
         return True
+
+    def _ask(self, form: F, edit: Callable[[F], object]) -> bool:
+        """Run ``form``; on OK make the edit. A refused edit is explained and the form comes
+        back with what was typed, until the edit is made or the form is cancelled."""
+        try:
+            while form.exec() == QDialog.DialogCode.Accepted:
+                try:
+                    edit(form)
+                except VigError as exc:
+                    show_error(self, exc)
+                    continue
+                return True
+            return False
+        finally:
+            form.deleteLater()
 
     def _button(self, text: str, slot: Callable[[], None], tip: str,
                 row: QHBoxLayout) -> QPushButton:
@@ -278,21 +291,24 @@ class ParticipantsTab(RecordTab):
         _select_id(self.table, keep)
 
     def add(self) -> None:
-        form = ParticipantForm(parent=self)
-        if _accepted(form):
+        def edit(form: ParticipantForm) -> object:
             name, role, colour = form.values()
-            self._try(lambda: self.session.add_participant(name, role, colour))
+            return self.session.add_participant(name, role, colour)
+
+        self._ask(ParticipantForm(parent=self), edit)
 
     def edit_selected(self) -> None:
         pid = _selected_id(self.table)
         if pid is None or self.session.read_only:
             return
         p = self.session.participant(pid)
-        form = ParticipantForm(p, self)
-        if _accepted(form):
+
+        def edit(form: ParticipantForm) -> object:
             name, role, colour = form.values()
-            self._try(lambda: self.session.update_participant(
-                replace(p, pseudonym=name, role=role, colour=colour)))
+            return self.session.update_participant(
+                replace(p, pseudonym=name, role=role, colour=colour))
+
+        self._ask(ParticipantForm(p, self), edit)
 
     def remove_selected(self) -> None:
         pid = _selected_id(self.table)
@@ -356,22 +372,25 @@ class QuestionsTab(RecordTab):
             self.list.setCurrentRow(0)
 
     def add(self) -> None:
-        form = QuestionForm(self.session, parent=self)
-        if _accepted(form):
+        def edit(form: QuestionForm) -> object:
             text, agreed, said = form.values()
-            self._try(lambda: self.session.add_helping_question(
-                text, agreed_on=agreed, said_by_id=said))
+            return self.session.add_helping_question(
+                text, agreed_on=agreed, said_by_id=said)
+
+        self._ask(QuestionForm(self.session, parent=self), edit)
 
     def edit_selected(self) -> None:
         qid = self.selected_id()
         if qid is None or self.session.read_only:
             return
         q = self.session.helping_question(qid)
-        form = QuestionForm(self.session, q, self)
-        if _accepted(form):
+
+        def edit(form: QuestionForm) -> object:
             text, agreed, said = form.values()
-            self._try(lambda: self.session.update_helping_question(
-                replace(q, text=text, agreed_on=agreed, said_by_id=said)))
+            return self.session.update_helping_question(
+                replace(q, text=text, agreed_on=agreed, said_by_id=said))
+
+        self._ask(QuestionForm(self.session, q, self), edit)
 
     def remove_selected(self) -> None:
         qid = self.selected_id()
@@ -493,21 +512,25 @@ class CyclesTab(RecordTab):
 
     def add_cycle(self) -> None:
         number = max((c.number for c in self.session.cycles()), default=0) + 1
-        form = CycleForm(number, parent=self)
-        if _accepted(form):
+
+        def edit(form: CycleForm) -> object:
             number, filmed, notes = form.values()
-            self._try(lambda: self.session.add_cycle(number, filmed_on=filmed, notes=notes))
+            return self.session.add_cycle(number, filmed_on=filmed, notes=notes)
+
+        self._ask(CycleForm(number, parent=self), edit)
 
     def edit_cycle(self) -> None:
         cid = self.selected_cycle_id()
         if cid is None or self.session.read_only:
             return
         c = self.session.cycle(cid)
-        form = CycleForm(c.number, c, self)
-        if _accepted(form):
+
+        def edit(form: CycleForm) -> object:
             number, filmed, notes = form.values()
-            self._try(lambda: self.session.update_cycle(
-                replace(c, number=number, filmed_on=filmed, notes=notes)))
+            return self.session.update_cycle(
+                replace(c, number=number, filmed_on=filmed, notes=notes))
+
+        self._ask(CycleForm(c.number, c, self), edit)
 
     def remove_cycle(self) -> None:
         cid = self.selected_cycle_id()
@@ -518,22 +541,26 @@ class CyclesTab(RecordTab):
         cid = self.selected_cycle_id()
         if cid is None:
             return
-        form = ReviewForm(self.session, self.session.cycle(cid), parent=self)
-        if _accepted(form):
+
+        def edit(form: ReviewForm) -> object:
             held, words, goal, rec = form.values()
-            self._try(lambda: self.session.add_shared_review(
-                cid, held, parent_reflections=words, next_goal=goal, recording_id=rec))
+            return self.session.add_shared_review(
+                cid, held, parent_reflections=words, next_goal=goal, recording_id=rec)
+
+        self._ask(ReviewForm(self.session, self.session.cycle(cid), parent=self), edit)
 
     def edit_review(self) -> None:
         rid = self.selected_review_id()
         if rid is None or self.session.read_only:
             return
         r = self.session.shared_review(rid)
-        form = ReviewForm(self.session, self.session.cycle(r.cycle_id), r, self)
-        if _accepted(form):
+
+        def edit(form: ReviewForm) -> object:
             held, words, goal, rec = form.values()
-            self._try(lambda: self.session.update_shared_review(replace(
-                r, held_on=held, parent_reflections=words, next_goal=goal, recording_id=rec)))
+            return self.session.update_shared_review(replace(
+                r, held_on=held, parent_reflections=words, next_goal=goal, recording_id=rec))
+
+        self._ask(ReviewForm(self.session, self.session.cycle(r.cycle_id), r, self), edit)
 
     def remove_review(self) -> None:
         rid = self.selected_review_id()
@@ -634,24 +661,27 @@ class ConsentTab(RecordTab):
 
     def add(self) -> None:
         shown = self.show_for.currentData()
-        form = ConsentForm(self.session, participant_id=shown if isinstance(shown, int) else None,
-                           parent=self)
-        if _accepted(form):
+        who = shown if isinstance(shown, int) else None
+
+        def edit(form: ConsentForm) -> object:
             pid, scope, given, expires, _withdrawn, note = form.values()
-            self._try(lambda: self.session.add_consent(pid, scope, given, expires_on=expires,
-                                                       note=note))
+            return self.session.add_consent(pid, scope, given, expires_on=expires, note=note)
+
+        self._ask(ConsentForm(self.session, participant_id=who, parent=self), edit)
 
     def edit_selected(self) -> None:
         cid = _selected_id(self.table)
         if cid is None or self.session.read_only:
             return
         c = self.session.consent(cid)
-        form = ConsentForm(self.session, c, parent=self)
-        if _accepted(form):
+
+        def edit(form: ConsentForm) -> object:
             pid, scope, given, expires, withdrawn, note = form.values()
-            self._try(lambda: self.session.update_consent(replace(
+            return self.session.update_consent(replace(
                 c, participant_id=pid, scope=scope, given_on=given, expires_on=expires,
-                withdrawn_on=withdrawn, note=note)))
+                withdrawn_on=withdrawn, note=note))
+
+        self._ask(ConsentForm(self.session, c, parent=self), edit)
 
     def withdraw_selected(self) -> None:
         cid = _selected_id(self.table)
