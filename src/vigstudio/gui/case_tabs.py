@@ -430,6 +430,13 @@ class CyclesTab(RecordTab):
         self.reviews = _table(("Held on", "Parent's reflections", "Next goal", "Review filmed"),
                               self)
         self.reviews.doubleClicked.connect(lambda _i: self.edit_review())
+        header = self.reviews.horizontalHeader()  # the parent's words are shown in full
+        header.setStretchLastSection(False)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.reviews.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.reviews.setStyleSheet("QTableView::item { padding: 4px 2px; }")
         self.reviews_box = QGroupBox("Shared reviews", self)
 
         cycle_buttons = QHBoxLayout()
@@ -503,9 +510,8 @@ class CyclesTab(RecordTab):
             if r.recording_id is not None:
                 filmed = self.session.recording(r.recording_id).display_title
             self.reviews.setItem(row, 0, _cell(show_date(r.held_on), r.id))
-            self.reviews.setItem(row, 1, _cell(_first_line(r.parent_reflections),
-                                               tip=r.parent_reflections))
-            self.reviews.setItem(row, 2, _cell(_first_line(r.next_goal), tip=r.next_goal))
+            self.reviews.setItem(row, 1, _cell(r.parent_reflections.strip()))
+            self.reviews.setItem(row, 2, _cell(r.next_goal.strip()))
             self.reviews.setItem(row, 3, _cell(filmed))
         _select_id(self.reviews, keep)
         self.add_review_button.setEnabled(cid is not None and not self.session.read_only)
