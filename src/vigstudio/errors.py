@@ -84,6 +84,10 @@ class TruncatedMediaError(MediaError):
     """The file ends early (an interrupted copy or recording)."""
 
 
+class DamagedMediaError(MediaError):
+    """Part of the file cannot be decoded (damaged data inside it); other parts may work."""
+
+
 class MediaTimeoutError(MediaError):
     """Reading the file took too long (a hanging decoder); the work was stopped."""
 

@@ -15,7 +15,7 @@ handle untrusted files run them in a child process (the reel export does).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,13 @@ import numpy.typing as npt
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
-from vigstudio.errors import MediaError, MediaMissingError, NotMediaError
+from vigstudio.errors import (
+    DamagedMediaError,
+    MediaError,
+    MediaMissingError,
+    NotMediaError,
+    NoVideoError,
+)
 from vigstudio.media.timestamps import FrameTimestamps
 
 __all__ = [
@@ -82,37 +88,54 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
     mapper = FrameTimestamps(info)
     target_seconds = info.clock.time_of(frame_range.start)
     with _open(path) as container:
+        if not container.streams.video:
+            raise NoVideoError(f"{path.name} holds no video (the file has been replaced?)")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        for margin in _SEEK_MARGINS:
-            if margin is None or target_seconds - margin <= 0:
-                container.seek(0, backward=True, any_frame=False, stream=stream)
-                whole = True
-            else:
-                seek_pts = info.start_pts + int((target_seconds - margin) / info.time_base)
-                container.seek(seek_pts, backward=True, any_frame=False, stream=stream)
-                whole = False
-            expected = frame_range.start
-            overshot = False
-            for frame in container.decode(stream):
-                pts = frame.pts if frame.pts is not None else frame.dts
-                if pts is None:
-                    continue
-                index = mapper.index_of(pts)
-                if index < expected:
-                    continue
-                if index >= frame_range.end:
-                    return
-                if index > expected and expected == frame_range.start and not whole:
-                    overshot = True  # the seek landed after the start: retry from earlier
-                    break
-                yield index, frame
-                expected = index + 1
-            if not overshot:
-                break
+        try:
+            expected = yield from _decode_range(container, stream, info, frame_range,
+                                                mapper=mapper, target_seconds=target_seconds)
+        except av.FFmpegError as exc:
+            raise DamagedMediaError(
+                f"{path.name} is damaged near frame {frame_range.start}: the picture cannot "
+                f"be decoded ({exc.strerror or exc}).") from exc
         if expected < frame_range.end:
             raise MediaError(f"{path.name} ended at frame {expected} before frame "
                              f"{frame_range.end - 1}; the file may be truncated")
+
+
+def _decode_range(container: Any, stream: Any, info: MediaInfo, frame_range: FrameRange, *,
+                  mapper: FrameTimestamps, target_seconds: Fraction
+                  ) -> Generator[tuple[int, Any], None, int]:
+    """The decoding loop of :func:`iter_video_frames`; returns the first frame not yielded."""
+    expected = frame_range.start
+    for margin in _SEEK_MARGINS:
+        if margin is None or target_seconds - margin <= 0:
+            container.seek(0, backward=True, any_frame=False, stream=stream)
+            whole = True
+        else:
+            seek_pts = info.start_pts + int((target_seconds - margin) / info.time_base)
+            container.seek(seek_pts, backward=True, any_frame=False, stream=stream)
+            whole = False
+        expected = frame_range.start
+        overshot = False
+        for frame in container.decode(stream):
+            pts = frame.pts if frame.pts is not None else frame.dts
+            if pts is None:
+                continue
+            index = mapper.index_of(pts)
+            if index < expected:
+                continue
+            if index >= frame_range.end:
+                return index
+            if index > expected and expected == frame_range.start and not whole:
+                overshot = True  # the seek landed after the start: retry from earlier
+                break
+            yield index, frame
+            expected = index + 1
+        if not overshot:
+            break
+    return expected
 
 
 def read_frame(path: Path | str, info: MediaInfo, frame: int) -> Any:

@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 # The last GOP is kept in memory to decode it; beyond this many packets the tail check is
 # skipped (a file with hardly any keyframes) and a warning says so.
 _MAX_TAIL_PACKETS = 1200
+# Largest picture side accepted (16K); a damaged header can claim anything.
+_MAX_SIDE = 16384
 
 
 # --- public API -----------------------------------------------------------------------
@@ -142,6 +144,7 @@ _ERROR_TYPES: dict[str, type[errors.MediaError]] = {
     cls.__name__: cls for cls in (
         errors.MediaError, errors.MediaMissingError, errors.EmptyMediaError,
         errors.NotMediaError, errors.NoVideoError, errors.TruncatedMediaError,
+        errors.DamagedMediaError,
         errors.MediaTimeoutError, errors.DecoderCrashError)
 }
 
@@ -372,6 +375,10 @@ class _Prober:
                 raise errors.NotMediaError(f"“{self.name}” has no usable timing information.")
             codec = vstream.codec_context.name
             width, height = vstream.codec_context.width, vstream.codec_context.height
+            if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
+                raise errors.NotMediaError(
+                    f"“{self.name}” states a picture size of {width}×{height}, which no "
+                    "camera records: its header is damaged.")
             claimed = int(vstream.frames or 0)
             # Read everything from the stream while the container is open: PyAV's stream
             # properties (e.g. guessed_rate) touch freed memory once it is closed (a segfault).

@@ -80,6 +80,13 @@ def _open(path: Path) -> av.container.InputContainer:
         raise errors.NotMediaError(f"“{path.name}” cannot be read as video.") from exc
 
 
+def _video_stream(container: av.container.InputContainer,
+                  path: Path) -> av.video.stream.VideoStream:
+    if not container.streams.video:
+        raise errors.NoVideoError(f"“{path.name}” holds no video (has the file been replaced?)")
+    return container.streams.video[0]
+
+
 def _to_thumb(frame: av.VideoFrame, info: MediaInfo, size: tuple[int, int]) -> RGB:
     width, height = size
     rotation = info.rotation % 360
@@ -104,7 +111,7 @@ def iter_keyframe_thumbnails(
     size = thumbnail_size(info, height)
     index_of = FrameTimestamps(info).index_of
     with _open(path) as container:
-        stream = container.streams.video[0]
+        stream = _video_stream(container, path)
         stream.codec_context.skip_frame = "NONKEY"
         stream.codec_context.thread_type = "AUTO"
         try:
@@ -139,7 +146,7 @@ def iter_even_thumbnails(
         return
     keys = sorted(keyframes) if keyframes else []
     with _open(path) as container:
-        stream = container.streams.video[0]
+        stream = _video_stream(container, path)
         stream.codec_context.thread_type = "AUTO"
         reader = _ForwardReader(container, stream, info)
         for target in wanted:
