@@ -176,3 +176,20 @@ def test_play_and_loop_the_selected_clip(window: MainWindow, demo: Path, qtbot: 
     qtbot.waitUntil(lambda: not player.is_playing, timeout=15_000)
     assert player.position == clip.range.last
     _wait_for_frame(qtbot, window, clip.range.last)
+
+
+def test_case_record_opens_from_menu_and_panel(window: MainWindow, demo: Path,
+                                               qtbot: QtBot) -> None:
+    window.open_project(demo)
+    dialog = window.open_case_record("consent")
+    assert dialog is not None and dialog.current_tab() == "consent"
+    assert window.case_panel is not None
+    tree = window.case_panel.tree
+    people = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                  if tree.topLevelItem(i).text(0) == "Participants")
+    with qtbot.waitSignal(window.case_panel.recordRequested) as blocker:
+        tree.itemDoubleClicked.emit(people.child(0), 0)
+    assert blocker.args == ["participants"]
+    assert window.record_dialog is dialog and dialog.current_tab() == "participants"
+    window.close_project()
+    assert window.record_dialog is None

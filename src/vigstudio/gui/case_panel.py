@@ -18,6 +18,7 @@ from vigstudio.domain.time import format_seconds
 from vigstudio.storage.records import EntityKind
 
 _RECORDING_ROLE = Qt.ItemDataRole.UserRole + 1
+_TAB_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _CASE_KINDS = (EntityKind.CASE, EntityKind.PARTICIPANT, EntityKind.HELPING_QUESTION,
                EntityKind.RECORDING, EntityKind.CYCLE, EntityKind.SHARED_REVIEW)
@@ -30,9 +31,11 @@ def _swatch(colour: str) -> QIcon:
 
 
 class CasePanel(QWidget):
-    """Lists the case's contents; activating a recording emits ``recordingChosen(id)``."""
+    """Lists the case's contents; activating a recording emits ``recordingChosen(id)``,
+    double-clicking any other entry ``recordRequested(tab)`` (a case record tab name)."""
 
     recordingChosen = Signal(int)
+    recordRequested = Signal(str)
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +51,9 @@ class CasePanel(QWidget):
         self.tree.setWordWrap(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
+        self.tree.itemDoubleClicked.connect(self._double_clicked)
+        self.tree.setToolTip("Double-click participants, helping questions or cycles to edit "
+                             "the case record")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -117,9 +123,26 @@ class CasePanel(QWidget):
                         QTreeWidgetItem(item, [f"Parent: “{r.parent_reflections}”"])
                     if r.next_goal:
                         QTreeWidgetItem(item, [f"Next goal: {r.next_goal}"])
+        for item, tab in ((people, "participants"), (questions, "questions"),
+                          (cycles, "cycles")):
+            _mark(item, tab)
         self.tree.expandAll()
+
+    def _double_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        tab = item.data(0, _TAB_ROLE)
+        if isinstance(tab, str):
+            self.recordRequested.emit(tab)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         rid = item.data(0, _RECORDING_ROLE)
         if isinstance(rid, int):
             self.recordingChosen.emit(rid)
+
+
+def _mark(item: QTreeWidgetItem, tab: str) -> None:
+    """Tag a section and everything under it with the case record tab that edits it."""
+    item.setData(0, _TAB_ROLE, tab)
+    for i in range(item.childCount()):
+        child = item.child(i)
+        if child is not None:
+            _mark(child, tab)

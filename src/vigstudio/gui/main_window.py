@@ -34,6 +34,7 @@ from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ProjectLockedError, VigError
 from vigstudio.gui import recent
 from vigstudio.gui.annotation_list import AnnotationList
+from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
 from vigstudio.gui.player import PlayerWidget
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.timeline: TimelineView | None = None
         self.case_panel: CasePanel | None = None
         self.preview: ReelPreview | None = None
+        self.record_dialog: CaseRecordDialog | None = None
 
         self.stack = QStackedWidget(self)
         self.welcome = WelcomePage(self)
@@ -173,6 +175,19 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = self._action(edit_menu, "&Undo", self.undo, Key.Undo)
         self.redo_action = self._action(edit_menu, "&Redo", self.redo, Key.Redo)
+
+        case_menu = bar.addMenu("&Case")
+        self.record_action = self._action(case_menu, "Case &record…", self.open_case_record,
+                                          "Ctrl+Shift+R")
+        self._action(case_menu, "&Participants…",
+                     lambda: self.open_case_record("participants"))
+        self._action(case_menu, "&Helping questions…", lambda: self.open_case_record("questions"))
+        self._action(case_menu, "&Cycles and shared reviews…",
+                     lambda: self.open_case_record("cycles"))
+        self._action(case_menu, "C&onsent…", lambda: self.open_case_record("consent"))
+        self._action(case_menu, "Clip &sharing decisions…",
+                     lambda: self.open_case_record("sharing"))
+        self.case_menu = case_menu
 
         play_menu = bar.addMenu("&Playback")
         self.play_clip_action = self._action(play_menu, "&Play selected clip (in to out)",
@@ -255,7 +270,23 @@ class MainWindow(QMainWindow):
         self._set_session(session)
         return True
 
+    def open_case_record(self, tab: str | None = None) -> CaseRecordDialog | None:
+        """The case record (participants, questions, cycles, reviews, consent, sharing)."""
+        if self.session is None:
+            return None
+        dialog = open_case_record(self.session, self, tab)
+        if dialog is not self.record_dialog:
+            dialog.destroyed.connect(self._forget_record_dialog)
+        self.record_dialog = dialog
+        return dialog
+
+    def _forget_record_dialog(self) -> None:
+        self.record_dialog = None
+
     def close_project(self) -> None:
+        if self.record_dialog is not None:
+            self.record_dialog.close()
+            self.record_dialog = None
         if self.preview is not None:
             self.preview.close()
             self.preview = None
@@ -310,6 +341,7 @@ class MainWindow(QMainWindow):
 
         self.case_panel = CasePanel(session, self)
         self.case_panel.recordingChosen.connect(self.show_recording)
+        self.case_panel.recordRequested.connect(self.open_case_record)
         self.case_dock.setWidget(self.case_panel)
         self.codebook_dock.setWidget(_Hint("The codebook appears with a recording."))
         self.list_dock.setWidget(_Hint("Tagged moments, clips and stills appear here."))
@@ -480,6 +512,7 @@ class MainWindow(QMainWindow):
         open_ = s is not None
         writable = open_ and not s.read_only  # type: ignore[union-attr]
         self.add_media_action.setEnabled(writable)
+        self.case_menu.setEnabled(open_)
         self.copy_action.setEnabled(open_)
         self.close_action.setEnabled(open_)
         self.undo_action.setEnabled(bool(s and s.can_undo))
