@@ -188,22 +188,25 @@ def read_audio(path: Path | str, info: MediaInfo, start: Fraction, end: Fraction
         got = 0
         base: int | None = None  # absolute sample index (output rate, frame-0 clock) of chunks[0]
         needed_until = first + count
-        for frame in container.decode(stream):
-            if base is None:
-                if frame.pts is None:
-                    continue
-                base = _sample_index(frame.pts * frame.time_base - origin, sample_rate)
-            for res in resampler.resample(frame):
-                arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
-                chunks.append(arr)
-                got += arr.shape[1]
-            if base + got >= needed_until:
-                break
-        else:
-            for res in resampler.resample(None):
-                arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
-                chunks.append(arr)
-                got += arr.shape[1]
+        try:
+            for frame in container.decode(stream):
+                if base is None:
+                    if frame.pts is None:
+                        continue
+                    base = _sample_index(frame.pts * frame.time_base - origin, sample_rate)
+                for res in resampler.resample(frame):
+                    arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
+                    chunks.append(arr)
+                    got += arr.shape[1]
+                if base + got >= needed_until:
+                    break
+            else:
+                for res in resampler.resample(None):
+                    arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
+                    chunks.append(arr)
+                    got += arr.shape[1]
+        except av.FFmpegError:
+            pass  # damaged or cut audio: what was decoded is used, the rest is silence
         if base is None or not chunks:
             return out
         data = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
