@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,22 +11,10 @@ import pytest
 from vigstudio.app.reel_export import plan_for_reel, sheet_content, still_requests
 from vigstudio.app.session import CaseSession
 from vigstudio.cli import main
-from vigstudio.demo import create_demo
 from vigstudio.domain.reels import ItemKind
 from vigstudio.errors import ExportError, MediaMissingError
 from vigstudio.media.export_plan import ClipSegment, StillSegment, TitleCard
 from vigstudio.media.synth import read_barcode
-
-
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_demo(tmp_path_factory.mktemp("demo-master"))
-
-
-@pytest.fixture
-def demo(demo_master: Path, tmp_path: Path) -> Path:
-    shutil.copytree(demo_master.parent, tmp_path / "demo")
-    return tmp_path / "demo" / demo_master.name
 
 
 def test_plan_follows_the_reel_items(demo: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,19 +10,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app.session import CaseSession
-from vigstudio.demo import create_demo
 from vigstudio.gui.export_dialog import ExportDialog, ExportKind
 
 
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_demo(tmp_path_factory.mktemp("demo-master"))
-
-
 @pytest.fixture
-def session(demo_master: Path, tmp_path: Path) -> Iterator[CaseSession]:
-    shutil.copytree(demo_master.parent, tmp_path / "demo")
-    s = CaseSession.open(tmp_path / "demo" / demo_master.name)
+def session(demo: Path) -> Iterator[CaseSession]:
+    s = CaseSession.open(demo)
     yield s
     s.close()
 

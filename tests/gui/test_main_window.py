@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,22 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app.session import CaseSession
-from vigstudio.demo import create_demo
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui.main_window import MainWindow
 from vigstudio.gui.reels_panel import ReelsPanel
-
-
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_demo(tmp_path_factory.mktemp("demo-master"))
-
-
-@pytest.fixture
-def demo(demo_master: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
-    shutil.copytree(demo_master.parent, folder)
-    return folder / demo_master.name
 
 
 @pytest.fixture

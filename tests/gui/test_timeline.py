@@ -6,8 +6,6 @@ offline recording (its frame clock works without the media file), so no libVLC i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -20,46 +18,16 @@ from vigstudio.app import timeline_geometry as tg
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Valence
-from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
-from vigstudio.domain.project import Role
-from vigstudio.domain.time import FrameRange, FrameRate
+from vigstudio.domain.time import FrameRange
 from vigstudio.gui.timeline import LaneMode, TimelineView
 from vigstudio.gui.timeline import painting as pt
 
 FRAMES = 3000
 
 
-def offline_recording(frames: int = FRAMES) -> Recording:
-    info = MediaInfo(container="mp4", video_codec="h264", width=640, height=360, rotation=0,
-                     frame_rate=FrameRate(Fraction(25)), variable_frame_rate=False,
-                     frame_count=frames, duration=Fraction(frames, 25),
-                     time_base=Fraction(1, 12800), start_pts=0, audio_codec="aac",
-                     audio_sample_rate=48000, audio_channels=1)
-    return Recording("media/family.mp4", Fingerprint(1234, "a" * 64, "b" * 64), info)
-
-
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[CaseSession]:
-    s = CaseSession.create(tmp_path / "case.vigproj", "Family Test")
-    s.add_participant("Sam", Role.PERSON)
-    s.add_participant("Alex", Role.PARTNER)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def rec_id(session: CaseSession) -> int:
-    rec = session.add_recording(offline_recording())
-    assert rec.id is not None
-    return rec.id
-
-
-@pytest.fixture
-def player(session: CaseSession, rec_id: int) -> Iterator[PlayerController]:
-    p = PlayerController()
-    p.load(session.media_path(rec_id), session.recording(rec_id).info)
-    yield p
-    p.close()
+def frames() -> int:
+    return FRAMES
 
 
 @pytest.fixture
