@@ -149,6 +149,11 @@ def _error_from_child(name: str, message: str) -> ExportError:
     return result
 
 
+def _disk_full(exc: BaseException) -> bool:
+    text = str(exc)
+    return "No space left on device" in text or "[Errno 28]" in text
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -270,7 +275,15 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
     started = time.monotonic()
     child = _Child(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
     try:
-        child.run(progress, cancel, stall_timeout)
+        try:
+            child.run(progress, cancel, stall_timeout)
+        except ExportError as exc:
+            if not isinstance(exc, ExportCancelled) and _disk_full(exc):
+                raise ExportError(
+                    f"The disk holding {out.parent} is full, so the reel could not be "
+                    "exported. Nothing was left behind; free some space (or choose another "
+                    "drive) and export again.") from exc
+            raise
         if out.exists() and not overwrite:
             raise ExportError(f"{out} appeared while exporting; it was left untouched.")
         os.replace(tmp, out)
