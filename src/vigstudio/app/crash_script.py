@@ -621,6 +621,10 @@ class CrashHarness:
         if last >= 0 and now == acks[last]:
             return KillOutcome(acked, False, 0, False, False)
         # not the acknowledged state: it must be the acknowledged one plus the edit in flight
+        if last < 0:  # killed before it had even opened the case: nothing may have changed
+            same = now == replay_hashes(base, seed, 0, self.workdir)[0]
+            return KillOutcome(0, False, 0, False, not same,
+                               "" if same else "changed before the child opened the case")
         replay = replay_hashes(base, seed, last + 1, self.workdir)
         mismatched = [n for n, h in acks.items() if replay[n] != h]
         if mismatched:
