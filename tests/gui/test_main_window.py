@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from vigstudio.app.session import CaseSession
+from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui.main_window import MainWindow
 from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.relink_dialog import RelinkDialog
 
 
 @pytest.fixture
@@ -179,3 +181,48 @@ def test_case_record_opens_from_menu_and_panel(window: MainWindow, demo: Path,
     assert window.record_dialog is dialog and dialog.current_tab() == "participants"
     window.close_project()
     assert window.record_dialog is None
+
+
+def test_moved_media_is_offered_for_relinking(window: MainWindow, demo: Path, tmp_path: Path,
+                                              qtbot: QtBot,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "usb stick"
+    elsewhere.mkdir()
+    film = demo.parent / "demo-family-film.mp4"
+    film.rename(elsewhere / "renamed.mp4")
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+    def search_and_relink(dialog: RelinkDialog) -> int:
+        with qtbot.waitSignal(dialog.search_finished, timeout=30_000):
+            dialog.search(elsewhere)
+        dialog.relink_all()
+        return 0
+
+    monkeypatch.setattr(RelinkDialog, "exec", search_and_relink)
+    assert window.open_project(demo)
+    session = window.session
+    assert session is not None
+    rec = session.recordings()[0]
+    assert rec.id is not None and session.recording_status(rec.id) is RecordingStatus.ONLINE
+    assert session.media_path(rec.id) == elsewhere / "renamed.mp4"
+    assert window.player is not None and not window.player.offline
+
+
+def test_cloud_folder_warning_offers_read_only(window: MainWindow, demo_master: Path,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    cloud = tmp_path / "Dropbox" / "cases"
+    shutil.copytree(demo_master.parent, cloud)
+    shown: list[str] = []
+
+    def choose_read_only(box: QMessageBox) -> int:
+        shown.append(box.text())
+        read_only = next(b for b in box.buttons() if b.text() == "Open read-only")
+        read_only.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_read_only)
+    assert window.open_project(cloud / demo_master.name)
+    assert "Dropbox" in shown[0]
+    assert window.session is not None and window.session.read_only

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from vigstudio import __version__
 from vigstudio.app.changes import Change
+from vigstudio.app.location import Recommendation, assess_location, make_local_copy
 from vigstudio.app.player import PlayerController
+from vigstudio.app.relink import needing_relink
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ProjectLockedError, VigError
@@ -40,6 +42,7 @@ from vigstudio.gui.codebook_panel import CodebookPanel
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.relink_dialog import RelinkDialog
 from vigstudio.gui.tagging import TaggingController
 from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.gui.timeline.view import TimelineView
@@ -165,6 +168,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.add_media_action = self._action(file_menu, "&Add recordings…",
                                              self.add_recordings_dialog, "Ctrl+Shift+A")
+        self.relink_action = self._action(file_menu, "&Find moved recordings…",
+                                          self.relink_dialog)
         self.copy_action = self._action(file_menu, "Save a &copy as…", self.save_copy_dialog,
                                         Key.SaveAs)
         self.close_action = self._action(file_menu, "&Close case project", self.close_project,
@@ -253,8 +258,14 @@ class MainWindow(QMainWindow):
         if chosen:
             self.open_project(Path(chosen))
 
-    def open_project(self, path: Path, *, read_only: bool = False) -> bool:
-        """Open ``path``; if another window has it, offer to open it read-only."""
+    def open_project(self, path: Path, *, read_only: bool = False,
+                     check_location: bool = True) -> bool:
+        """Open ``path``; warn about risky places; if another window has it, offer read-only."""
+        if check_location and not read_only:
+            choice = self._check_location(path)
+            if choice is None:
+                return False
+            path, read_only = choice
         try:
             session = CaseSession.open(path, read_only=read_only)
         except ProjectLockedError as exc:
@@ -268,7 +279,72 @@ class MainWindow(QMainWindow):
             self._error("Could not open the case project", exc)
             return False
         self._set_session(session)
+        self._offer_relink()
         return True
+
+    def _check_location(self, path: Path) -> tuple[Path, bool] | None:
+        """Say what a network share, cloud folder or read-only place risks, and let the
+        practitioner choose: a local copy, read-only, open anyway, or cancel."""
+        report = assess_location(path)
+        if report.ok:
+            return path, False
+        box = QMessageBox(QMessageBox.Icon.Warning, report.title, report.message,
+                          QMessageBox.StandardButton.Cancel, self)
+        copy = None
+        if report.recommendation is Recommendation.LOCAL_COPY:
+            copy = box.addButton("Work on a local copy…", QMessageBox.ButtonRole.AcceptRole)
+        look = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+        anyway = None
+        if not report.read_only:
+            anyway = box.addButton("Open it here anyway", QMessageBox.ButtonRole.DestructiveRole)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is look:
+            return path, True
+        if anyway is not None and clicked is anyway:
+            return path, False
+        if copy is not None and clicked is copy:
+            folder = QFileDialog.getExistingDirectory(
+                self, "Folder on this computer for the copy", str(Path.home()))
+            if not folder:
+                return None
+            try:
+                return make_local_copy(path, Path(folder)), False
+            except VigError as exc:
+                self._error("Could not make the local copy", exc)
+        return None
+
+    def _offer_relink(self) -> None:
+        if self.session is None or self.session.read_only:
+            return
+        missing = needing_relink(self.session)
+        if not missing:
+            return
+        names = ", ".join(r.display_title for r in missing[:4]) + (
+            "…" if len(missing) > 4 else "")
+        answer = QMessageBox.question(
+            self, "Recordings not found",
+            f"{len(missing)} recording(s) of this case cannot be found where they were "
+            f"({names}); they may have been moved or be on a drive that is not plugged in."
+            "\n\nSearch a folder for them now? (You can also do it later: File ▸ Find moved "
+            "recordings.)")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.relink_dialog()
+
+    def relink_dialog(self) -> None:
+        """Find moved recordings by their content and relink them all at once."""
+        if self.session is None:
+            return
+        dialog = RelinkDialog(self.session, self)
+        dialog.relinked.connect(self._relinked)
+        dialog.exec()
+
+    def _relinked(self, recording_ids: list[int]) -> None:
+        if self.recording_id in recording_ids and self.session is not None:
+            current = self.recording_id
+            self.recording_id = None  # reload the player on the relinked file
+            self.show_recording(current)
+        self.statusBar().showMessage(f"Relinked {len(recording_ids)} recording(s).", 6000)
 
     def open_case_record(self, tab: str | None = None) -> CaseRecordDialog | None:
         """The case record (participants, questions, cycles, reviews, consent, sharing)."""
@@ -417,6 +493,7 @@ class MainWindow(QMainWindow):
 
     def _teardown_recording(self) -> None:
         if self.timeline is not None:
+            self.timeline.stop_media_strip()
             self.timeline_area.removeWidget(self.timeline)
             self.timeline.deleteLater()
             self.timeline = None
@@ -512,6 +589,7 @@ class MainWindow(QMainWindow):
         open_ = s is not None
         writable = open_ and not s.read_only  # type: ignore[union-attr]
         self.add_media_action.setEnabled(writable)
+        self.relink_action.setEnabled(writable)
         self.case_menu.setEnabled(open_)
         self.copy_action.setEnabled(open_)
         self.close_action.setEnabled(open_)
