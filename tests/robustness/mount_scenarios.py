@@ -158,7 +158,31 @@ def export_full(workdir: Path) -> dict[str, Any]:
     return out
 
 
-SCENARIOS = {"read_only": read_only, "full_disk": full_disk, "export_full": export_full}
+def stills_full(workdir: Path) -> dict[str, Any]:
+    from vigstudio.media.probe import probe
+    from vigstudio.media.stills import StillRequest, export_stills
+    from vigstudio.media.synth import make_barcode_video
+
+    video = make_barcode_video(workdir / "source.mp4", width=640, height=360, frames=20)
+    info = probe(video)
+    disk = workdir / "disk"
+    disk.mkdir()
+    mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk))
+    (disk / "small.bin").write_bytes(b"\0" * 50_000)  # too little room for two PNGs
+    out: dict[str, Any] = {}
+    requests = [StillRequest(video, info, n, f"{n:02d}.png") for n in (3, 12)]
+    try:
+        export_stills(requests, disk / "stills")
+        out["export"] = "written"
+    except ExportError as exc:
+        out["export"] = type(exc).__name__
+        out["message"] = str(exc)
+    out["left_behind"] = sorted(p.name for p in (disk / "stills").iterdir())
+    return out
+
+
+SCENARIOS = {"read_only": read_only, "full_disk": full_disk, "export_full": export_full,
+             "stills_full": stills_full}
 
 if __name__ == "__main__":
     if os.geteuid() != 0:

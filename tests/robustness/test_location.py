@@ -180,3 +180,10 @@ def test_full_disk_during_export(tmp_path: Path) -> None:
     assert "Errno" not in result["message"]
     assert result["left_behind"] == ["small.bin"]  # no half-written reel, no temporary file
     assert not (tmp_path / "disk" / "small.bin").exists()  # the tmpfs is gone with the child
+
+
+def test_full_disk_during_still_export(tmp_path: Path) -> None:
+    result = _in_mount_namespace("stills_full", tmp_path)
+    assert result["export"] == "ExportError"
+    assert "is full" in result["message"] and "Errno" not in result["message"]
+    assert result["left_behind"] == []  # no partial PNG, no temporary file

@@ -9,6 +9,7 @@ cannot take the app down.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pickle
 import subprocess
@@ -61,6 +62,10 @@ def export_still_png(path: Path | str, info: MediaInfo, frame: int, out: Path | 
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise ExportError(f"The disk holding {out.parent} is full, so the still could not "
+                              "be saved. Nothing was left behind; free some space (or choose "
+                              "another drive) and export again.") from exc
         raise ExportError(f"Could not write {out}: {exc.strerror or exc}") from exc
     return out
 
