@@ -33,7 +33,7 @@ from vigstudio.errors import (
     NotMediaError,
     NoVideoError,
 )
-from vigstudio.media.timestamps import FrameTimestamps
+from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = [
     "frame_index_of",
@@ -91,7 +91,7 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
         if not container.streams.video:
             raise NoVideoError(f"{path.name} holds no video (the file has been replaced?)")
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        stream.thread_type = decoder_thread_type(info)
         try:
             expected = yield from _decode_range(container, stream, info, frame_range,
                                                 mapper=mapper, target_seconds=target_seconds)

@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import MediaError, MediaMissingError, NotMediaError, TruncatedMediaError
-from vigstudio.media.timestamps import FrameTimestamps
+from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = ["DEFAULT_CACHE_BYTES", "FrameReader", "RGBFrame", "fit_size"]
 
@@ -100,7 +100,7 @@ class FrameReader:
             raise NotMediaError(f"{self._path.name} holds no video stream")
         self._stream: Any = self._container.streams.video[0]
         if threads:
-            self._stream.codec_context.thread_type = "AUTO"
+            self._stream.codec_context.thread_type = decoder_thread_type(info)
         self._out_size = fit_size(info.display_size, max_size)
         self._time_base = Fraction(info.time_base)
 

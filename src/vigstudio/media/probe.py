@@ -369,7 +369,9 @@ class _Prober:
                         "instead.")
                 raise errors.NotMediaError(f"“{self.name}” holds no video.")
             vstream = container.streams.video[0]
-            vstream.codec_context.thread_type = "AUTO"
+            # one thread: the tail's decodable frames must not depend on timing (see
+            # media.timestamps.decoder_thread_type); it is only one GOP
+            vstream.codec_context.thread_type = "NONE"
             time_base = vstream.time_base
             if time_base is None:
                 raise errors.NotMediaError(f"“{self.name}” has no usable timing information.")

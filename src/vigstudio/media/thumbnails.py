@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
-from vigstudio.media.timestamps import FrameTimestamps
+from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = [
     "RGB",
@@ -113,7 +113,7 @@ def iter_keyframe_thumbnails(
     with _open(path) as container:
         stream = _video_stream(container, path)
         stream.codec_context.skip_frame = "NONKEY"
-        stream.codec_context.thread_type = "AUTO"
+        stream.codec_context.thread_type = decoder_thread_type(info)
         try:
             for frame in container.decode(stream):
                 if cancel is not None and cancel():
@@ -147,7 +147,7 @@ def iter_even_thumbnails(
     keys = sorted(keyframes) if keyframes else []
     with _open(path) as container:
         stream = _video_stream(container, path)
-        stream.codec_context.thread_type = "AUTO"
+        stream.codec_context.thread_type = decoder_thread_type(info)
         reader = _ForwardReader(container, stream, info)
         for target in wanted:
             if cancel is not None and cancel():

@@ -56,3 +56,14 @@ class FrameTimestamps:
             return len(self._times) - 1
         before, after = self._times[pos - 1], self._times[pos]
         return pos if after - seconds < seconds - before else pos - 1
+
+
+def decoder_thread_type(info: MediaInfo) -> str:
+    """PyAV's ``thread_type`` for decoding this recording.
+
+    Frame threading is fast, but where a file is cut short it reports the decode error up to
+    one frame per thread early, and the pictures still in flight are lost: how many frames
+    decode would then depend on timing. Files the probe found truncated are therefore
+    decoded on one thread, exactly as the probe counted their usable frames.
+    """
+    return "NONE" if info.truncated else "AUTO"
