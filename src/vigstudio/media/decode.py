@@ -15,6 +15,7 @@ handle untrusted files run them in a child process (the reel export does).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Generator, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -119,7 +120,8 @@ def _decode_range(container: Any, stream: Any, info: MediaInfo, frame_range: Fra
             whole = False
         expected = frame_range.start
         overshot = False
-        for frame in container.decode(stream):
+        frames = _DrainingDecoder(container, stream)
+        for frame in frames:
             pts = frame.pts if frame.pts is not None else frame.dts
             if pts is None:
                 continue
@@ -133,9 +135,32 @@ def _decode_range(container: Any, stream: Any, info: MediaInfo, frame_range: Fra
                 break
             yield index, frame
             expected = index + 1
+        if frames.error is not None and expected < frame_range.end:
+            raise frames.error
         if not overshot:
             break
     return expected
+
+
+class _DrainingDecoder:
+    """Decoded pictures in presentation order. At damaged or missing data the decoder is
+    drained before the stream ends, so the pictures it had already decoded (held back for
+    reordering) still come out — the probe counts a cut file's usable frames the same way.
+    ``error`` is the FFmpeg error that ended the stream early, if any."""
+
+    def __init__(self, container: Any, stream: Any) -> None:
+        self.container, self.stream = container, stream
+        self.error: av.FFmpegError | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        ctx = self.stream.codec_context
+        try:
+            for packet in self.container.demux(self.stream):
+                yield from ctx.decode(packet)
+        except av.FFmpegError as exc:
+            self.error = exc
+            with contextlib.suppress(av.FFmpegError):
+                yield from ctx.decode(None)
 
 
 def read_frame(path: Path | str, info: MediaInfo, frame: int) -> Any:
