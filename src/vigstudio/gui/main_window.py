@@ -28,9 +28,7 @@ from PySide6.QtWidgets import (
 
 from vigstudio import __version__
 from vigstudio.app.changes import Change
-from vigstudio.app.location import Recommendation, assess_location, make_local_copy
 from vigstudio.app.player import PlayerController
-from vigstudio.app.relink import needing_relink
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ProjectLockedError, VigError
@@ -39,6 +37,7 @@ from vigstudio.gui.annotation_list import AnnotationList
 from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
+from vigstudio.gui.opening import choose_how_to_open, wants_relink
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import ReelsPanel
@@ -262,7 +261,7 @@ class MainWindow(QMainWindow):
                      check_location: bool = True) -> bool:
         """Open ``path``; warn about risky places; if another window has it, offer read-only."""
         if check_location and not read_only:
-            choice = self._check_location(path)
+            choice = choose_how_to_open(self, path)
             if choice is None:
                 return False
             path, read_only = choice
@@ -279,57 +278,9 @@ class MainWindow(QMainWindow):
             self._error("Could not open the case project", exc)
             return False
         self._set_session(session)
-        self._offer_relink()
-        return True
-
-    def _check_location(self, path: Path) -> tuple[Path, bool] | None:
-        """Say what a network share, cloud folder or read-only place risks, and let the
-        practitioner choose: a local copy, read-only, open anyway, or cancel."""
-        report = assess_location(path)
-        if report.ok:
-            return path, False
-        box = QMessageBox(QMessageBox.Icon.Warning, report.title, report.message,
-                          QMessageBox.StandardButton.Cancel, self)
-        copy = None
-        if report.recommendation is Recommendation.LOCAL_COPY:
-            copy = box.addButton("Work on a local copy…", QMessageBox.ButtonRole.AcceptRole)
-        look = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-        anyway = None
-        if not report.read_only:
-            anyway = box.addButton("Open it here anyway", QMessageBox.ButtonRole.DestructiveRole)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is look:
-            return path, True
-        if anyway is not None and clicked is anyway:
-            return path, False
-        if copy is not None and clicked is copy:
-            folder = QFileDialog.getExistingDirectory(
-                self, "Folder on this computer for the copy", str(Path.home()))
-            if not folder:
-                return None
-            try:
-                return make_local_copy(path, Path(folder)), False
-            except VigError as exc:
-                self._error("Could not make the local copy", exc)
-        return None
-
-    def _offer_relink(self) -> None:
-        if self.session is None or self.session.read_only:
-            return
-        missing = needing_relink(self.session)
-        if not missing:
-            return
-        names = ", ".join(r.display_title for r in missing[:4]) + (
-            "…" if len(missing) > 4 else "")
-        answer = QMessageBox.question(
-            self, "Recordings not found",
-            f"{len(missing)} recording(s) of this case cannot be found where they were "
-            f"({names}); they may have been moved or be on a drive that is not plugged in."
-            "\n\nSearch a folder for them now? (You can also do it later: File ▸ Find moved "
-            "recordings.)")
-        if answer == QMessageBox.StandardButton.Yes:
+        if wants_relink(self, session):
             self.relink_dialog()
+        return True
 
     def relink_dialog(self) -> None:
         """Find moved recordings by their content and relink them all at once."""
