@@ -100,3 +100,30 @@ def test_empty_reel_is_refused(demo: Path) -> None:
         reel = s.new_reel("Empty")
         with pytest.raises(ExportError, match="empty"):
             plan_for_reel(s, reel.id or 0)
+
+
+def test_unburned_captions_travel_as_subtitles(demo: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    with CaseSession.open(demo) as s:
+        clip = s.clips()[0]
+        reel = s.new_reel("Questions")
+        assert reel.id is not None
+        title = s.add_title_card(reel.id, "Fun together", hold=Fraction(2))
+        s.update_reel_item(reel.id, title.id or 0, caption="Burned in", burn_caption=True)
+        item = s.add_clip_to_reel(reel.id, clip.id or 0)
+        s.update_reel_item(reel.id, item.id or 0, caption="What helped Sam here?")
+    out = tmp_path / "reel.mp4"
+    assert main(["export-reel", str(demo), "--reel", "Questions", "-o", str(out),
+                 "--quiet"]) == 0
+    srt = out.with_suffix(".srt").read_text(encoding="utf-8")
+    # one cue, for the clip (the title's caption is in the picture): from 2 s to its end
+    clip_end = 2 + Fraction(clip.range.duration, 25)
+    end_ms = int(clip_end * 1000 // 1)
+    assert srt == (f"1\n00:00:02,000 --> 00:00:{end_ms // 1000:02d},{end_ms % 1000:03d}\n"
+                   "What helped Sam here?\n")
+    capsys.readouterr()
+    # the captions file is not overwritten without asking either
+    out.unlink()
+    assert main(["export-reel", str(demo), "--reel", "Questions", "-o", str(out),
+                 "--quiet"]) == 2
+    assert "captions" in capsys.readouterr().err and not out.exists()

@@ -58,6 +58,7 @@ from vigstudio.media.export_plan import (
     Segment,
     StillSegment,
     TitleCard,
+    caption_subtitles,
     layout_reel,
 )
 
@@ -105,6 +106,19 @@ def _check_target(out: Path, overwrite: bool) -> None:
         raise ExportError(f"{out} is a folder, not a file name.")
     if not out.parent.is_dir():
         raise ExportError(f"The folder {out.parent} does not exist.")
+
+
+def _write_beside(path: Path, text: str) -> None:
+    """Write a small text file atomically (temporary name, then rename)."""
+    tmp = temp_path_for(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise ExportError(f"Could not write the captions file {path}: "
+                          f"{exc.strerror or exc}") from exc
 
 
 def _check_sources(items: tuple[Segment, ...]) -> None:
@@ -265,12 +279,18 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
     ``progress(fraction, seconds_left)`` is called as frames are written (``seconds_left`` is
     None until there is enough to estimate). Setting ``cancel`` stops the export within about
     0.1 s and raises :class:`ExportCancelled`. Any failure raises :class:`ExportError`. In both
-    cases nothing is left at ``out`` or beside it.
+    cases nothing is left at ``out`` or beside it. Captions that are not burned into the
+    picture are written beside the reel as subtitles (``out`` with the suffix ``.srt``).
     """
     out = Path(out)
     _check_target(out, overwrite)
     _check_sources(plan.items)
     layout = layout_reel(plan, height)
+    subtitles = caption_subtitles(plan, layout)
+    srt = out.with_suffix(".srt")
+    if subtitles and srt.exists() and not overwrite:
+        raise ExportError(f"{srt} (the captions beside the reel) already exists; choose another "
+                          "name or allow replacing it.")
     tmp = temp_path_for(out)
     started = time.monotonic()
     child = _Child(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
@@ -287,6 +307,12 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
         if out.exists() and not overwrite:
             raise ExportError(f"{out} appeared while exporting; it was left untouched.")
         os.replace(tmp, out)
+        if subtitles:
+            try:
+                _write_beside(srt, subtitles)
+            except ExportError:
+                out.unlink(missing_ok=True)  # a reel without its captions is not finished
+                raise
     except BaseException:
         _stop(child.proc)
         with contextlib.suppress(FileNotFoundError):

@@ -30,6 +30,7 @@ __all__ = [
     "Segment",
     "StillSegment",
     "TitleCard",
+    "caption_subtitles",
     "clip_source_frames",
     "freeze_frames",
     "layout_reel",
@@ -229,6 +230,26 @@ def layout_reel(plan: ReelPlan, height: int | None = None) -> ReelLayout:
         starts.append(total)
         total += count
     return ReelLayout(width, out_h, rate, tuple(counts), tuple(starts))
+
+
+def _srt_time(frame: int, rate: Fraction) -> str:
+    millis = int(Fraction(frame) / rate * 1000 // 1)
+    seconds, ms = divmod(millis, 1000)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d},{ms:03d}"
+
+
+def caption_subtitles(plan: ReelPlan, layout: ReelLayout) -> str:
+    """SubRip (.srt) cues for the captions that are not burned into the picture, each shown
+    for its whole item; empty when there are none. Players show them on request, so a
+    question for the parent can stay off the picture yet travel with the reel."""
+    cues = []
+    for item, start, count in zip(plan.items, layout.item_starts, layout.item_frames,
+                                  strict=True):
+        if item.caption.strip() and not item.burn_caption and count > 0:
+            cues.append(f"{len(cues) + 1}\n{_srt_time(start, layout.frame_rate)} --> "
+                        f"{_srt_time(start + count, layout.frame_rate)}\n"
+                        f"{item.caption.strip()}\n")
+    return "\n".join(cues)
 
 
 def samples_before(frame: int, rate: Fraction, sample_rate: int = AUDIO_SAMPLE_RATE) -> int:
