@@ -242,7 +242,7 @@ def caption_subtitles(plan: ReelPlan, layout: ReelLayout) -> str:
     """SubRip (.srt) cues for the captions that are not burned into the picture, each shown
     for its whole item; empty when there are none. Players show them on request, so a
     question for the parent can stay off the picture yet travel with the reel."""
-    cues = []
+    cues: list[str] = []
     for item, start, count in zip(plan.items, layout.item_starts, layout.item_frames,
                                   strict=True):
         if item.caption.strip() and not item.burn_caption and count > 0:
