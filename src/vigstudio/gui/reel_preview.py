@@ -79,6 +79,8 @@ class ReelPreview(QObject):
             return
         item = self.items[self.index]
         self.itemStarted.emit(self.index)
+        if item.caption:
+            self.message.emit(f"Item {self.index + 1}: {item.caption}")
         try:
             self._play(item)
         except (VigError, ValueError) as exc:
