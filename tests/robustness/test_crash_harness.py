@@ -45,7 +45,7 @@ def test_a_fresh_interpreter_per_kill(tmp_path: Path) -> None:
 
 
 def _until_edits(harness: CrashHarness, tamper: Callable[[Path, Path], None]) -> KillOutcome:
-    for _ in range(20):
+    for _ in range(60):
         outcome = harness.kill_once(tamper=tamper)
         if outcome.acked >= 30:
             return outcome
@@ -66,9 +66,13 @@ def test_checker_notices_lost_edits(tmp_path: Path) -> None:
 
 
 def test_checker_notices_a_stray_change(tmp_path: Path) -> None:
+    intruders = iter(range(1000))
+
     def stray_edit(project: Path, base: Path) -> None:
+        # a fresh name each time: on a slow machine a kill may come before 30 edits, and the
+        # next attempt tampers with the same project again
         with CaseSession.open(project) as session:
-            session.add_participant("Intruder", Role.OTHER)
+            session.add_participant(f"Intruder {next(intruders)}", Role.OTHER)
 
     with CrashHarness(tmp_path, seed=4, max_life=0.6) as harness:
         outcome = _until_edits(harness, stray_edit)
