@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,29 @@ def full_disk(workdir: Path) -> dict[str, Any]:
     return out
 
 
+def _small_disk(workdir: Path, free: int) -> Path:
+    """A 64 KiB tmpfs at ``workdir/disk`` with about ``free`` bytes left."""
+    disk = workdir / "disk"
+    disk.mkdir()
+    mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk))
+    fill(disk)
+    (disk / "filler.bin").unlink()
+    (disk / "small.bin").write_bytes(b"\0" * (64 * 1024 - free))
+    return disk
+
+
+def _export_outcome(export: Callable[[], object], folder: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    try:
+        export()
+        out["export"] = "written"
+    except ExportError as exc:
+        out["export"] = type(exc).__name__
+        out["message"] = str(exc)
+    out["left_behind"] = sorted(p.name for p in folder.iterdir())
+    return out
+
+
 def export_full(workdir: Path) -> dict[str, Any]:
     from vigstudio.media.export import ClipSegment, ReelPlan, export_reel
     from vigstudio.media.probe import probe
@@ -140,22 +164,9 @@ def export_full(workdir: Path) -> dict[str, Any]:
 
     video = make_barcode_video(workdir / "source.mp4", width=320, height=180, frames=50)
     info = probe(video)
-    disk = workdir / "disk"
-    disk.mkdir()
-    mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk))
-    fill(disk)
-    (disk / "filler.bin").unlink()
-    (disk / "small.bin").write_bytes(b"\0" * 40_000)  # leave ~24 KB: too little for the reel
-    out: dict[str, Any] = {}
+    disk = _small_disk(workdir, free=24_000)  # too little for the reel
     plan = ReelPlan((ClipSegment(video, info, FrameRange(0, 50)),))
-    try:
-        export_reel(plan, disk / "reel.mp4")
-        out["export"] = "written"
-    except ExportError as exc:
-        out["export"] = type(exc).__name__
-        out["message"] = str(exc)
-    out["left_behind"] = sorted(p.name for p in disk.iterdir())
-    return out
+    return _export_outcome(lambda: export_reel(plan, disk / "reel.mp4"), disk)
 
 
 def stills_full(workdir: Path) -> dict[str, Any]:
@@ -165,20 +176,10 @@ def stills_full(workdir: Path) -> dict[str, Any]:
 
     video = make_barcode_video(workdir / "source.mp4", width=640, height=360, frames=20)
     info = probe(video)
-    disk = workdir / "disk"
-    disk.mkdir()
-    mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk))
-    (disk / "small.bin").write_bytes(b"\0" * 50_000)  # too little room for two PNGs
-    out: dict[str, Any] = {}
+    disk = _small_disk(workdir, free=14_000)  # too little room for two PNGs
+    (disk / "stills").mkdir()
     requests = [StillRequest(video, info, n, f"{n:02d}.png") for n in (3, 12)]
-    try:
-        export_stills(requests, disk / "stills")
-        out["export"] = "written"
-    except ExportError as exc:
-        out["export"] = type(exc).__name__
-        out["message"] = str(exc)
-    out["left_behind"] = sorted(p.name for p in (disk / "stills").iterdir())
-    return out
+    return _export_outcome(lambda: export_stills(requests, disk / "stills"), disk / "stills")
 
 
 SCENARIOS = {"read_only": read_only, "full_disk": full_disk, "export_full": export_full,
