@@ -335,3 +335,32 @@ def test_edit_is_durable_when_killed_right_after_return(tmp_path: Path) -> None:
         assert [p.pseudonym for p in pf.all(EntityKind.PARTICIPANT)] == ["Sam"]  # type: ignore[union-attr]
         assert pf.integrity_check() == []
     assert not Path(str(path) + "-journal").exists()
+
+
+HOT_JOURNAL_CHILD = """
+import os, signal, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA cache_size=1")  # spill changed pages to the file before commit
+c.execute("BEGIN IMMEDIATE")
+c.execute("CREATE TABLE junk(x BLOB)")
+for _ in range(200):
+    c.execute("INSERT INTO junk VALUES (randomblob(4000))")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_unfinished_change_after_a_crash(tmp_path: Path) -> None:
+    """A crash in the middle of a write leaves a hot journal: read-only opening says what to
+    do; opening normally rolls the change back and loses nothing saved."""
+    path = tmp_path / "case.vigproj"
+    ProjectFile.create(path, CASE, CODEBOOK).close()
+    subprocess.run([sys.executable, "-c", HOT_JOURNAL_CHILD, str(path)], check=False)
+    assert Path(f"{path}-journal").exists()
+    with pytest.raises(ProjectError, match="not closed properly") as info:
+        ProjectFile.open(path, read_only=True)
+    assert not isinstance(info.value, NotAProjectError)
+    with ProjectFile.open(path) as project:
+        assert project.integrity_check() == []
+        assert project.case().name == CASE.name
+    with ProjectFile.open(path, read_only=True) as again:
+        assert again.case().name == CASE.name

@@ -319,6 +319,13 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         raw.execute("PRAGMA synchronous=FULL")
     except sqlite3.DatabaseError as exc:
         raw.close()
+        if read_only and Path(f"{path}-journal").exists():
+            raise ProjectError(
+                f"{path.name} was not closed properly (VIG Studio or the computer stopped in "
+                "the middle of a change), and the unfinished change can only be undone by "
+                "opening it normally. Open it for editing once — nothing that was saved is "
+                "lost — then read-only works again. Keep the file "
+                f"{path.name}-journal beside it until then.") from exc
         raise NotAProjectError(f"{path.name} cannot be read as a project: {exc}") from exc
     return raw
 
