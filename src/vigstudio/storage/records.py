@@ -351,35 +351,22 @@ def store(session: Session, entity: Entity) -> Entity:
     session.flush()
     row_id: int = row.id  # type: ignore[attr-defined]
     if isinstance(entity, Principle):
-        _sync_behaviours(session, row_id, entity.behaviours)
+        _sync_children(session, s.BehaviourRow, "principle_id", row_id,
+                       entity.behaviours, values=_behaviour_values)
     elif isinstance(entity, Reel):
-        _sync_items(session, row_id, entity.items)
+        _sync_children(session, s.ReelItemRow, "reel_id", row_id, entity.items,
+                       values=_item_values)
     session.flush()
     return load(session, kind, row)
 
 
-def _sync_behaviours(session: Session, parent: int, items: Sequence[Behaviour]) -> None:
-    existing = {b.id: b for b in session.scalars(
-        select(s.BehaviourRow).where(s.BehaviourRow.principle_id == parent))}
-    keep = {b.id for b in items if b.id is not None}
-    for old_id, old in existing.items():
-        if old_id not in keep:
-            session.delete(old)
-    session.flush()
-    for b in items:
-        row = existing.get(b.id) if b.id is not None else None
-        if row is None:
-            row = s.BehaviourRow(principle_id=parent)
-            if b.id is not None:
-                row.id = b.id
-            session.add(row)
-        row.name, row.position = b.name, b.position
-    session.flush()
-
-
-def _sync_items(session: Session, parent: int, items: Sequence[ReelItem]) -> None:
-    existing = {i.id: i for i in session.scalars(
-        select(s.ReelItemRow).where(s.ReelItemRow.reel_id == parent))}
+def _sync_children(session: Session, row_type: Any, parent_column: str, parent: int,
+                   items: Sequence[Behaviour] | Sequence[ReelItem], *,
+                   values: Callable[[Any], dict[str, Any]]) -> None:
+    """Make the child rows of ``parent`` match ``items``: drop those no longer listed, keep
+    ids (so undo and redo restore the same rows), add new ones."""
+    column = getattr(row_type, parent_column)
+    existing = {r.id: r for r in session.scalars(select(row_type).where(column == parent))}
     keep = {i.id for i in items if i.id is not None}
     for old_id, old in existing.items():
         if old_id not in keep:
@@ -388,16 +375,23 @@ def _sync_items(session: Session, parent: int, items: Sequence[ReelItem]) -> Non
     for item in items:
         row = existing.get(item.id) if item.id is not None else None
         if row is None:
-            row = s.ReelItemRow(reel_id=parent)
+            row = row_type(**{parent_column: parent})
             if item.id is not None:
                 row.id = item.id
             session.add(row)
-        _fill(row, {"position": item.position, "kind": item.kind.value,
-                    "clip_id": item.clip_id, "still_id": item.still_id,
-                    "title_text": item.title_text, "caption": item.caption,
-                    "burn_caption": item.burn_caption, "speed": frac_text(item.speed),
-                    "freeze_last": frac_text(item.freeze_last), "hold": frac_text(item.hold)})
+        _fill(row, values(item))
     session.flush()
+
+
+def _behaviour_values(b: Behaviour) -> dict[str, Any]:
+    return {"name": b.name, "position": b.position}
+
+
+def _item_values(item: ReelItem) -> dict[str, Any]:
+    return {"position": item.position, "kind": item.kind.value, "clip_id": item.clip_id,
+            "still_id": item.still_id, "title_text": item.title_text, "caption": item.caption,
+            "burn_caption": item.burn_caption, "speed": frac_text(item.speed),
+            "freeze_last": frac_text(item.freeze_last), "hold": frac_text(item.hold)}
 
 
 def remove(session: Session, kind: EntityKind, entity_id: int) -> bool:
