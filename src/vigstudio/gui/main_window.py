@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         self.case_dock.setWidget(self.case_panel)
         self.codebook_dock.setWidget(_Hint("The codebook appears with a recording."))
         self.list_dock.setWidget(_Hint("Tagged moments, clips and stills appear here."))
-        self.reels_dock.setWidget(self._reels_summary())
+        self.reels_dock.setWidget(self._build_reels_panel())
         self._show_docks(True)
         self.resizeDocks([self.case_dock, self.codebook_dock], [300, 500],
                          Qt.Orientation.Vertical)
@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.show_recording(first)
 
-    def _reels_summary(self) -> QWidget:
+    def _build_reels_panel(self) -> QWidget:
         assert self.session is not None and self.player is not None
         assert self.player_widget is not None
         panel = ReelsPanel(self.session, self.player, self)
