@@ -36,9 +36,10 @@ class Fingerprint:
 class MediaInfo:
     """Exact facts about a media file, as found by the probe.
 
-    ``frame_rate`` is exact for constant-rate video and the mean rate for variable-rate
-    video; ``frame_times`` (seconds from the first frame) is kept for variable-rate video so
-    frame numbers and times map exactly both ways.
+    Frame ``n`` is the ``n``-th picture FFmpeg's decoder gives (``ffmpeg -i FILE -vf
+    select=eq(n\\,N)``). ``frame_rate`` is exact for constant-rate video and the mean rate for
+    variable-rate video; ``frame_times`` (seconds from the first frame, rising) is kept for
+    variable-rate video so frame numbers and times map exactly both ways.
     """
 
     container: str
@@ -58,6 +59,15 @@ class MediaInfo:
     truncated: bool = False
     frame_times: tuple[Fraction, ...] | None = None
     warnings: tuple[str, ...] = ()
+    # The timestamp (``time_base`` units) the decoder gives each frame, in display order, kept
+    # only where those timestamps do not rise with the frame number (e.g. MPEG-4 Part 2 in AVI
+    # with B-frames): frames are then told apart by these keys, not by their times.
+    frame_keys: tuple[int, ...] | None = None
+    # Colour as the source declares it (FFmpeg's names), carried into exports.
+    color_primaries: str | None = None
+    color_transfer: str | None = None
+    color_space: str | None = None
+    color_range: str | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -69,6 +79,11 @@ class MediaInfo:
         if self.rotation in (90, 270):
             return self.height, self.width
         return self.width, self.height
+
+    @property
+    def is_hdr(self) -> bool:
+        """HLG or PQ (SMPTE 2084) transfer: needs tone mapping for an ordinary screen."""
+        return self.color_transfer in ("arib-std-b67", "smpte2084")
 
     @property
     def clock(self) -> FrameClock:

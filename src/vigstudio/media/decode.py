@@ -15,7 +15,6 @@ handle untrusted files run them in a child process (the reel export does).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Generator, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -34,6 +33,7 @@ from vigstudio.errors import (
     NotMediaError,
     NoVideoError,
 )
+from vigstudio.media.seeking import FROM_START, Pictures, seek_points
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = [
@@ -46,10 +46,6 @@ __all__ = [
 ]
 
 AudioArray = npt.NDArray[np.float32]
-
-# How far before a target the decoder is first positioned (seconds), and the widest retry.
-_SEEK_MARGINS = (Fraction(0), Fraction(2), Fraction(10), None)
-
 
 def _open(path: Path) -> Any:
     if not path.exists():
@@ -76,9 +72,10 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
                       frame_range: FrameRange) -> Iterator[tuple[int, Any]]:
     """Yield ``(frame_index, av.VideoFrame)`` for exactly the frames in ``frame_range``, in order.
 
-    Seeks to the keyframe at or before the start, decodes forward and selects frames by their
-    presentation timestamps. Frames are as stored: rotation is *not* applied (see
-    ``info.rotation``). Raises :class:`MediaError` when the file ends before the range does.
+    Seeks to a keyframe before the start (backing off until the seek arrives, see
+    :mod:`vigstudio.media.seeking`), decodes forward and names pictures by the probe's index.
+    Frames are as stored: rotation is *not* applied (see ``info.rotation``). Raises
+    :class:`MediaError` when the file ends before the range does.
     """
     path = Path(path)
     if frame_range.end > info.frame_count:
@@ -86,16 +83,13 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
                          f"of {path.name} ({info.frame_count} frames)")
     if frame_range.duration == 0:
         return
-    mapper = FrameTimestamps(info)
-    target_seconds = info.clock.time_of(frame_range.start)
     with _open(path) as container:
         if not container.streams.video:
             raise NoVideoError(f"{path.name} holds no video (the file has been replaced?)")
         stream = container.streams.video[0]
         stream.thread_type = decoder_thread_type(info)
         try:
-            expected = yield from _decode_range(container, stream, info, frame_range,
-                                                mapper=mapper, target_seconds=target_seconds)
+            expected = yield from _decode_range(container, stream, info, frame_range)
         except av.FFmpegError as exc:
             raise DamagedMediaError(
                 f"{path.name} is damaged near frame {frame_range.start}: the picture cannot "
@@ -105,62 +99,35 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
                              f"{frame_range.end - 1}; the file may be truncated")
 
 
-def _decode_range(container: Any, stream: Any, info: MediaInfo, frame_range: FrameRange, *,
-                  mapper: FrameTimestamps, target_seconds: Fraction
+def _decode_range(container: Any, stream: Any, info: MediaInfo, frame_range: FrameRange
                   ) -> Generator[tuple[int, Any], None, int]:
     """The decoding loop of :func:`iter_video_frames`; returns the first frame not yielded."""
+    stamps = FrameTimestamps(info)
+    pictures = Pictures(container, stream, info, stamps)
     expected = frame_range.start
-    for margin in _SEEK_MARGINS:
-        if margin is None or target_seconds - margin <= 0:
-            container.seek(0, backward=True, any_frame=False, stream=stream)
-            whole = True
-        else:
-            seek_pts = info.start_pts + int((target_seconds - margin) / info.time_base)
-            container.seek(seek_pts, backward=True, any_frame=False, stream=stream)
-            whole = False
+    for point in seek_points(info, stamps, frame_range.start):
+        pictures.seek(point)
         expected = frame_range.start
         overshot = False
-        frames = _DrainingDecoder(container, stream)
-        for frame in frames:
-            pts = frame.pts if frame.pts is not None else frame.dts
-            if pts is None:
-                continue
-            index = mapper.index_of(pts)
+        first = True
+        for index, frame in pictures:
+            if first and index > frame_range.start and point is not FROM_START:
+                overshot = True  # the seek landed after the start: back off and retry
+                break
+            first = False
             if index < expected:
                 continue
             if index >= frame_range.end:
                 return index
-            if index > expected and expected == frame_range.start and not whole:
-                overshot = True  # the seek landed after the start: retry from earlier
-                break
             yield index, frame
             expected = index + 1
-        if frames.error is not None and expected < frame_range.end:
-            raise frames.error
+        if pictures.error is not None and expected < frame_range.end:
+            raise pictures.error
+        if first and point is not FROM_START:
+            overshot = True  # nothing came out: the seek landed at (or past) the end
         if not overshot:
             break
     return expected
-
-
-class _DrainingDecoder:
-    """Decoded pictures in presentation order. At damaged or missing data the decoder is
-    drained before the stream ends, so the pictures it had already decoded (held back for
-    reordering) still come out — the probe counts a cut file's usable frames the same way.
-    ``error`` is the FFmpeg error that ended the stream early, if any."""
-
-    def __init__(self, container: Any, stream: Any) -> None:
-        self.container, self.stream = container, stream
-        self.error: av.FFmpegError | None = None
-
-    def __iter__(self) -> Iterator[Any]:
-        ctx = self.stream.codec_context
-        try:
-            for packet in self.container.demux(self.stream):
-                yield from ctx.decode(packet)
-        except av.FFmpegError as exc:
-            self.error = exc
-            with contextlib.suppress(av.FFmpegError):
-                yield from ctx.decode(None)
 
 
 def read_frame(path: Path | str, info: MediaInfo, frame: int) -> Any:
@@ -209,40 +176,59 @@ def read_audio(path: Path | str, info: MediaInfo, start: Fraction, end: Fraction
             # The first AAC frame after a seek decodes as silence: seeking half a second
             # early keeps it outside the range. From the start of the file: no seek at all.
             container.seek(int(seek_seconds / stream.time_base), backward=True, stream=stream)
-        chunks: list[AudioArray] = []
-        got = 0
-        base: int | None = None  # absolute sample index (output rate, frame-0 clock) of chunks[0]
-        needed_until = first + count
+        placer = _AudioPlacer(out, first, sample_rate, res_channels)
         try:
-            for frame in container.decode(stream):
-                if base is None:
-                    if frame.pts is None:
-                        continue
-                    base = _sample_index(frame.pts * frame.time_base - origin, sample_rate)
-                for res in resampler.resample(frame):
-                    arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
-                    chunks.append(arr)
-                    got += arr.shape[1]
-                if base + got >= needed_until:
+            for packet in container.demux(stream):
+                try:
+                    decoded = packet.decode()
+                except av.FFmpegError:
+                    continue  # a damaged packet: skipped (its time stays silent), as ffmpeg does
+                for frame in decoded:
+                    if frame.pts is not None and frame.time_base is not None:
+                        placer.at(_sample_index(frame.pts * frame.time_base - origin,
+                                                sample_rate))
+                    for res in resampler.resample(frame):
+                        placer.put(_as_float32(res.to_ndarray()).reshape(res_channels, -1))
+                if placer.done:
                     break
             else:
                 for res in resampler.resample(None):
-                    arr = _as_float32(res.to_ndarray()).reshape(res_channels, -1)
-                    chunks.append(arr)
-                    got += arr.shape[1]
+                    placer.put(_as_float32(res.to_ndarray()).reshape(res_channels, -1))
         except av.FFmpegError:
-            pass  # damaged or cut audio: what was decoded is used, the rest is silence
-        if base is None or not chunks:
-            return out
-        data = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-        if data.shape[0] != channels:
-            data = np.repeat(data[:1], channels, axis=0)
-    # Copy the overlap of [base, base + got) and [first, first + count).
-    lo = max(first, base)
-    hi = min(first + count, base + got)
-    if hi > lo:
-        out[:, lo - first:hi - first] = data[:, lo - base:hi - base]
+            pass  # cut audio: what was decoded is used, the rest is silence
     return out
+
+
+class _AudioPlacer:
+    """Writes decoded audio into ``out`` (which starts at absolute sample ``first``) at the
+    time each frame says, so a skipped damaged packet leaves silence and keeps sync."""
+
+    # A jump in the timestamps larger than this (samples) is a gap to leave silent.
+    _GAP = 480
+
+    def __init__(self, out: AudioArray, first: int, sample_rate: int, channels: int) -> None:
+        self.out, self.first, self.channels = out, first, channels
+        self.pos: int | None = None  # absolute sample index of the next sample
+        self.done = False
+
+    def at(self, position: int) -> None:
+        if self.pos is None or position - self.pos > self._GAP:
+            self.pos = position
+
+    def put(self, data: AudioArray) -> None:
+        if self.pos is None:
+            return
+        count = self.out.shape[1]
+        n = data.shape[1]
+        lo = max(self.first, self.pos)
+        hi = min(self.first + count, self.pos + n)
+        if hi > lo:
+            block = data[:, lo - self.pos:hi - self.pos]
+            if block.shape[0] != self.out.shape[0]:
+                block = np.repeat(block[:1], self.out.shape[0], axis=0)
+            self.out[:, lo - self.first:hi - self.first] = block
+        self.pos += n
+        self.done = self.pos >= self.first + count
 
 
 def _atempo_chain(speed: Fraction) -> list[str]:

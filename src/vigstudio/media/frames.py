@@ -37,6 +37,7 @@ import numpy.typing as npt
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import MediaError, MediaMissingError, NotMediaError, TruncatedMediaError
+from vigstudio.media.seeking import FROM_START, Pictures, seek_points
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = ["DEFAULT_CACHE_BYTES", "FrameReader", "RGBFrame", "fit_size"]
@@ -45,7 +46,6 @@ RGBFrame = npt.NDArray[np.uint8]
 
 DEFAULT_CACHE_BYTES = 384 * 1024 * 1024
 _CONVERTED_KEEP = 6  # RGB pictures kept (the last few shown)
-_SEEK_RETRIES = 6
 
 
 def fit_size(size: tuple[int, int], box: tuple[int, int] | None) -> tuple[int, int]:
@@ -84,7 +84,7 @@ class FrameReader:
         self._held = 0
         self._converted: OrderedDict[int, RGBFrame] = OrderedDict()
         self._focus = 0
-        self._frames_iter: Iterator[Any] | None = None
+        self._frames_iter: Iterator[tuple[int, Any]] | None = None
         self._last_index = -1  # index of the last frame the live decoder produced
         self._run_limit = -1  # the frame the live decoder's last seek was made for
         self._seek_count = 0
@@ -99,6 +99,7 @@ class FrameReader:
             self._container.close()
             raise NotMediaError(f"{self._path.name} holds no video stream")
         self._stream: Any = self._container.streams.video[0]
+        self._pictures = Pictures(self._container, self._stream, info, self._stamps)
         if threads:
             self._stream.codec_context.thread_type = decoder_thread_type(info)
         self._out_size = fit_size(info.display_size, max_size)
@@ -200,71 +201,60 @@ class FrameReader:
         # farther than the frame its run was started for (the seek for that frame landed on
         # the keyframe this run began at, so no later keyframe lies before it). An
         # interrupted prefetch thus resumes where it stopped.
-        if not (self._frames_iter is not None and self._last_index < n
-                and (n <= self._run_limit or n <= self._last_index + forward_window)):
-            self._seek_before(n)
-            self._run_limit = n
-        target_pts = self._stamps.pts_of(n)
-        for attempt in range(_SEEK_RETRIES):
-            result = self._run_decoder(n, cancel)
+        live = (self._frames_iter is not None and self._last_index < n
+                and (n <= self._run_limit or n <= self._last_index + forward_window))
+        points: list[int | str | None] = ["live"] if live else []
+        points += list(seek_points(self._info, self._stamps, n))
+        for point in points:
+            if point != "live":
+                assert not isinstance(point, str)
+                self._seek_to(point)
+                self._run_limit = n
+            result = self._run_decoder(n, cancel, fresh=point != "live")
             if result == "done":
                 return True
             if result == "cancelled":
                 return False
-            if result == "overshot":
-                # The seek landed on a keyframe after frame n (demuxers seek by decode time):
-                # seek again from further back.
-                target_pts -= max(1, int((2 ** attempt) / self._time_base))
-                self._seek_to_pts(target_pts)
-                continue
-            break  # "eof"
+            if result == "eof" and point is FROM_START:
+                break
+            # "overshot": the seek landed after frame n (demuxers seek by decode time, and
+            # program streams have no index): seek again from further back. "eof" after a
+            # seek: decode from further back too, at last from the start of the file.
         raise TruncatedMediaError(
             f"Frame {n} of {self._path.name} could not be decoded (the file may be damaged "
             f"or end early).")
 
-    def _seek_before(self, n: int) -> None:
-        self._seek_to_pts(self._stamps.pts_of(n))
-
-    def _seek_to_pts(self, pts: int) -> None:
+    def _seek_to(self, pts: int | None) -> None:
         self._seek_count += 1
         try:
-            self._container.seek(max(pts, self._info.start_pts), stream=self._stream,
-                                 backward=True)
+            self._pictures.seek(pts)
         except av.error.FFmpegError as exc:
             raise MediaError(f"Cannot seek in {self._path.name}: {exc}") from exc
-        self._frames_iter = self._container.decode(self._stream)
+        self._frames_iter = iter(self._pictures)
         self._last_index = -1
 
-    def _run_decoder(self, n: int, cancel: Callable[[], bool] | None) -> str:
+    def _run_decoder(self, n: int, cancel: Callable[[], bool] | None, *, fresh: bool) -> str:
         """Decode until frame ``n`` is cached: 'done', 'cancelled', 'overshot' or 'eof'."""
         assert self._frames_iter is not None
-        started_after_seek = self._last_index < 0
-        key_seen = not started_after_seek
+        first = fresh
         while True:
             if cancel is not None and cancel():
                 return "cancelled"
             try:
-                frame = next(self._frames_iter)
+                index, frame = next(self._frames_iter)
             except StopIteration:
                 self._frames_iter = None
+                error = self._pictures.error
+                if error is not None and n not in self._decoded:
+                    raise TruncatedMediaError(
+                        f"{self._path.name} could not be decoded near frame {n}: "
+                        f"{error}") from error
                 return "eof"
-            except av.error.FFmpegError as exc:
-                self._frames_iter = None
-                raise TruncatedMediaError(
-                    f"{self._path.name} could not be decoded near frame {n}: {exc}") from exc
             self._decode_count += 1
-            if frame.pts is None:
-                index = self._last_index + 1 if self._last_index >= 0 else -1
-            else:
-                index = self._stamps.index_of(int(frame.pts))
-            if not key_seen:
-                if not frame.key_frame:
-                    continue  # leading pictures of an open GOP cannot be trusted
-                key_seen = True
-                if index > n:
+            if first:
+                first = False
+                if index > n and not self._pictures.from_start:
                     return "overshot"
-            if index < 0 or index >= self._info.frame_count:
-                continue
             self._last_index = max(self._last_index, index)
             self._store(index, frame)
             if index >= n:

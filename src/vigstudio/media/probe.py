@@ -38,6 +38,7 @@ Truncated files
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -45,7 +46,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,7 @@ import av
 from vigstudio import errors
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRate
+from vigstudio.media.timestamps import frame_key
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -199,6 +201,9 @@ def info_to_json(info: MediaInfo) -> dict[str, Any]:
         "start_pts": info.start_pts, "audio_codec": info.audio_codec,
         "audio_sample_rate": info.audio_sample_rate, "audio_channels": info.audio_channels,
         "truncated": info.truncated, "frame_ticks": ticks, "warnings": list(info.warnings),
+        "frame_keys": None if info.frame_keys is None else list(info.frame_keys),
+        "color_primaries": info.color_primaries, "color_transfer": info.color_transfer,
+        "color_space": info.color_space, "color_range": info.color_range,
     }
 
 
@@ -216,6 +221,10 @@ def info_from_json(data: dict[str, Any]) -> MediaInfo:
         audio_channels=data.get("audio_channels"), truncated=bool(data.get("truncated")),
         frame_times=None if ticks is None else tuple(int(t) * time_base for t in ticks),
         warnings=tuple(data.get("warnings", ())),
+        frame_keys=None if data.get("frame_keys") is None
+        else tuple(int(k) for k in data["frame_keys"]),
+        color_primaries=data.get("color_primaries"), color_transfer=data.get("color_transfer"),
+        color_space=data.get("color_space"), color_range=data.get("color_range"),
     )
 
 
@@ -324,6 +333,154 @@ class _Packet:
     duration: int
 
 
+@dataclass(slots=True)
+class _Scan:
+    """What demuxing every video packet found."""
+
+    packets: list[_Packet] = field(default_factory=list)
+    tail: list[_VPacket] = field(default_factory=list)  # the last GOP (with pre-roll)
+    failed: bool = False  # the demuxer stopped early (damaged or cut data)
+    read: int = 0  # packets with data that were read completely
+    entries: int = 0  # index entries, including empty "repeat the last picture" ones
+    intra_only: bool = True  # every picture a keyframe: no reordering
+    missing_pts: bool = False  # some packets carry no presentation time
+
+
+@dataclass(frozen=True, slots=True)
+class _Colour:
+    primaries: str | None = None
+    transfer: str | None = None
+    space: str | None = None
+    range: str | None = None
+
+
+def _colour_name(value: Any) -> str | None:
+    """FFmpeg's name for a colour property (PyAV gives an enum or an int), None if unknown."""
+    if value is None:
+        return None
+    number = int(value)
+    if number in (0, 2):  # reserved / unspecified
+        return None
+    name = getattr(value, "name", None)
+    return str(name).lower().replace("_", "-") if name else str(number)
+
+
+def _colour_of(vstream: av.video.stream.VideoStream) -> _Colour:
+    ctx = vstream.codec_context
+    return _Colour(
+        primaries=_primaries_name(getattr(ctx, "color_primaries", None)),
+        transfer=_transfer_name(getattr(ctx, "color_trc", None)),
+        space=_space_name(getattr(ctx, "colorspace", None)),
+        range={1: "tv", 2: "pc"}.get(int(getattr(ctx, "color_range", 0) or 0)),
+    )
+
+
+# FFmpeg's AVColorPrimaries / AVColorTransferCharacteristic / AVColorSpace numbers and the
+# names its command line and encoders use.
+_PRIMARIES = {1: "bt709", 4: "bt470m", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m",
+              9: "bt2020", 12: "smpte432"}
+_TRANSFERS = {1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m",
+              8: "linear", 13: "iec61966-2-1", 14: "bt2020-10", 15: "bt2020-12",
+              16: "smpte2084", 18: "arib-std-b67"}
+_SPACES = {1: "bt709", 4: "fcc", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m",
+           9: "bt2020nc", 10: "bt2020c"}
+
+
+def _primaries_name(value: Any) -> str | None:
+    return None if value is None else _PRIMARIES.get(int(value))
+
+
+def _transfer_name(value: Any) -> str | None:
+    return None if value is None else _TRANSFERS.get(int(value))
+
+
+def _space_name(value: Any) -> str | None:
+    return None if value is None else _SPACES.get(int(value))
+
+
+# Containers whose packets carry no presentation order of their own (AVI stores decode order
+# only; MPEG-4 Part 2 with B-frames there gives timestamps out of display order).
+_DECODE_ORDER_FORMATS = {"avi"}
+# How many pictures the head check decodes from the start of the file.
+_HEAD_PICTURES = 60
+
+
+def _order_needs_decoding(fmt_name: str, scan: _Scan) -> bool:
+    """True when display order cannot be taken from the packets' timestamps."""
+    if scan.missing_pts and not scan.intra_only:
+        return True
+    return not scan.intra_only and bool(set(fmt_name.split(",")) & _DECODE_ORDER_FORMATS)
+
+
+class _DecodeOrder:
+    """Frame order as FFmpeg's decoder gives it: a cheap check of the first pictures, and a
+    full decode where the packets' timestamps cannot be trusted."""
+
+    def __init__(self, path: Path, time_base: Fraction) -> None:
+        self.path = path
+        self.time_base = time_base
+        self.dropped_at_start = 0  # leading pictures the decoder never gives (open GOP)
+
+    def head_agrees(self, packets: list[_Packet]) -> bool:
+        """Decode the first pictures; True when they are the packets' pictures in time order
+        (allowing leading pictures the decoder drops, recorded in ``dropped_at_start``)."""
+        predicted = sorted({p.pts for p in packets})
+        keys: list[int] = []
+        try:
+            with av.open(str(self.path)) as container:
+                stream = container.streams.video[0]
+                stream.codec_context.thread_type = "NONE"
+                for packet in container.demux(stream):
+                    for frame in packet.decode():
+                        key = frame_key(frame)
+                        if key is not None:
+                            keys.append(key)
+                    if len(keys) >= _HEAD_PICTURES:
+                        break
+        except av.FFmpegError:
+            pass  # damage near the start: the comparison below decides
+        if not keys:
+            return False
+        if keys[0] not in predicted:
+            return False
+        drop = predicted.index(keys[0])
+        if drop > _HEAD_PICTURES:
+            return False
+        self.dropped_at_start = drop
+        return keys == predicted[drop:drop + len(keys)]
+
+    def decode_all(self) -> tuple[list[int], bool]:
+        """Every picture's key in decoder order, and whether decoding stopped at damage.
+
+        Frame threading first (fast); where it meets damage, again on one thread so the count
+        does not depend on timing (see :func:`~vigstudio.media.timestamps.decoder_thread_type`).
+        """
+        keys, damaged = self._decode("AUTO")
+        if damaged:
+            keys, damaged = self._decode("NONE")
+        return keys, damaged
+
+    def _decode(self, thread_type: str) -> tuple[list[int], bool]:
+        keys: list[int] = []
+        damaged = False
+        with av.open(str(self.path)) as container:
+            stream = container.streams.video[0]
+            stream.codec_context.thread_type = thread_type
+            ctx = stream.codec_context
+            try:
+                for packet in container.demux(stream):
+                    for frame in ctx.decode(packet):
+                        key = frame_key(frame)
+                        keys.append(key if key is not None else (keys[-1] + 1 if keys else 0))
+            except av.FFmpegError:
+                damaged = True
+                with contextlib.suppress(av.FFmpegError):
+                    for frame in ctx.decode(None):
+                        key = frame_key(frame)
+                        keys.append(key if key is not None else (keys[-1] + 1 if keys else 0))
+        return keys, damaged
+
+
 class _Prober:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -386,24 +543,33 @@ class _Prober:
             # properties (e.g. guessed_rate) touch freed memory once it is closed (a segfault).
             declared_rate = vstream.average_rate or vstream.guessed_rate
             declared = Fraction(declared_rate) if declared_rate else None
-            packets, tail, demux_failed, n_read = self._demux(container, vstream)
+            scan = self._demux(container, vstream)
+            packets, tail, demux_failed, n_read = scan.packets, scan.tail, scan.failed, scan.read
             if boxes.cut_box is not None or _matroska_cut(self.path):
                 self.truncated = True
             first_missing_dts = self._first_missing_dts(vstream, n_read)
             decoded_tail, rotation, tail_ok = self._decode_tail(vstream, tail)
             audio = self._audio(container)
             fmt_name = container.format.name
+            colour = _colour_of(vstream)
 
         if not packets:
             raise errors.TruncatedMediaError(
                 f"“{self.name}” holds no complete pictures (it may be incomplete).")
+        order = _DecodeOrder(self.path, time_base)
+        if _order_needs_decoding(fmt_name, scan) or not order.head_agrees(packets):
+            return self._build_from_decode(order, fmt_name, codec, width, height,
+                                           rotation=rotation, declared=declared, audio=audio,
+                                           colour=colour, demux_failed=demux_failed,
+                                           first_dts=packets[0].dts)
         # Video frames are known to be missing, or may be (a cut file whose container does
         # not say how many frames it should hold).
-        missing = demux_failed or (claimed > 0 and len(packets) < claimed) or not tail_ok
+        missing = demux_failed or (claimed > 0 and scan.entries < claimed) or not tail_ok
         if missing:
             self.truncated = True
         maybe_missing = missing or (self.truncated and claimed == 0)
         usable = self._usable(packets, tail, decoded_tail, maybe_missing, first_missing_dts)
+        usable = usable[order.dropped_at_start:]
         if not usable:
             raise errors.TruncatedMediaError(
                 f"“{self.name}” holds no picture that can be shown (it may be incomplete).")
@@ -417,32 +583,60 @@ class _Prober:
                 self.warnings.append(
                     f"The end of the file is missing, but all {total} frames can be shown "
                     "(some sound at the end may be lost).")
+        pts = [p.pts for p in usable]
+        last_duration = usable[-1].duration
         return self._build(fmt_name, codec, width, height, rotation, time_base=time_base,
-                           usable=usable, declared=declared, audio=audio)
+                           pts=pts, last_duration=last_duration, declared=declared,
+                           audio=audio, colour=colour)
+
+    def _build_from_decode(self, order: _DecodeOrder, fmt_name: str, codec: str, width: int,
+                           height: int, *, rotation: int, declared: Fraction | None,
+                           audio: tuple[str, int, int] | None, colour: _Colour,
+                           demux_failed: bool, first_dts: int | None) -> MediaInfo:
+        """The index from a full decode: frame N is the N-th picture the decoder gives.
+
+        Where the decoder's timestamps start later than the first packet's decode time (AVI
+        with B-frames adds the reordering delay), the file's own clock — the one its sound
+        follows — starts at that decode time: frame times are taken from there, and the
+        pictures are told apart by their keys.
+        """
+        keys, damaged = order.decode_all()
+        if not keys:
+            raise errors.TruncatedMediaError(
+                f"“{self.name}” holds no picture that can be shown (it may be incomplete).")
+        if damaged or demux_failed:
+            self.truncated = True
+            self.warnings.append(
+                f"The file is cut short or damaged after frame {len(keys) - 1}: the first "
+                f"{len(keys)} frames can be shown.")
+        ordered = sorted(keys)
+        shift = ordered[0] - first_dts if first_dts is not None else 0
+        shift = max(shift, 0)
+        frame_keys = None if keys == ordered and not shift else tuple(keys)
+        ordered = [k - shift for k in ordered]
+        if len(set(keys)) < len(keys):
+            self.warnings.append(
+                f"{len(keys) - len(set(keys))} frames share a timestamp with another; "
+                "stepping may skip them.")
+        return self._build(fmt_name, codec, width, height, rotation, time_base=order.time_base,
+                           pts=ordered, last_duration=0, declared=declared, audio=audio,
+                           colour=colour, frame_keys=frame_keys)
 
     def _demux(self, container: av.container.InputContainer,
-               vstream: av.video.stream.VideoStream,
-               ) -> tuple[list[_Packet], list[_VPacket], bool, int]:
-        """Demux all video packets: (complete packets, last GOP, failed early, packets read)."""
-        packets: list[_Packet] = []
+               vstream: av.video.stream.VideoStream) -> _Scan:
+        """Demux all video packets: the complete packets, the last GOP, and what was seen."""
+        scan = _Scan()
         n_read = 0
         tail: list[_VPacket] = []
         tail_overflow = False
-        failed = False
         try:
             for packet in container.demux(vstream):
                 if packet.size == 0:
+                    if packet.pts is not None or packet.dts is not None:
+                        scan.entries += 1  # an index entry with no data ("repeat")
                     continue
                 n_read += 1
-                if packet.is_discard:
-                    continue
-                if packet.is_corrupt:
-                    failed = True  # a packet cut off by the end of the file
-                    break
-                pts = packet.pts if packet.pts is not None else packet.dts
-                if pts is None:
-                    continue
-                packets.append(_Packet(pts, packet.dts, int(packet.duration or 0)))
+                scan.entries += 1
                 if packet.is_keyframe:
                     tail = [packet]
                     tail_overflow = False
@@ -450,11 +644,27 @@ class _Prober:
                     tail.append(packet)
                     if len(tail) > _MAX_TAIL_PACKETS:
                         tail, tail_overflow = [], True
+                if packet.is_discard:
+                    continue
+                if packet.is_corrupt:
+                    scan.failed = True  # a packet cut off by the end of the file
+                    break
+                if not packet.is_keyframe:
+                    scan.intra_only = False
+                pts = packet.pts if packet.pts is not None else packet.dts
+                if pts is None:
+                    scan.missing_pts = True
+                    continue
+                if packet.pts is None:
+                    scan.missing_pts = True
+                scan.packets.append(_Packet(pts, packet.dts, int(packet.duration or 0)))
         except av.FFmpegError:
-            failed = True
+            scan.failed = True
         if tail_overflow:
             self.warnings.append("The end of the file was not test-decoded (very few keyframes).")
-        return packets, tail, failed, n_read - (1 if failed else 0)
+        scan.tail = tail if not tail_overflow else []
+        scan.read = n_read - (1 if scan.failed else 0)
+        return scan
 
     @staticmethod
     def _first_missing_dts(vstream: av.video.stream.VideoStream, n_read: int) -> int | None:
@@ -490,7 +700,7 @@ class _Prober:
                 pass
         if tail:
             key_pts = tail[0].pts
-            expected = {p.pts for p in tail if p.pts is not None and
+            expected = {p.pts for p in tail if p.pts is not None and not p.is_discard and
                         (key_pts is None or p.pts >= key_pts)}
             if not expected <= decoded:
                 ok = False
@@ -553,14 +763,14 @@ class _Prober:
         return actx.name, int(actx.sample_rate), int(actx.channels)
 
     def _build(self, fmt_name: str, codec: str, width: int, height: int, rotation: int, *,
-               time_base: Fraction, usable: list[_Packet],
-               declared: Fraction | None,
-               audio: tuple[str, int, int] | None) -> MediaInfo:
-        pts = [p.pts for p in usable]
+               time_base: Fraction, pts: list[int], last_duration: int,
+               declared: Fraction | None, audio: tuple[str, int, int] | None,
+               colour: _Colour, frame_keys: tuple[int, ...] | None = None) -> MediaInfo:
+        """``pts``: every frame's presentation time (time_base units), rising."""
         start = pts[0]
         deltas = [b - a for a, b in itertools.pairwise(pts)]
         common = Counter(deltas).most_common(1)[0][0] if deltas else 0
-        last_duration = usable[-1].duration or common
+        last_duration = last_duration or common
         if last_duration <= 0:
             # a single frame with no duration: fall back to the declared rate
             last_duration = max(1, round(1 / ((declared or Fraction(25)) * time_base)))
@@ -582,7 +792,9 @@ class _Prober:
             audio_channels=audio[2] if audio else None,
             truncated=self.truncated,
             frame_times=None if constant else tuple((p - start) * time_base for p in pts),
-            warnings=tuple(self.warnings),
+            warnings=tuple(self.warnings), frame_keys=frame_keys,
+            color_primaries=colour.primaries, color_transfer=colour.transfer,
+            color_space=colour.space, color_range=colour.range,
         )
 
     def _rate(self, pts: list[int], deltas: list[int], time_base: Fraction,
@@ -591,7 +803,9 @@ class _Prober:
             return 1 / (deltas[0] * time_base), True
         if not deltas:
             return (declared if declared else 1 / duration), True
-        if declared:
+        if declared and declared * time_base * 2 <= 1:
+            # (only where a tick is at most half a frame: otherwise "within one tick" would
+            # also accept a missing or repeated frame)
             rate = declared
             start = pts[0]
             # every pts within one tick of n / rate: a rounded constant rate (e.g. Matroska).

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
+from vigstudio.media.seeking import Pictures, seek_points
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = [
@@ -109,7 +110,7 @@ def iter_keyframe_thumbnails(
     """
     path = Path(path)
     size = thumbnail_size(info, height)
-    index_of = FrameTimestamps(info).index_of
+    index_of_frame = FrameTimestamps(info).index_of_frame
     with _open(path) as container:
         stream = _video_stream(container, path)
         stream.codec_context.skip_frame = "NONKEY"
@@ -118,9 +119,7 @@ def iter_keyframe_thumbnails(
             for frame in container.decode(stream):
                 if cancel is not None and cancel():
                     return
-                if frame.pts is None:
-                    continue
-                index = index_of(frame.pts)
+                index = index_of_frame(frame)
                 if not 0 <= index < info.frame_count:
                     continue
                 if keyframes_out is not None:
@@ -161,9 +160,6 @@ def iter_even_thumbnails(
                 reader.seek(target)
             try:
                 frame = reader.decode_to(target)
-                if frame is None and reader.overshot:
-                    reader.seek(0)  # the seek landed past the target: decode from the start
-                    frame = reader.decode_to(target)
             except av.FFmpegError:
                 return
             if frame is None:
@@ -178,47 +174,70 @@ _DECODE_ON_LIMIT = 50
 
 
 class _ForwardReader:
-    """Decodes forward from a seek point, naming frames by their presentation timestamps."""
+    """Decodes forward from a seek point, naming frames by the probe's index; a seek that lands
+    after its target backs off and tries again (see :mod:`vigstudio.media.seeking`)."""
 
     def __init__(self, container: av.container.InputContainer,
                  stream: av.video.stream.VideoStream, info: MediaInfo) -> None:
-        self._container = container
-        self._stream = stream
         self._info = info
-        self._index_of = FrameTimestamps(info).index_of
-        self._frames: Iterator[av.VideoFrame] | None = None
+        self._stamps = FrameTimestamps(info)
+        self._pictures = Pictures(container, stream, info, self._stamps)
+        self._frames: Iterator[tuple[int, av.VideoFrame]] | None = None
+        self._points: Iterator[int | None] = iter(())
+        self._fresh = False
         self.position = -1  # index of the last frame decoded; -1 before any
         self.overshot = False
         self.ended = False
 
     def seek(self, target: int) -> None:
-        info = self._info
-        seek_pts = info.start_pts + int(info.clock.time_of(target) / info.time_base)
-        self._container.seek(seek_pts, backward=True, any_frame=False, stream=self._stream)
-        self._frames = iter(self._container.decode(self._stream))
+        self._points = seek_points(self._info, self._stamps, target)
+        self._seek_next()
+
+    def _seek_next(self) -> bool:
+        point = next(self._points, _NO_POINT)
+        if point is _NO_POINT:
+            return False
+        assert not isinstance(point, _NoPoint)
+        self._pictures.seek(point)
+        self._frames = iter(self._pictures)
+        self._fresh = True
         self.position = -1
+        return True
 
     def decode_to(self, target: int) -> av.VideoFrame | None:
         """Decode on to frame ``target``; None if a later frame (or the end) came first."""
         if self._frames is None:
             self.seek(target)
+        while True:
+            frame = self._scan(target)
+            if frame is not None or not self.overshot or not self._seek_next():
+                return frame
+
+    def _scan(self, target: int) -> av.VideoFrame | None:
         assert self._frames is not None
         self.overshot = self.ended = False
-        first = self.position < 0
-        for frame in self._frames:
-            if frame.pts is None:
-                continue
-            index = self._index_of(frame.pts)
+        for index, frame in self._frames:
+            first, self._fresh = self._fresh, False
             self.position = index
             if index < target:
-                first = False
                 continue
             if index == target:
                 return frame
-            self.overshot = first
+            self.overshot = first and not self._pictures.from_start
             return None
-        self.ended = True
+        if self._pictures.error is not None:
+            raise self._pictures.error
+        # nothing came out after a seek: it landed at (or past) the end; back off
+        self.overshot = self._fresh and not self._pictures.from_start
+        self.ended = not self.overshot
         return None
+
+
+class _NoPoint:
+    pass
+
+
+_NO_POINT = _NoPoint()
 
 
 # --- cache -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.errors import ProjectError
+from vigstudio.storage import migration_frame_index
 
 FIRST_VERSION = 1
 
@@ -27,7 +28,10 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "frame index in display order; colour tags",
+              migration_frame_index.add_frame_index_columns),
+)
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

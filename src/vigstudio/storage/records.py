@@ -117,6 +117,27 @@ def encode_frame_times(times: Sequence[Fraction], time_base: Fraction) -> tuple[
     return frac_text(unit), zlib.compress(deltas.tobytes(), 6)
 
 
+def encode_keys(keys: Sequence[int]) -> bytes:
+    """Integer keys as a blob (delta-encoded int64, zlib-compressed)."""
+    deltas = array("q", [keys[0], *(b - a for a, b in pairwise(keys))] if keys else [])
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    return zlib.compress(deltas.tobytes(), 6)
+
+
+def decode_keys(blob: bytes) -> tuple[int, ...]:
+    deltas = array("q")
+    deltas.frombytes(zlib.decompress(blob))
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    out: list[int] = []
+    total = 0
+    for d in deltas:
+        total += d
+        out.append(total)
+    return tuple(out)
+
+
 def decode_frame_times(unit_text: str, blob: bytes) -> tuple[Fraction, ...]:
     unit = text_frac(unit_text)
     deltas = array("q")
@@ -164,7 +185,10 @@ def _load_recording(_: Session, r: s.RecordingRow) -> Recording:
         duration=text_frac(r.duration), time_base=text_frac(r.time_base),
         start_pts=r.start_pts, audio_codec=r.audio_codec,
         audio_sample_rate=r.audio_sample_rate, audio_channels=r.audio_channels,
-        truncated=r.truncated, frame_times=times, warnings=tuple(json.loads(r.warnings)))
+        truncated=r.truncated, frame_times=times, warnings=tuple(json.loads(r.warnings)),
+        frame_keys=None if r.frame_keys is None else decode_keys(r.frame_keys),
+        color_primaries=r.color_primaries, color_transfer=r.color_transfer,
+        color_space=r.color_space, color_range=r.color_range)
     return Recording(r.path, Fingerprint.from_text(r.fingerprint), info, RecordingKind(r.kind),
                      r.title, r.cycle_id, r.recorded_on, id=r.id)
 
@@ -334,6 +358,9 @@ def _recording_values(rec: Recording) -> dict[str, Any]:
         "audio_sample_rate": info.audio_sample_rate, "audio_channels": info.audio_channels,
         "truncated": info.truncated, "frame_unit": unit, "frame_pts": blob,
         "warnings": json.dumps(list(info.warnings), ensure_ascii=False),
+        "frame_keys": None if info.frame_keys is None else encode_keys(info.frame_keys),
+        "color_primaries": info.color_primaries, "color_transfer": info.color_transfer,
+        "color_space": info.color_space, "color_range": info.color_range,
     }
 
 

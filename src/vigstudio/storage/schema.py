@@ -118,6 +118,13 @@ class RecordingRow(Base):
     frame_unit: Mapped[str | None] = mapped_column(String(64))
     frame_pts: Mapped[bytes | None] = mapped_column(LargeBinary)
     warnings: Mapped[str] = mapped_column(Text, default="[]")
+    # schema 2 (migration_frame_index): decoder-order keys where they are out of order, and
+    # the source's colour tags
+    frame_keys: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    color_primaries: Mapped[str | None] = mapped_column(String(32), default=None)
+    color_transfer: Mapped[str | None] = mapped_column(String(32), default=None)
+    color_space: Mapped[str | None] = mapped_column(String(32), default=None)
+    color_range: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class PrincipleRow(Base):
