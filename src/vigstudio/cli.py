@@ -147,10 +147,12 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _session(args.project) as session:
-        for media in args.media:
-            rec = session.import_recording(Path(media), copy=args.copy)
-            print(rec.id)
-    return 0
+        report = session.import_recordings([Path(m) for m in args.media], copy=args.copy)
+    for _media, rec in report.imported:
+        print(rec.id)
+    for media, reason in report.failed:
+        print(f"{media.name}: not added: {reason}", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vigstudio.app.session_core import (
@@ -21,6 +21,35 @@ from vigstudio.errors import (
     ReadOnlyProjectError,
 )
 from vigstudio.storage.records import Entity
+
+
+@dataclass
+class ImportReport:
+    """What a batch import did: the files added, and the files refused with the reason."""
+
+    imported: list[tuple[Path, Recording]] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Added {len(self.imported)} recording(s)."]
+        if self.failed:
+            lines.append(f"Not added ({len(self.failed)}):")
+            lines += [f"  {path.name}: {reason}" for path, reason in self.failed]
+        return "\n".join(lines)
+
+
+def expand_sources(sources: Sequence[Path]) -> list[Path]:
+    """Files to import: each file as given, and the visible files directly inside each folder
+    (sorted by name)."""
+    files: list[Path] = []
+    for given in sources:
+        source = Path(given)
+        if source.is_dir():
+            files += sorted(p for p in source.iterdir()
+                            if not p.name.startswith(".") and not p.is_dir())
+        else:
+            files.append(source)
+    return files
 
 
 class RecordingEdits(SessionCore):
@@ -48,6 +77,23 @@ class RecordingEdits(SessionCore):
         rec = Recording(self.stored_media_path(media), print_, info, RecordingKind(kind),
                         title, cycle_id, recorded_on)
         return self.add_recording(rec, label=f"Import {media.name}")
+
+    def import_recordings(self, sources: Sequence[Path], *, copy: bool = False,
+                          kind: RecordingKind = RecordingKind.FAMILY_FILM,
+                          on_file: Callable[[Path], None] | None = None) -> ImportReport:
+        """Import every file in ``sources`` (folders stand for the files in them), each as its
+        own edit: every good file is added, and every file that cannot be is named with the
+        reason; a failed file leaves nothing behind."""
+        report = ImportReport()
+        for media in expand_sources(sources):
+            if on_file is not None:
+                on_file(media)
+            try:
+                report.imported.append((media, self.import_recording(media, copy=copy,
+                                                                     kind=kind)))
+            except (MediaError, OSError) as exc:
+                report.failed.append((media, str(exc)))
+        return report
 
     def _copy_into_case(self, media: Path, print_: Fingerprint,
                         fingerprint: Callable[[Path], Fingerprint]) -> Path:

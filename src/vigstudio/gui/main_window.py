@@ -490,15 +490,15 @@ class MainWindow(QMainWindow):
             "Copying keeps the case self-contained, e.g. on an encrypted USB stick. "
             "Otherwise the case refers to the files where they are.") == \
             QMessageBox.StandardButton.Yes
-        last: int | None = None
-        for name in files:
-            self.statusBar().showMessage(f"Checking {Path(name).name} …")
-            try:
-                last = self.session.import_recording(Path(name), copy=copy).id
-            except VigError as exc:
-                self._error(f"Could not add {Path(name).name}", exc)
-        if last is not None:
-            self.show_recording(last)
+        report = self.session.import_recordings(
+            [Path(name) for name in files], copy=copy,
+            on_file=lambda media: self.statusBar().showMessage(f"Checking {media.name} …"))
+        if report.failed:
+            QMessageBox.warning(self, "Add recordings", report.summary())
+        if report.imported:
+            last = report.imported[-1][1].id
+            if last is not None:
+                self.show_recording(last)
 
     def save_copy_dialog(self) -> None:
         if self.session is None:

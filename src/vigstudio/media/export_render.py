@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
-from vigstudio.media import captions, decode
+from vigstudio.media import captions, colour, decode
 from vigstudio.media.export_plan import (
     AUDIO_LAYOUT,
     AUDIO_SAMPLE_RATE,
@@ -58,8 +58,13 @@ class FrameShaper:
     """
 
     def __init__(self, info: MediaInfo, width: int, height: int,
-                 overlay: captions.CaptionOverlay | None) -> None:
+                 overlay: captions.CaptionOverlay | None,
+                 out_colour: colour.OutputColour = colour.BT709) -> None:
         self.width, self.height = width, height
+        self.hdr_transfer = info.color_transfer if info.is_hdr else None
+        src = colour.source_matrix(info)
+        self.src_matrix = colour.SWS_NAMES.get(src, "itu709")
+        self.dst_matrix = colour.SWS_NAMES.get(out_colour.space, "itu709")
         self.rotation = info.rotation % 360
         up_w, up_h = info.display_size
         scale = min(width / up_w, height / up_h)
@@ -68,15 +73,25 @@ class FrameShaper:
         self.fit = (fit_w, fit_h)
         self.stored = (fit_h, fit_w) if self.rotation in (90, 270) else (fit_w, fit_h)
         self.overlay = overlay
-        self.fast = self.rotation == 0 and self.fit == (width, height) and overlay is None
+        self.fast = (self.rotation == 0 and self.fit == (width, height) and overlay is None
+                     and self.hdr_transfer is None and self.src_matrix == self.dst_matrix)
 
     def shape(self, frame: Any) -> Any:
         if self.fast:
             return frame.reformat(self.width, self.height, format="yuv420p",
+                                  src_colorspace=self.src_matrix,
+                                  dst_colorspace=self.dst_matrix,
                                   interpolation=SCALE_INTERPOLATION)
         stored_w, stored_h = self.stored
-        rgb = frame.to_ndarray(width=stored_w, height=stored_h, format="rgb24",
-                               interpolation=SCALE_INTERPOLATION)
+        if self.hdr_transfer is not None:
+            rgb48 = frame.to_ndarray(width=stored_w, height=stored_h, format="rgb48le",
+                                     src_colorspace=self.src_matrix,
+                                     interpolation=SCALE_INTERPOLATION)
+            rgb = colour.tone_map_to_sdr(rgb48, self.hdr_transfer)
+        else:
+            rgb = frame.to_ndarray(width=stored_w, height=stored_h, format="rgb24",
+                                   src_colorspace=self.src_matrix,
+                                   interpolation=SCALE_INTERPOLATION)
         if self.rotation:
             # rotation is the clockwise turn to show it upright; np.rot90 turns counter-clockwise
             rgb = np.rot90(rgb, k=-(self.rotation // 90))
@@ -89,7 +104,8 @@ class FrameShaper:
         rgb = np.ascontiguousarray(rgb)
         if self.overlay is not None:
             rgb = self.overlay.apply(rgb)
-        return av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
+        return av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
+            format="yuv420p", dst_colorspace=self.dst_matrix)
 
 
 def _fade_edges(samples: AudioArray, fade: int) -> AudioArray:
@@ -114,14 +130,19 @@ def _fit(samples: AudioArray, count: int) -> AudioArray:
 class _Writer:
     """The output file: one constant-rate H.264 stream and one continuous AAC stream."""
 
-    def __init__(self, path: Path, layout: ReelLayout, on_frame: Callable[[int], None]) -> None:
+    def __init__(self, path: Path, layout: ReelLayout, on_frame: Callable[[int], None],
+                 out_colour: colour.OutputColour = colour.BT709) -> None:
         self.rate = layout.frame_rate
+        self.colour = out_colour
         self.container = av.open(str(path), "w", format="mp4",
                                  options={"movflags": "+faststart"})
         video = self.container.add_stream("libx264", rate=self.rate)
         video.width, video.height, video.pix_fmt = layout.width, layout.height, "yuv420p"
         video.codec_context.time_base = 1 / self.rate
         video.codec_context.options = {"preset": X264_PRESET, "crf": str(X264_CRF)}
+        ctx = video.codec_context
+        ctx.color_primaries, ctx.color_trc, ctx.colorspace = out_colour.codec_numbers()
+        ctx.color_range = 1  # limited ("tv") range, as every camera and browser expects
         self.video = video
         audio = self.container.add_stream("aac", rate=AUDIO_SAMPLE_RATE)
         audio.codec_context.layout = AUDIO_LAYOUT
@@ -184,7 +205,8 @@ def _silence(count: int) -> AudioArray:
     return np.zeros((_CHANNELS, count), np.float32)
 
 
-def _render_clip(writer: _Writer, clip: ClipSegment, layout: ReelLayout, fade: int) -> None:
+def _render_clip(writer: _Writer, clip: ClipSegment, layout: ReelLayout, fade: int,
+                 out_colour: colour.OutputColour) -> None:
     rate = layout.frame_rate
     selection = clip_source_frames(clip, rate)
     freeze = freeze_frames(clip, rate)
@@ -204,7 +226,7 @@ def _render_clip(writer: _Writer, clip: ClipSegment, layout: ReelLayout, fade: i
     writer.queue_audio(_silence(freeze_samples))
 
     shaper = FrameShaper(clip.info, layout.width, layout.height,
-                         _overlay_for(clip.caption, clip.burn_caption, layout))
+                         _overlay_for(clip.caption, clip.burn_caption, layout), out_colour)
     repeats = Counter(selection)
     wanted = FrameRange(selection[0], selection[-1] + 1)
 
@@ -292,15 +314,18 @@ def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
         if progress is not None:
             progress(done, total)
 
-    writer = _Writer(out, layout, on_frame)
+    out_colour = colour.output_colour(
+        [item.info for item in plan.items if isinstance(item, ClipSegment | StillSegment)])
+    writer = _Writer(out, layout, on_frame, out_colour)
     expected = 0
     try:
         for item, count in zip(plan.items, layout.item_frames, strict=True):
             if isinstance(item, ClipSegment):
-                _render_clip(writer, item, layout, fade)
+                _render_clip(writer, item, layout, fade, out_colour)
             elif isinstance(item, StillSegment):
                 shaper = FrameShaper(item.info, layout.width, layout.height,
-                                     _overlay_for(item.caption, item.burn_caption, layout))
+                                     _overlay_for(item.caption, item.burn_caption, layout),
+                                     out_colour)
                 picture = shaper.shape(decode.read_frame(item.path, item.info, item.frame))
                 _render_hold(writer, picture, count)
             else:
@@ -308,7 +333,7 @@ def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
                 rgb = captions.render_title_card(item.text, layout.width, layout.height,
                                                  item.caption if item.burn_caption else "")
                 picture = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
-                    format="yuv420p")
+                    format="yuv420p", dst_colorspace=colour.SWS_NAMES.get(out_colour.space))
                 _render_hold(writer, picture, count)
             expected += count
             if writer.frames != expected:
