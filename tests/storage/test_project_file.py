@@ -40,6 +40,7 @@ from vigstudio.errors import (
     ReadOnlyProjectError,
 )
 from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
+from vigstudio.storage.migrations import current_version
 from vigstudio.storage.records import decode_frame_times, encode_frame_times
 
 CODEBOOK = Codebook("Test book", (
@@ -129,7 +130,7 @@ def test_frame_times_blob_is_exact(pts: list[int], tb: Fraction) -> None:
 def test_file_settings(tmp_path: Path) -> None:
     with make(tmp_path / "a.vigproj") as pf:
         assert pf.application_id == APPLICATION_ID
-        assert pf.schema_version == 1
+        assert pf.schema_version == current_version()
         assert pf.pragma("journal_mode") == "delete"
         assert pf.pragma("synchronous") == 2  # FULL
         assert pf.pragma("foreign_keys") == 1
@@ -224,7 +225,8 @@ def test_lock_held_by_another_process_dies_with_it(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    with make(path) as pf, pf.transaction() as w:
+    with ProjectFile.create(path, CASE, CODEBOOK, migrations=()) as pf, \
+            pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
     ran: list[int] = []
 
@@ -259,7 +261,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
 
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    make(path).close()
+    ProjectFile.create(path, CASE, CODEBOOK, migrations=()).close()
     before = path.read_bytes()
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -364,3 +366,28 @@ def test_unfinished_change_after_a_crash(tmp_path: Path) -> None:
         assert project.case().name == CASE.name
     with ProjectFile.open(path, read_only=True) as again:
         assert again.case().name == CASE.name
+
+
+def test_a_real_version_1_file_upgrades_to_the_frame_index_schema(tmp_path: Path) -> None:
+    """The demo case as version 1 wrote it (tests/storage/data/demo_v1.sql) opens, is upgraded
+    with a backup, and its recordings load (no frame keys, no colour tags yet)."""
+
+
+    dump = (Path(__file__).parent / "data" / "demo_v1.sql").read_text()
+    path = tmp_path / "old.vigproj"
+    raw = sqlite3.connect(path)
+    raw.executescript(dump)
+    raw.execute("PRAGMA application_id=1447642963")
+    raw.execute("PRAGMA user_version=1")
+    raw.commit()
+    raw.close()
+    with ProjectFile.open(path) as pf:
+        assert pf.migration_backup is not None and pf.migration_backup.exists()
+        recordings = pf.all(EntityKind.RECORDING)
+        assert recordings and recordings[0].info.frame_keys is None  # type: ignore[union-attr]
+        assert recordings[0].info.color_space is None  # type: ignore[union-attr]
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == current_version()
+    columns = {row[1] for row in check.execute("PRAGMA table_info(recording)")}
+    assert {"frame_keys", "color_primaries", "color_transfer", "color_space"} <= columns
+    check.close()
