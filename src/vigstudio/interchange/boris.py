@@ -88,7 +88,7 @@ def read_boris(data: bytes, info: MediaInfo, *, source: str = "the file") -> Imp
         try:
             frame = frame_of_seconds_text(info, row.get("time", ""))
         except ValueError as exc:
-            result.skipped.append(f"line {number}: {exc}; left out")
+            result.skipped.append(f"line {number}: {exc}")
             continue
         key = (row.get("subject", "").strip(), row.get("behavior", "").strip())
         state = (*key, *_modifiers(row))  # BORIS pairs START and STOP by all three
@@ -97,15 +97,14 @@ def read_boris(data: bytes, info: MediaInfo, *, source: str = "the file") -> Imp
         elif kind == "STOP":
             started = open_states.pop(state, None)
             if started is None:
-                result.skipped.append(f"line {number}: STOP of {key[1]!r} without a START; "
-                                      "left out")
+                result.skipped.append(f"line {number}: STOP of {key[1]!r} without a START")
                 continue
             _state(result, started, frame, end_text=row.get("time", "").strip(), key=key,
                    info=info)
         else:
             _point(result, frame, row, key, info=info, number=number)
     for state, (_, _, time_text) in open_states.items():
-        result.skipped.append(f"{state[1]!r} started at {time_text} s and never stopped; left out")
+        result.skipped.append(f"{state[1]!r} started at {time_text} s and never stopped")
     return result
 
 
@@ -119,7 +118,7 @@ def _point(result: ImportedTags, frame: int, row: dict[str, str], key: tuple[str
            info: MediaInfo, number: int) -> None:
     if frame >= info.frame_count:
         result.skipped.append(f"line {number}: {row.get('time')} s is after the end of the "
-                              "recording; left out")
+                              "recording")
         return
     subject, behaviour = key
     comment = row.get("comment", "").strip()
@@ -127,7 +126,7 @@ def _point(result: ImportedTags, frame: int, row: dict[str, str], key: tuple[str
         result.tags.append(ImportedTag(TagKind.STILL, frame, frame + 1, caption=comment))
         return
     if not behaviour:
-        result.skipped.append(f"line {number}: no behaviour; left out")
+        result.skipped.append(f"line {number}: no behaviour")
         return
     modifiers = [*_modifiers(row), "", ""]
     ours = row.get("description", "").startswith(OUR_MARK)
@@ -143,7 +142,7 @@ def _state(result: ImportedTags, started: tuple[int, dict[str, str], str], end: 
     start, row, start_text = started
     if start >= info.frame_count:
         result.skipped.append(f"{key[1]!r} at {start_text} s is after the end of the "
-                              "recording; left out")
+                              "recording")
         return
     end = min(max(end, start + 1), info.frame_count)
     subject, behaviour = key

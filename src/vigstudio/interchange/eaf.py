@@ -278,8 +278,11 @@ def read_eaf(data: bytes, info: MediaInfo, *, source: str = "the file") -> Impor
                    t.get("PARENT_REF", ""), t.get("PARTICIPANT", "") or "", t)
              for t in root.iter("TIER")]
     result = ImportedTags()
-    for entry_id, (value, description) in vocab.get(CV_ID, {}).items():
-        result.codes[entry_id] = CodeDef(entry_id, value, description)
+    for cv_id, entries in vocab.items():  # names and descriptions for codes new to a case
+        for entry_id, (value, description) in entries.items():
+            code = entry_id if cv_id == CV_ID else code_for_label(value)
+            if value and code not in result.codes:
+                result.codes[code] = CodeDef(code, value, description)
     children = _detail_values(tiers)
     for tier in tiers:
         if tier.parent and tier.type_ref == DETAIL_TYPE:
@@ -290,7 +293,7 @@ def read_eaf(data: bytes, info: MediaInfo, *, source: str = "the file") -> Impor
         refs = sum(1 for _ in tier.element.iter("REF_ANNOTATION"))
         if refs:
             result.skipped.append(f"{refs} annotations on tier {tier.id!r} have no times of "
-                                  "their own (symbolic); left out")
+                                  "their own (symbolic)")
     return result
 
 
@@ -346,14 +349,15 @@ def _read_aligned(ann: ET.Element, tier: _Tier, slots: dict[str, int | None], *,
     end_ms = slots.get(ann.get("TIME_SLOT_REF2", ""))
     value = _value(ann)
     where = f"tier {tier.id!r} at {start_ms} ms" if start_ms is not None else f"tier {tier.id!r}"
-    if start_ms is None or end_ms is None:
-        result.skipped.append(f"annotation {value!r} on {where} has no time; left out")
+    if start_ms is None or (end_ms is None and tier.type_ref == CLIP_TYPE):
+        result.skipped.append(f"annotation {value!r} on {where} has no time (an unaligned "
+                              "time slot)")
         return
     start = frame_of_ms(info, start_ms)
-    end = max(frame_of_ms(info, end_ms), start + 1)
+    end = start + 1 if end_ms is None else max(frame_of_ms(info, end_ms), start + 1)
     if start >= info.frame_count:
         result.skipped.append(f"annotation {value!r} on {where} lies after the end of the "
-                              "recording; left out")
+                              "recording")
         return
     end = min(end, info.frame_count)
     details = children.get(ann.get("ANNOTATION_ID", ""), {})
@@ -365,7 +369,7 @@ def _read_aligned(ann: ET.Element, tier: _Tier, slots: dict[str, int | None], *,
         result.tags.append(ImportedTag(TagKind.STILL, start, start + 1, caption=value))
         return
     if not value and not ann.get("CVE_REF"):
-        result.skipped.append(f"empty annotation on {where}; left out")
+        result.skipped.append(f"empty annotation on {where}")
         return
     code, label = _code_of(ann, value, vocab)
     if tier.type_ref == MOMENT_TYPE:
@@ -375,7 +379,8 @@ def _read_aligned(ann: ET.Element, tier: _Tier, slots: dict[str, int | None], *,
             code_label=label, behaviour=details.get("behaviour", ""),
             working_point=bool(details.get(WORKING_POINT)), note=details.get("note", "")))
         return
-    note = f"ELAN tier {tier.id}, {start_ms / 1000:.3f}–{end_ms / 1000:.3f} s"
+    span = f"{start_ms / 1000:.3f}" + ("" if end_ms is None else f"–{end_ms / 1000:.3f}")
+    note = f"ELAN tier {tier.id}, {span} s"
     result.tags.append(ImportedTag(TagKind.MOMENT, start, start + 1,
                                    participant=tier.participant, code=code, code_label=label,
                                    note=note))

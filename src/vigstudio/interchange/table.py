@@ -110,12 +110,12 @@ def read_tag_table(data: bytes, info: MediaInfo, *, source: str = "the file") ->
         try:
             tag = _tag_of(row, info)
         except ValueError as exc:
-            result.skipped.append(f"line {number}: {exc}; left out")
+            result.skipped.append(f"line {number}: {exc}")
             continue
         if tag is not None:
             result.tags.append(tag)
         else:
-            result.skipped.append(f"line {number}: no code; left out")
+            result.skipped.append(f"line {number}: no code")
     return result
 
 
