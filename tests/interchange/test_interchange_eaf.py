@@ -10,8 +10,8 @@ from pathlib import Path
 import pympi
 import pytest
 import xmlschema
-from conftest import Media, new_case, tag_everything
 
+from conftest import Media, new_case, tag_everything
 from vigstudio.app.tag_transfer import export_tags, import_tags, read_tags
 from vigstudio.interchange.errors import UnreadableTagsError
 from vigstudio.interchange.timing import frame_of_ms, ms_of_frame

@@ -3,13 +3,16 @@ and get the same moments, clips and stills to the frame, for every format and fr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import RATES, Media, new_case, snapshot, tag_everything
 
+from conftest import RATES, Media, new_case, snapshot, tag_everything
 from vigstudio.app.tag_transfer import export_tags, import_tags
+from vigstudio.domain.annotations import Sharing
 
 FORMATS = [("eaf", "participant"), ("eaf", "principle"), ("csv", ""), ("tsv", ""),
            ("xlsx-csv", ""), ("boris", "")]
@@ -72,6 +75,11 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(
     media = media_of("29.97")
     session, rec = new_case(tmp_path / "case", media)
     tag_everything(session, rec)
+    # what the files do not carry must not make a tag look new
+    question = session.add_helping_question("Fun together", agreed_on=dt.date(2026, 1, 5))
+    moment = session.moments(rec)[0]
+    session.update_moment(replace(moment, helping_question_id=question.id))
+    session.set_clip_sharing(session.clips(rec)[0].id or 0, Sharing.SUPERVISION)
     before = snapshot(session, rec)
     out = export_tags(session, rec, tmp_path / "tags.csv", "csv")
     report = import_tags(session, rec, out)

@@ -184,7 +184,14 @@ class InterchangeEdits(SessionCore):
 
     @staticmethod
     def _key_of(entity: Moment | Clip | Still) -> object:
-        return replace(entity, id=None)
+        """What a file carries of a tag (not its id, helping question or sharing decision):
+        two tags with the same key are the same tag for an import."""
+        if isinstance(entity, Moment):
+            return ("moment", entity.frame, entity.principle_id, entity.participant_id,
+                    entity.behaviour_id, entity.note, entity.valence)
+        if isinstance(entity, Clip):
+            return "clip", entity.range, entity.title, entity.caption
+        return "still", entity.frame, entity.caption
 
     def _entity(self, recording_id: int, tag: ImportedTag) -> Moment | Clip | Still:
         if tag.kind is TagKind.CLIP:
