@@ -156,3 +156,31 @@ def test_a_broken_eaf_is_refused_with_a_reason_and_changes_nothing(
     with pytest.raises(UnreadableTagsError, match="cannot read"):
         read_tags(session, rec, tmp_path / "missing.eaf")
     session.close()
+
+
+def test_awkward_names_and_characters_still_make_a_valid_file_that_round_trips(
+        tmp_path: Path, media_of: Callable[[str], Media]) -> None:
+    from conftest import snapshot
+    from vigstudio.domain.project import Role
+
+    media = media_of("25")
+    session, rec = new_case(tmp_path / "case", media)
+    clips_person = session.add_participant("VIG clips", Role.OTHER).id
+    session.add_principle("guiding-2", "Guiding", "#00aa00")  # a second code called Guiding
+    session.add_moment(rec, 3, "guiding-2", participant_id=clips_person,
+                       note="bell \x07 and form feed \x0c gone")
+    session.add_moment(rec, 4, "guiding")
+    session.add_clip(rec, 2, 9, title="a clip")
+    for tiers in ("participant", "principle"):
+        out = export_tags(session, rec, tmp_path / f"{tiers}.eaf", "eaf", tiers=tiers)
+        for schema in _schemas():
+            schema.validate(out)
+        names = pympi.Elan.Eaf(str(out)).get_tier_names()
+        assert ("VIG clips (2)" in names) if tiers == "participant" else ("Guiding (2)" in names)
+        target, rec2 = new_case(tmp_path / f"target-{tiers}", media)
+        import_tags(target, rec2, out)
+        expected = {t if t[0] != "moment" or t[3] != "guiding-2" else
+                    (*t[:6], "bell  and form feed  gone") for t in snapshot(session, rec)}
+        assert snapshot(target, rec2) == expected
+        target.close()
+    session.close()

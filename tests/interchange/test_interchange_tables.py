@@ -201,3 +201,17 @@ def test_a_table_without_times_is_refused(tmp_path: Path,
 def test_seconds_text_is_exact() -> None:
     assert seconds_text(0) == "0.000" and seconds_text(1001) == "1.001"
     assert seconds_text(61234) == "61.234"
+
+
+def test_hand_made_codes_are_made_valid_and_matched(
+        tmp_path: Path, media_of: Callable[[str], Media]) -> None:
+    session, rec = new_case(tmp_path / "case", media_of("25"))
+    path = tmp_path / "hand.csv"
+    path.write_text("frame,code,principle\n3,Receiving,\n4,,Fun Together!\n5,fun-together,\n",
+                    encoding="utf-8")
+    report = import_tags(session, rec, path)
+    assert report.new_codes == ["fun-together"]
+    codes = [session.principle(m.principle_id).code for m in session.moments(rec)]
+    assert codes == ["receiving", "fun-together", "fun-together"]
+    assert session.principle_by_code("fun-together").name == "Fun Together!"
+    session.close()

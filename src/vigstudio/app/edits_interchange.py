@@ -20,7 +20,7 @@ from vigstudio.domain.media import Recording
 from vigstudio.domain.project import Participant, Role
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import InvalidEditError
-from vigstudio.interchange.codes import code_for_label, imported_description
+from vigstudio.interchange.codes import as_code, code_for_label, imported_description
 from vigstudio.interchange.model import CodeDef, ImportedTag, ImportedTags, TagKind
 
 IMPORTED_COLOUR = "#9e9e9e"
@@ -73,7 +73,8 @@ class InterchangeEdits(SessionCore):
         then the tags; if the second fails the first is undone)."""
         rec = self.recording(recording_id)
         report = ImportReport(source, skipped=list(found.skipped))
-        tags = [t for t in found.tags if _fits(rec, t, report)]
+        tags = [replace(t, code=as_code(t.code, t.code_label)) if t.kind is TagKind.MOMENT
+                else t for t in found.tags if _fits(rec, t, report)]
         label = f"Import tags from {source}"
         names_steps = self._name_steps(tags, found.codes, source, report)
         with self.merged(label):
@@ -135,6 +136,8 @@ class InterchangeEdits(SessionCore):
         for p in self.principles():
             if p.code == tag.code:
                 return p
+        if tag.code_label and code_for_label(tag.code_label) != tag.code:
+            return None  # the file names its own code: a name alone does not make it ours
         label = (tag.code_label or tag.code).strip().casefold()
         for p in self.principles():
             if p.name.casefold() == label:
@@ -143,11 +146,7 @@ class InterchangeEdits(SessionCore):
 
     def _new_principle(self, tag: ImportedTag, declared: CodeDef | None, source: str,
                        position: int) -> Principle:
-        code = tag.code if tag.code else code_for_label(tag.code_label)
-        try:
-            code = Principle(code, "x", IMPORTED_COLOUR).code
-        except ValueError:
-            code = code_for_label(code)
+        code = as_code(tag.code, tag.code_label)
         name = (declared.name if declared and declared.name else tag.code_label) or code
         description = imported_description(source)
         if declared and declared.description:

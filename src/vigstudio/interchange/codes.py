@@ -18,6 +18,13 @@ def code_for_label(label: str) -> str:
     return text[:40]
 
 
+def as_code(code: str, label: str = "") -> str:
+    """``code`` if the codebook accepts it as it is, else one made from it (or the label)."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
+        return code
+    return code_for_label(code or label)
+
+
 def imported_description(source: str) -> str:
     return f"{IMPORTED_MARK}: from {source}"
 

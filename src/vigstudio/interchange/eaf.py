@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -121,7 +122,7 @@ def _media_attributes(media_path: str, target: Path) -> dict[str, str]:
 
 
 def _property(header: ET.Element, name: str, value: str) -> None:
-    ET.SubElement(header, "PROPERTY", {"NAME": name}).text = value
+    ET.SubElement(header, "PROPERTY", {"NAME": name}).text = _clean(value)
 
 
 def _tier(tier_id: str, type_ref: str, *, parent: str | None = None,
@@ -143,7 +144,7 @@ def _aligned(tier: ET.Element, writer: _Writer, span: tuple[int, int], value: st
     if cve_ref:
         attributes["CVE_REF"] = cve_ref
     holder = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", attributes)
-    ET.SubElement(holder, "ANNOTATION_VALUE").text = value
+    ET.SubElement(holder, "ANNOTATION_VALUE").text = _clean(value)
     return annotation_id
 
 
@@ -162,28 +163,32 @@ def _details(parent_id: str, writer: _Writer,
                                             parent=parent_id)
             ref = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "REF_ANNOTATION", {
                 "ANNOTATION_ID": writer.annotation_id(), "ANNOTATION_REF": annotation_id})
-            ET.SubElement(ref, "ANNOTATION_VALUE").text = value
+            ET.SubElement(ref, "ANNOTATION_VALUE").text = _clean(value)
     return list(fields.values())
 
 
 def _moment_tiers(sheet: TagSheet, writer: _Writer, mode: str) -> list[ET.Element]:
     moments = [r for r in sheet.rows if r.kind is TagKind.MOMENT]
-    groups: dict[str, list[TagRow]] = {}
+    groups: dict[str, list[TagRow]] = {}  # by participant, or by principle code
     if mode == TierMode.PARTICIPANT:
         for name in sheet.participants:
             groups.setdefault(name, [])
         for r in moments:
-            groups.setdefault(r.participant or NO_PARTICIPANT, []).append(r)
+            groups.setdefault(r.participant, []).append(r)
     else:
         for c in sheet.codebook:
-            groups.setdefault(_principle_tier(sheet, c.code), [])
+            groups.setdefault(c.code, [])
         for r in moments:
-            groups.setdefault(_principle_tier(sheet, r.code), []).append(r)
+            groups.setdefault(r.code, []).append(r)
+    used = {CLIP_TIER, STILL_TIER}
     elements: list[ET.Element] = []
-    for tier_id, rows in groups.items():
-        participant = tier_id if mode == TierMode.PARTICIPANT and tier_id != NO_PARTICIPANT \
-            else ""
-        tier = _tier(tier_id, MOMENT_TYPE, participant=participant)
+    for key, rows in groups.items():
+        if mode == TierMode.PARTICIPANT:
+            label, participant = key or NO_PARTICIPANT, key
+        else:
+            label, participant = _principle_tier(sheet, key), ""
+        tier_id = _unique(_clean(label), used)
+        tier = _tier(tier_id, MOMENT_TYPE, participant=_clean(participant))
         detail_rows = []
         for r in sorted(rows, key=lambda r: r.start):
             annotation_id = _aligned(tier, writer, (ms_of_frame(sheet.info, r.start),
@@ -197,6 +202,25 @@ def _moment_tiers(sheet: TagSheet, writer: _Writer, mode: str) -> list[ET.Elemen
         elements.append(tier)
         elements += _details(tier_id, writer, detail_rows)
     return elements
+
+
+def _unique(tier_id: str, used: set[str]) -> str:
+    """ELAN needs every tier id once: a second 'Guiding' becomes 'Guiding (2)'."""
+    candidate, n = tier_id, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{tier_id} ({n})"
+    used.add(candidate)
+    return candidate
+
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    """Text without the control characters XML 1.0 cannot hold (they would make the file
+    unreadable for ELAN)."""
+    return _NOT_XML.sub("", text)
 
 
 def _principle_tier(sheet: TagSheet, code: str) -> str:
@@ -240,12 +264,13 @@ def _types_and_vocabulary(root: ET.Element, sheet: TagSheet) -> None:
         "STEREOTYPE": "Symbolic_Association",
         "DESCRIPTION": "1-1 association with a parent annotation"})
     vocabulary = ET.SubElement(root, "CONTROLLED_VOCABULARY", {"CV_ID": CV_ID})
-    ET.SubElement(vocabulary, "DESCRIPTION", {"LANG_REF": LANG}).text = (
+    ET.SubElement(vocabulary, "DESCRIPTION", {"LANG_REF": LANG}).text = _clean(
         sheet.codebook_name or "VIG Studio codebook")
     for c in sheet.codebook:
         entry = ET.SubElement(vocabulary, "CV_ENTRY_ML", {"CVE_ID": c.code})
-        ET.SubElement(entry, "CVE_VALUE", {"LANG_REF": LANG, "DESCRIPTION": c.description}
-                      ).text = c.name or c.code
+        ET.SubElement(entry, "CVE_VALUE", {"LANG_REF": LANG,
+                                           "DESCRIPTION": _clean(c.description)}
+                      ).text = _clean(c.name or c.code)
 
 
 # --- reading ----------------------------------------------------------------------------
