@@ -7,8 +7,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from interchange_support import Media, new_case, snapshot, tag_everything
 
-from conftest import Media, new_case, snapshot, tag_everything
 from vigstudio.app import CaseSession
 from vigstudio.cli import main
 

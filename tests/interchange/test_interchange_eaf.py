@@ -10,8 +10,8 @@ from pathlib import Path
 import pympi
 import pytest
 import xmlschema
+from interchange_support import Media, new_case, tag_everything
 
-from conftest import Media, new_case, tag_everything
 from vigstudio.app.tag_transfer import export_tags, import_tags, read_tags
 from vigstudio.interchange.errors import UnreadableTagsError
 from vigstudio.interchange.timing import frame_of_ms, ms_of_frame
@@ -160,7 +160,8 @@ def test_a_broken_eaf_is_refused_with_a_reason_and_changes_nothing(
 
 def test_awkward_names_and_characters_still_make_a_valid_file_that_round_trips(
         tmp_path: Path, media_of: Callable[[str], Media]) -> None:
-    from conftest import snapshot
+    from interchange_support import snapshot
+
     from vigstudio.domain.project import Role
 
     media = media_of("25")

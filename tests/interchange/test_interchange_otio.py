@@ -8,8 +8,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from interchange_support import RATES, Media, new_case
 
-from conftest import RATES, Media, new_case
 from vigstudio.app import CaseSession
 from vigstudio.app.tag_transfer import export_timeline
 from vigstudio.interchange.errors import TargetExistsError

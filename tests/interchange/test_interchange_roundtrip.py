@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from interchange_support import RATES, Media, new_case, snapshot, tag_everything
 
-from conftest import RATES, Media, new_case, snapshot, tag_everything
 from vigstudio.app.tag_transfer import export_tags, import_tags
 from vigstudio.domain.annotations import Sharing
 

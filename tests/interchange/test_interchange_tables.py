@@ -10,8 +10,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from interchange_support import RATES, Media, new_case, tag_everything
 
-from conftest import RATES, Media, new_case, tag_everything
 from vigstudio.app.tag_transfer import export_counts, export_tags, import_tags
 from vigstudio.domain.annotations import Valence
 from vigstudio.interchange.errors import TargetExistsError, UnreadableTagsError

@@ -104,8 +104,8 @@ def write_eaf(sheet: TagSheet, target: Path, *, tiers: str = TierMode.PARTICIPAN
     _property(header, "lastUsedAnnotationId", str(writer.next_annotation - 1))
     _types_and_vocabulary(root, sheet)
     ET.indent(root, space="    ")
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+    body = ET.tostring(root, encoding="unicode")  # much faster than encoding="utf-8"
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")
 
 
 def _media_attributes(media_path: str, target: Path) -> dict[str, str]:

@@ -29,6 +29,7 @@ import opentimelineio as otio
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.reels import ItemKind
 from vigstudio.domain.time import FrameRange
+from vigstudio.interchange.timing import start_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,7 @@ def _time(info: MediaInfo, frame: int) -> Any:
     units = media_units(info)
     if not info.variable_frame_rate or info.frame_times is None:
         return otio.opentime.RationalTime(frame, float(units))
-    seconds = info.duration if frame == info.frame_count else info.clock.time_of(frame)
-    return otio.opentime.RationalTime(float(seconds * units), float(units))
+    return otio.opentime.RationalTime(float(start_time(info, frame) * units), float(units))
 
 
 def _span(info: MediaInfo, frames: FrameRange) -> Any:

@@ -22,7 +22,12 @@ from vigstudio.domain.time import format_seconds, frames_to_timecode
 from vigstudio.interchange.codes import code_for_label
 from vigstudio.interchange.errors import UnreadableTagsError
 from vigstudio.interchange.model import ImportedTag, ImportedTags, TagKind, TagRow, TagSheet
-from vigstudio.interchange.timing import frame_of_seconds_text, ms_of_frame, seconds_text
+from vigstudio.interchange.timing import (
+    frame_of_seconds_text,
+    ms_of_frame,
+    seconds_text,
+    start_time,
+)
 
 COLUMNS = ("recording", "kind", "frame", "end_frame", "timecode", "seconds", "end_seconds",
            "participant", "code", "principle", "behaviour", "strength_or_working_point",
@@ -35,8 +40,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def timecode_of(info: MediaInfo, frame: int) -> str:
     """SMPTE timecode for constant-rate video; clock time (HH:MM:SS.mmm) for variable."""
     if info.variable_frame_rate:
-        seconds = info.duration if frame == info.frame_count else info.clock.time_of(frame)
-        return format_seconds(seconds)
+        return format_seconds(start_time(info, frame))
     return frames_to_timecode(frame, info.frame_rate)
 
 

@@ -17,16 +17,34 @@ long as every frame lasts at least a millisecond (any video up to 1000 fps).
 
 from __future__ import annotations
 
+import bisect
 from fractions import Fraction
 
 from vigstudio.domain.media import MediaInfo
 
 
+def start_time(info: MediaInfo, frame: int) -> Fraction:
+    """When frame ``frame`` starts, in seconds from the first frame (``frame_count``: the end
+    of the recording). Reads the probe's frame times directly: building ``info.clock`` checks
+    every frame time, which is too slow to do once per tag."""
+    if not 0 <= frame <= info.frame_count:
+        raise IndexError(f"frame {frame} is outside the recording (0–{info.frame_count - 1})")
+    if frame == info.frame_count:
+        return info.duration
+    if info.variable_frame_rate and info.frame_times is not None:
+        return info.frame_times[frame]
+    return frame / info.frame_rate.value
+
+
 def ms_of_frame(info: MediaInfo, frame: int) -> int:
     """The first whole millisecond inside frame ``frame``'s interval (``frame_count`` gives
     the end of the recording, rounded up to a millisecond)."""
-    seconds = info.duration if frame == info.frame_count else info.clock.time_of(frame)
-    return -((-seconds * 1000).__floor__())
+    if frame < info.frame_count and not (info.variable_frame_rate and info.frame_times):
+        rate = info.frame_rate.value
+        if frame < 0:
+            raise IndexError(f"frame {frame} is outside the recording")
+        return -(-(frame * 1000 * rate.denominator) // rate.numerator)  # exact ceiling
+    return -((-start_time(info, frame) * 1000).__floor__())
 
 
 def frame_of_ms(info: MediaInfo, ms: int | Fraction) -> int:
@@ -36,7 +54,11 @@ def frame_of_ms(info: MediaInfo, ms: int | Fraction) -> int:
         raise ValueError(f"negative time {float(seconds):.3f} s")
     if seconds >= info.duration:
         return info.frame_count
-    return info.clock.frame_at(seconds)
+    if info.variable_frame_rate and info.frame_times is not None:
+        frame = bisect.bisect_right(info.frame_times, seconds) - 1
+    else:
+        frame = (seconds * info.frame_rate.value).__floor__()
+    return max(0, min(frame, info.frame_count - 1))
 
 
 def frame_of_seconds_text(info: MediaInfo, text: str) -> int:
