@@ -87,3 +87,36 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(
     assert snapshot(session, rec) == before
     assert "already in the case" in str(report)
     session.close()
+
+
+def test_a_failing_import_leaves_the_case_as_it_was(
+        tmp_path: Path, media_of: Callable[[str], Media],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigstudio.app.session import CaseSession
+    from vigstudio.errors import DiskFullError
+
+    media = media_of("25")
+    source, rec = new_case(tmp_path / "source", media)
+    tag_everything(source, rec)
+    out = export_tags(source, rec, tmp_path / "tags.eaf", "eaf")
+    target, rec2 = new_case(tmp_path / "target", media)
+    codes = [p.code for p in target.principles()]
+    real_run = CaseSession._run
+    calls: list[str] = []
+
+    def second_write_fails(self: CaseSession, label: str, steps: object,
+                           **kw: object) -> object:
+        calls.append(label)
+        if len(calls) == 2:  # the tags, after the new codes and participants were written
+            raise DiskFullError("the disk is full")
+        return real_run(self, label, steps, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CaseSession, "_run", second_write_fails)
+    with pytest.raises(DiskFullError):
+        import_tags(target, rec2, out)
+    monkeypatch.undo()
+    assert [p.code for p in target.principles()] == codes
+    assert target.participants() == [] and snapshot(target, rec2) == set()
+    assert target.undo_label == "Add recording" and not target.can_redo
+    source.close()
+    target.close()

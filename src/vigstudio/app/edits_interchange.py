@@ -85,9 +85,10 @@ class InterchangeEdits(SessionCore):
                 if tag_steps:
                     self._run(label, tag_steps)
             except BaseException:
-                if names_steps:
+                if names_steps:  # take the new names back; offer no redo of half an import
                     self.end_merge_all()
                     self.undo()
+                    self._undo.undone.pop()
                 raise
         return report
 
