@@ -15,6 +15,7 @@ FORBIDDEN = {
     "storage": {"media", "app", "gui", "cli", "demo"},
     "media": {"storage", "app", "gui", "cli", "demo"},
     "app": {"gui", "cli"},
+    "interchange": {"storage", "media", "app", "gui", "cli", "demo"},
 }
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 

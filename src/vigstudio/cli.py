@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vigstudio import __version__
+from vigstudio.cli_interchange import add_interchange_commands
 from vigstudio.cli_reels import add_reel_commands
 from vigstudio.errors import VigError
 
@@ -276,6 +277,7 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("project")
     p.add_argument("--name", required=True)
     add_reel_commands(command)
+    add_interchange_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

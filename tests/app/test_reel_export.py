@@ -121,6 +121,10 @@ def test_unburned_captions_travel_as_subtitles(demo: Path, tmp_path: Path,
     end_ms = int(clip_end * 1000 // 1)
     assert srt == (f"1\n00:00:02,000 --> 00:00:{end_ms // 1000:02d},{end_ms % 1000:03d}\n"
                    "What helped Sam here?\n")
+    # the same cue as WebVTT, for browsers and editors that read .vtt
+    vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert vtt == (f"WEBVTT\n\n1\n00:00:02.000 --> 00:00:{end_ms // 1000:02d}."
+                   f"{end_ms % 1000:03d}\nWhat helped Sam here?\n")
     capsys.readouterr()
     # the captions file is not overwritten without asking either
     out.unlink()

@@ -16,11 +16,23 @@ from pathlib import Path
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
 from vigstudio.errors import ExportError, MediaMissingError
+from vigstudio.interchange.atomic import write_atomically
+from vigstudio.interchange.errors import InterchangeError
+from vigstudio.interchange.vtt import srt_to_vtt
 from vigstudio.media.export import ExportResult, ProgressCallback, export_reel
-from vigstudio.media.export_plan import ClipSegment, ReelPlan, Segment, StillSegment, TitleCard
+from vigstudio.media.export_plan import (
+    ClipSegment,
+    ReelPlan,
+    Segment,
+    StillSegment,
+    TitleCard,
+    caption_subtitles,
+    layout_reel,
+)
 from vigstudio.media.stills import StillRequest, export_stills
 
-__all__ = ["SheetContent", "export_reel_stills", "export_reel_video", "plan_for_reel",
+__all__ = ["SheetContent", "export_plan_video", "export_reel_stills", "export_reel_video",
+           "plan_for_reel",
            "sheet_content", "still_requests"]
 
 
@@ -72,8 +84,31 @@ def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,
                       progress: ProgressCallback | None = None,
                       cancel: threading.Event | None = None) -> ExportResult:
     """Export the reel as an H.264/AAC MP4 (frame-exact; see docs/EXPORT.md)."""
-    return export_reel(plan_for_reel(session, reel), out, height=height, overwrite=overwrite,
-                       progress=progress, cancel=cancel)
+    return export_plan_video(plan_for_reel(session, reel), out, height=height,
+                             overwrite=overwrite, progress=progress, cancel=cancel)
+
+
+def export_plan_video(plan: ReelPlan, out: Path, *, height: int | None = None,
+                      overwrite: bool = False, progress: ProgressCallback | None = None,
+                      cancel: threading.Event | None = None) -> ExportResult:
+    """Export a reel plan as MP4. Captions not burned into the picture go beside it as
+    SubRip (``.srt``, written by the media layer) and WebVTT (``.vtt``, the same cues)."""
+    out = Path(out)
+    vtt = out.with_suffix(".vtt")
+    subtitles = caption_subtitles(plan, layout_reel(plan, height))
+    if subtitles and vtt.exists() and not overwrite:
+        raise ExportError(f"{vtt} (the captions beside the reel) already exists; choose "
+                          "another name or allow replacing it.")
+    result = export_reel(plan, out, height=height, overwrite=overwrite, progress=progress,
+                         cancel=cancel)
+    if subtitles:
+        try:
+            write_atomically(vtt, srt_to_vtt(subtitles).encode("utf-8"), overwrite=True)
+        except InterchangeError as exc:
+            out.unlink(missing_ok=True)  # a reel without its captions is not finished
+            out.with_suffix(".srt").unlink(missing_ok=True)
+            raise ExportError(str(exc)) from exc
+    return result
 
 
 def _slug(text: str) -> str:

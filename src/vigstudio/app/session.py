@@ -9,6 +9,7 @@ from __future__ import annotations
 from vigstudio.app.edits_annotations import AnnotationEdits
 from vigstudio.app.edits_case import CaseEdits
 from vigstudio.app.edits_codebook import CodebookEdits
+from vigstudio.app.edits_interchange import InterchangeEdits
 from vigstudio.app.edits_media import RecordingEdits
 from vigstudio.app.edits_reels import ReelEdits
 from vigstudio.app.session_core import RecordingStatus, SessionCore
@@ -16,5 +17,6 @@ from vigstudio.app.session_core import RecordingStatus, SessionCore
 __all__ = ["CaseSession", "RecordingStatus", "SessionCore"]
 
 
-class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits):
+class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits,
+                  InterchangeEdits):
     """The application's handle on one case project. Not thread-safe: use from one thread."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.reel_export import (
+    export_plan_video,
     export_reel_stills,
     plan_for_reel,
     sheet_content,
@@ -41,7 +42,6 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import ExportCancelled, ExportError, VigError
 from vigstudio.gui.sheet import write_feedback_sheet
-from vigstudio.media.export import export_reel
 from vigstudio.media.export_plan import ReelPlan
 from vigstudio.media.stills import still_rgb
 
@@ -86,9 +86,9 @@ class _VideoJob(QObject):
 
     def run(self) -> None:
         try:
-            result = export_reel(self.plan, self.target, height=self.height,
-                                 overwrite=self.overwrite, progress=self.progress.emit,
-                                 cancel=self.cancel)
+            result = export_plan_video(self.plan, self.target, height=self.height,
+                                       overwrite=self.overwrite, progress=self.progress.emit,
+                                       cancel=self.cancel)
             self.done.emit(f"Exported {result.path.name}: {result.width}×{result.height}, "
                            f"{format_seconds(result.duration)} long, made in "
                            f"{result.seconds:.1f} s.")

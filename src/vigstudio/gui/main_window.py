@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -37,6 +38,7 @@ from vigstudio.gui.annotation_list import AnnotationList
 from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
+from vigstudio.gui.interchange_menu import InterchangeMenu
 from vigstudio.gui.opening import choose_how_to_open, wants_relink
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
@@ -174,6 +176,9 @@ class MainWindow(QMainWindow):
         self.close_action = self._action(file_menu, "&Close case project", self.close_project,
                                          Key.Close)
         file_menu.addSeparator()
+        reels_menu = QMenu("&Reels", self)
+        self.interchange = InterchangeMenu(self, file_menu, reels_menu)
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, Key.Quit)
 
         edit_menu = bar.addMenu("&Edit")
@@ -193,6 +198,7 @@ class MainWindow(QMainWindow):
                      lambda: self.open_case_record("sharing"))
         self.case_menu = case_menu
 
+        bar.addMenu(reels_menu)
         play_menu = bar.addMenu("&Playback")
         self.play_clip_action = self._action(play_menu, "&Play selected clip (in to out)",
                                              lambda: self.play_selected_clip(loop=False),
@@ -440,6 +446,7 @@ class MainWindow(QMainWindow):
                                                 self))
         if self.case_panel is not None:
             self.case_panel.set_current(recording_id)
+        self._update_actions()
         self.player_widget.setFocus()
 
     def _teardown_recording(self) -> None:
@@ -548,6 +555,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(bool(s and s.can_redo))
         self.undo_action.setText(f"&Undo {s.undo_label}" if s and s.undo_label else "&Undo")
         self.redo_action.setText(f"&Redo {s.redo_label}" if s and s.redo_label else "&Redo")
+        if hasattr(self, "interchange"):
+            self.interchange.update()
 
     # --- help ---------------------------------------------------------------------------
 

@@ -1,0 +1,128 @@
+"""File ▸ Export tags… / Import tags… and Reels ▸ Export as timeline… (thin over
+:mod:`vigstudio.app.tag_transfer`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+
+from vigstudio.app.tag_transfer import export_tags, export_timeline, import_tags
+from vigstudio.errors import VigError
+from vigstudio.gui.reels_panel import ReelsPanel
+
+if TYPE_CHECKING:
+    from vigstudio.gui.main_window import MainWindow
+
+# file dialog filter → export format
+EXPORT_FILTERS = {
+    "ELAN annotation file (*.eaf)": "eaf",
+    "Spreadsheet for Excel (*.csv)": "xlsx-csv",
+    "CSV, comma-separated (*.csv)": "csv",
+    "TSV, tab-separated (*.tsv)": "tsv",
+    "BORIS events table (*.tsv)": "boris",
+}
+IMPORT_FILTERS = {
+    "ELAN, BORIS or spreadsheet (*.eaf *.csv *.tsv *.txt)": None,
+    "ELAN annotation file (*.eaf)": "eaf",
+    "BORIS tabular events (*.tsv *.csv)": "boris",
+    "Spreadsheet (*.csv *.tsv)": "csv",
+}
+TIER_CHOICES = ("One tier per participant", "One tier per principle")
+
+
+class InterchangeMenu:
+    """Adds the interchange actions to the window's menus and runs them."""
+
+    def __init__(self, window: MainWindow, file_menu: QMenu, reels_menu: QMenu) -> None:
+        self.window = window
+        self.export_tags_action = QAction("E&xport tags…", window)
+        self.import_tags_action = QAction("&Import tags…", window)
+        self.export_timeline_action = QAction("Export as &timeline (OpenTimelineIO)…", window)
+        self.export_tags_action.triggered.connect(lambda _c=False: self.export_tags_dialog())
+        self.import_tags_action.triggered.connect(lambda _c=False: self.import_tags_dialog())
+        self.export_timeline_action.triggered.connect(
+            lambda _c=False: self.export_timeline_dialog())
+        file_menu.addAction(self.export_tags_action)
+        file_menu.addAction(self.import_tags_action)
+        reels_menu.addAction(self.export_timeline_action)
+        self.update()
+
+    def update(self) -> None:
+        s, rec = self.window.session, self.window.recording_id
+        self.export_tags_action.setEnabled(s is not None and rec is not None)
+        self.import_tags_action.setEnabled(s is not None and rec is not None
+                                           and not s.read_only)
+        self.export_timeline_action.setEnabled(s is not None and bool(s.reels()))
+
+    def export_tags_dialog(self) -> Path | None:
+        session, rec = self.window.session, self.window.recording_id
+        if session is None or rec is None:
+            return None
+        title = session.recording(rec).display_title
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self.window, f"Export the tags of {title}", f"{Path(title).stem}-tags.eaf",
+            ";;".join(EXPORT_FILTERS))
+        if not chosen:
+            return None
+        fmt = EXPORT_FILTERS.get(chosen_filter, "eaf")
+        tiers = "participant"
+        if fmt == "eaf":
+            choice, ok = QInputDialog.getItem(self.window, "ELAN tiers",
+                                              "Moments go on:", TIER_CHOICES, 0, False)
+            if not ok:
+                return None
+            tiers = "principle" if choice == TIER_CHOICES[1] else "participant"
+        try:  # the file dialog has already asked before replacing a file
+            path = export_tags(session, rec, Path(chosen), fmt, tiers=tiers, overwrite=True)
+        except VigError as exc:
+            self.window._error("Could not export the tags", exc)
+            return None
+        self.window.statusBar().showMessage(f"Tags exported: {path}", 6000)
+        return path
+
+    def import_tags_dialog(self) -> str | None:
+        session, rec = self.window.session, self.window.recording_id
+        if session is None or rec is None:
+            return None
+        title = session.recording(rec).display_title
+        chosen, chosen_filter = QFileDialog.getOpenFileName(
+            self.window, f"Import tags into {title}", "", ";;".join(IMPORT_FILTERS))
+        if not chosen:
+            return None
+        try:
+            report = import_tags(session, rec, Path(chosen), IMPORT_FILTERS.get(chosen_filter))
+        except VigError as exc:
+            self.window._error("Could not import the tags", exc)
+            return None
+        text = str(report) + "\n\nEdit ▸ Undo takes the whole import back."
+        QMessageBox.information(self.window, "Tags imported", text)
+        return text
+
+    def export_timeline_dialog(self) -> Path | None:
+        session = self.window.session
+        if session is None or not session.reels():
+            return None
+        panel = self.window.reels_dock.widget()
+        reel = panel.reel if isinstance(panel, ReelsPanel) else None
+        if reel is None:
+            names = [r.name for r in session.reels()]
+            name, ok = QInputDialog.getItem(self.window, "Export as timeline", "Reel:", names,
+                                            0, False)
+            if not ok:
+                return None
+            reel = session.reel_by_name(name)
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, f"Export {reel.name} as a timeline", f"{reel.name}.otio",
+            "OpenTimelineIO timeline (*.otio)")
+        if not chosen:
+            return None
+        try:
+            path = export_timeline(session, reel, Path(chosen), overwrite=True)
+        except VigError as exc:
+            self.window._error("Could not export the timeline", exc)
+            return None
+        self.window.statusBar().showMessage(f"Timeline exported: {path}", 6000)
+        return path
