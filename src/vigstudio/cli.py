@@ -152,8 +152,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for _media, rec in report.imported:
         print(rec.id)
     for media, reason in report.failed:
-        print(f"{media.name}: not added: {reason}", file=sys.stderr)
-    return 1 if report.failed else 0
+        print(f"vigstudio: {media.name} not added: {reason}", file=sys.stderr)
+    return 2 if report.failed else 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
