@@ -45,7 +45,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -80,21 +83,18 @@ _MAX_SIDE = 16384
 # --- public API -----------------------------------------------------------------------
 
 
-def probe(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = False) -> MediaInfo:
+def probe(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = False,
+          progress: Callable[[float], None] | None = None) -> MediaInfo:
     """Probe ``path`` in a child process; raise a :class:`vigstudio.errors.MediaError`.
 
-    ``strict=True`` turns a truncated (partially usable) file into ``TruncatedMediaError``.
+    ``timeout`` bounds the time without progress: a file whose frame order must be found by
+    decoding it whole reports progress as it goes (``progress(fraction)``), and is stopped only
+    when it makes none for ``timeout`` seconds. ``strict=True`` turns a truncated (partially
+    usable) file into ``TruncatedMediaError``.
     """
     path = Path(path)
     _check_file(path)
-    command = _worker_command(path)
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                                env=_worker_env(), stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        raise errors.MediaTimeoutError(
-            f"Reading “{path.name}” took longer than {timeout:g} seconds and was stopped. "
-            "The file may be damaged, or stored on a very slow drive.") from exc
+    result = _run_worker(path, timeout, progress)
     if result.returncode < 0:
         sig = -result.returncode
         try:
@@ -110,11 +110,69 @@ def probe(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = 
     return info
 
 
-def probe_in_process(path: Path | str, *, strict: bool = False) -> MediaInfo:
+@dataclass(frozen=True, slots=True)
+class _WorkerResult:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+_PROGRESS_PREFIX = b"progress "
+
+
+def _run_worker(path: Path, timeout: float,
+                progress: Callable[[float], None] | None) -> _WorkerResult:
+    """Run the probe child; kill it when it shows no progress for ``timeout`` seconds."""
+    proc = subprocess.Popen(_worker_command(path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            env=_worker_env())
+    last_sign = [time.monotonic()]
+    err_lines: list[bytes] = []
+    out_chunks: list[bytes] = []
+
+    def read_err() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            last_sign[0] = time.monotonic()
+            if line.startswith(_PROGRESS_PREFIX):
+                if progress is not None:
+                    with contextlib.suppress(ValueError):
+                        progress(float(line[len(_PROGRESS_PREFIX):]))
+            else:
+                err_lines.append(line)
+
+    def read_out() -> None:
+        assert proc.stdout is not None
+        out_chunks.append(proc.stdout.read())
+
+    readers = [threading.Thread(target=read_err, daemon=True),
+               threading.Thread(target=read_out, daemon=True)]
+    for reader in readers:
+        reader.start()
+    try:
+        while proc.poll() is None:
+            if time.monotonic() - last_sign[0] > timeout:
+                proc.kill()
+                proc.wait()
+                raise errors.MediaTimeoutError(
+                    f"Reading “{path.name}” made no progress for {timeout:g} seconds and was "
+                    "stopped. The file may be damaged, or stored on a very slow drive.")
+            time.sleep(0.02)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for reader in readers:
+            reader.join(timeout=5)
+    return _WorkerResult(proc.returncode, b"".join(out_chunks), b"".join(err_lines))
+
+
+def probe_in_process(path: Path | str, *, strict: bool = False,
+                     progress: Callable[[float], None] | None = None) -> MediaInfo:
     """Probe ``path`` in this process (see the module docs for what is measured)."""
     path = Path(path)
     _check_file(path)
-    info = _Prober(path).run()
+    info = _Prober(path, progress).run()
     if strict:
         require_complete(info, path)
     return info
@@ -156,8 +214,12 @@ def worker_main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m vigstudio.media._probe_worker PATH", file=sys.stderr)
         return 2
+    def report(fraction: float) -> None:
+        sys.stderr.write(f"progress {fraction:.4f}\n")
+        sys.stderr.flush()
+
     try:
-        info = probe_in_process(Path(argv[0]))
+        info = probe_in_process(Path(argv[0]), progress=report)
     except errors.MediaError as exc:
         payload: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
     else:
@@ -416,9 +478,12 @@ class _DecodeOrder:
     """Frame order as FFmpeg's decoder gives it: a cheap check of the first pictures, and a
     full decode where the packets' timestamps cannot be trusted."""
 
-    def __init__(self, path: Path, time_base: Fraction) -> None:
+    def __init__(self, path: Path, time_base: Fraction, expected: int = 0,
+                 progress: Callable[[float], None] | None = None) -> None:
         self.path = path
         self.time_base = time_base
+        self.expected = expected  # pictures expected (for progress)
+        self.progress = progress
         self.dropped_at_start = 0  # leading pictures the decoder never gives (open GOP)
 
     def head_agrees(self, packets: list[_Packet]) -> bool:
@@ -467,11 +532,15 @@ class _DecodeOrder:
             stream = container.streams.video[0]
             stream.codec_context.thread_type = thread_type
             ctx = stream.codec_context
+            reported = time.monotonic()
             try:
                 for packet in container.demux(stream):
                     for frame in ctx.decode(packet):
                         key = frame_key(frame)
                         keys.append(key if key is not None else (keys[-1] + 1 if keys else 0))
+                    if self.progress is not None and time.monotonic() - reported > 0.5:
+                        reported = time.monotonic()
+                        self.progress(min(1.0, len(keys) / max(1, self.expected)))
             except av.FFmpegError:
                 damaged = True
                 with contextlib.suppress(av.FFmpegError):
@@ -482,8 +551,9 @@ class _DecodeOrder:
 
 
 class _Prober:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, progress: Callable[[float], None] | None = None) -> None:
         self.path = path
+        self.progress = progress
         self.name = path.name
         self.warnings: list[str] = []
         self.truncated = False
@@ -556,7 +626,7 @@ class _Prober:
         if not packets:
             raise errors.TruncatedMediaError(
                 f"“{self.name}” holds no complete pictures (it may be incomplete).")
-        order = _DecodeOrder(self.path, time_base)
+        order = _DecodeOrder(self.path, time_base, len(packets), self.progress)
         if _order_needs_decoding(fmt_name, scan) or not order.head_agrees(packets):
             return self._build_from_decode(order, fmt_name, codec, width, height,
                                            rotation=rotation, declared=declared, audio=audio,
