@@ -41,6 +41,7 @@ from vigstudio.errors import (
 )
 from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
 from vigstudio.storage.records import decode_frame_times, encode_frame_times
+from vigstudio.storage.migrations import current_version
 
 CODEBOOK = Codebook("Test book", (
     Principle("attentive", "Being attentive", "#4E9A8C", "1",
@@ -129,7 +130,7 @@ def test_frame_times_blob_is_exact(pts: list[int], tb: Fraction) -> None:
 def test_file_settings(tmp_path: Path) -> None:
     with make(tmp_path / "a.vigproj") as pf:
         assert pf.application_id == APPLICATION_ID
-        assert pf.schema_version == 1
+        assert pf.schema_version == current_version()
         assert pf.pragma("journal_mode") == "delete"
         assert pf.pragma("synchronous") == 2  # FULL
         assert pf.pragma("foreign_keys") == 1
@@ -224,7 +225,9 @@ def test_lock_held_by_another_process_dies_with_it(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    with make(path) as pf, pf.transaction() as w:
+    # a file of version 1 (made as if no migration existed), upgraded by made-up migrations
+    with ProjectFile.create(path, CASE, CODEBOOK, migrations=()) as pf, \
+            pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
     ran: list[int] = []
 
@@ -254,12 +257,12 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
         assert ran == [2, 3]
     # and the version-3 file is "newer" for a program that knows only version 1
     with pytest.raises(NewerProjectError):
-        ProjectFile.open(path)
+        ProjectFile.open(path, migrations=())
 
 
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    make(path).close()
+    ProjectFile.create(path, CASE, CODEBOOK, migrations=()).close()
     before = path.read_bytes()
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -269,7 +272,7 @@ def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="file is unchanged"):
         ProjectFile.open(path, migrations=[Migration(2, "broken", broken)])
     assert path.read_bytes() == before
-    ProjectFile.open(path).close()  # the lock was released
+    ProjectFile.open(path, migrations=()).close()  # the lock was released
 
 
 def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:

@@ -11,10 +11,12 @@ from vigstudio.app.edits_case import CaseEdits
 from vigstudio.app.edits_codebook import CodebookEdits
 from vigstudio.app.edits_media import RecordingEdits
 from vigstudio.app.edits_reels import ReelEdits
+from vigstudio.app.edits_review import ReviewEdits
 from vigstudio.app.session_core import RecordingStatus, SessionCore
 
 __all__ = ["CaseSession", "RecordingStatus", "SessionCore"]
 
 
-class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits):
+class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits,
+                  ReviewEdits):
     """The application's handle on one case project. Not thread-safe: use from one thread."""

@@ -27,7 +27,13 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+def _registered() -> tuple[Migration, ...]:
+    from vigstudio.storage.migration_review import SHARED_REVIEW_MIGRATION
+
+    return (SHARED_REVIEW_MIGRATION,)
+
+
+MIGRATIONS: tuple[Migration, ...] = _registered()
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
