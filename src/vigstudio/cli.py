@@ -89,7 +89,17 @@ def case_json(session: Any) -> dict[str, Any]:
         "reels": jsonable(session.reels()),
         "shared_reviews": jsonable(session.shared_reviews()),
         "consents": jsonable(session.consents()),
+        **_review_json(session),
     }
+
+
+def _review_json(session: Any) -> dict[str, Any]:
+    """The traject plan, each shared review's summary and the progress across cycles."""
+    from vigstudio.app.review import progress_json, review_json
+
+    return {"traject_plan": jsonable(session.traject_plan()),
+            "review_summaries": [review_json(session, r.id) for r in session.shared_reviews()],
+            "progress": progress_json(session)}
 
 
 def _print_json(data: Any) -> None:
