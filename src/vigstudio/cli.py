@@ -20,6 +20,7 @@ from typing import Any
 
 from vigstudio import __version__
 from vigstudio.cli_reels import add_reel_commands
+from vigstudio.cli_review import add_review_commands
 from vigstudio.errors import VigError
 
 EXIT_ERROR = 2
@@ -284,6 +285,7 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("project")
     p.add_argument("--name", required=True)
     add_reel_commands(command)
+    add_review_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
