@@ -51,6 +51,7 @@ def start_presenter(session: CaseSession, reel: Reel | int | str, player: Player
     target, own = choose_screens(screen)
     window = PresenterWindow(session, presentation, notes_apart=own is not None, today=today)
     window.setScreen(target)
+    window.set_type_size(max(14, min(26, target.geometry().height() // 36)))
     window.setGeometry(target.geometry())
     if full_screen:
         window.showFullScreen()

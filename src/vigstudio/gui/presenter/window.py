@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QColor, QImage, QKeyEvent, QPainter, QPai
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -36,14 +37,22 @@ from vigstudio.media.captions import render_title_card
 __all__ = ["PresenterWindow"]
 
 _BACKGROUND = "#14181d"
-_BAR = f"""
+
+
+def _bar_style(font_px: int) -> str:
+    """Large, calm controls; the type grows with the screen (``font_px``)."""
+    return f"""
 QWidget#controls {{ background: #1d232b; }}
-QPushButton {{ color: #e8e4dc; background: #2a323c; border: none; border-radius: 14px;
-               padding: 10px 22px; font-size: 22px; min-height: 56px; min-width: 96px; }}
+QPushButton {{ color: #e8e4dc; background: #2a323c; border: none;
+               border-radius: {font_px // 2}px; padding: {font_px // 2}px {font_px}px;
+               font-size: {font_px}px; min-height: {font_px * 2}px; }}
 QPushButton:hover {{ background: #36404c; }}
 QPushButton:checked {{ background: #4d5f52; }}
-QLabel#counter {{ color: #b9b4aa; font-size: 20px; padding: 0 18px; }}
+QPushButton:disabled {{ color: #6b717a; }}
+QLabel#counter {{ color: #b9b4aa; font-size: {font_px}px; padding: 0 {font_px // 2}px; }}
 """
+
+
 UNAVAILABLE = "This part of the film is not on this computer."
 
 
@@ -169,7 +178,7 @@ class PresenterWindow(QWidget):
         self.setWindowTitle("Shared review")
         self.setObjectName("presenter")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setStyleSheet(f"QWidget#presenter {{ background: {_BACKGROUND}; }}" + _BAR)
+        self.set_type_size(22)
         self.setCursor(Qt.CursorShape.ArrowCursor)
 
         self.picture = _PresenterPicture(self.player, self)
@@ -186,6 +195,10 @@ class PresenterWindow(QWidget):
         self._closed = False
 
     # --- layout -------------------------------------------------------------------------
+
+    def set_type_size(self, font_px: int) -> None:
+        self.setStyleSheet(f"QWidget#presenter {{ background: {_BACKGROUND}; }}"
+                           + _bar_style(font_px))
 
     def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
         b = QPushButton(text, self.controls)
@@ -212,8 +225,8 @@ class PresenterWindow(QWidget):
                                          self.toggle_notes)
         self.leave_button = self._button("Leave", "Back to the editor (Escape)", self.close)
         bar = QHBoxLayout(self.controls)
-        bar.setContentsMargins(24, 12, 24, 12)
-        bar.setSpacing(14)
+        bar.setContentsMargins(16, 10, 16, 10)
+        bar.setSpacing(10)
         bar.addWidget(self.previous_button)
         bar.addWidget(self.replay_button)
         bar.addWidget(self.play_button)
@@ -230,7 +243,8 @@ class PresenterWindow(QWidget):
         show.addWidget(self.stage, 1)
         show.addWidget(self.controls)
         outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # never wider than
+        outer.setContentsMargins(0, 0, 0, 0)  # the screen, however small
         outer.setSpacing(0)
         outer.addLayout(show, 1)
         if notes_apart:  # the practitioner's own screen
