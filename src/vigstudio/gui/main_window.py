@@ -39,6 +39,7 @@ from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
 from vigstudio.gui.opening import choose_how_to_open, wants_relink
 from vigstudio.gui.player import PlayerWidget
+from vigstudio.gui.presenter.menus import install_review_actions
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import ReelsPanel
 from vigstudio.gui.relink_dialog import RelinkDialog
@@ -204,6 +205,8 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         for dock in (self.case_dock, self.codebook_dock, self.list_dock, self.reels_dock):
             self.view_menu.addAction(dock.toggleViewAction())
+
+        install_review_actions(self)  # View ▸ Present reel (F5), Case ▸ Case overview …
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
