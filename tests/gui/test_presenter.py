@@ -152,7 +152,11 @@ def test_walks_the_reel_pausing_at_each_end_and_keeps_the_parents_words(
         assert window.isVisible()
         key(window, Qt.Key.Key_Escape)  # from the film: leave
     assert not window.isVisible()
-    # everything is in the project file
+    assert_saved(session)
+
+
+def assert_saved(session: CaseSession) -> None:
+    """The parent's words, the next goal and the helping question are in the file."""
     with CaseSession.open(session.path, read_only=True) as saved:
         [review] = saved.shared_reviews()
         reel = saved.reel_by_name("Cycle 1")
@@ -215,3 +219,16 @@ def test_title_card_has_the_exported_drawing(qtbot: QtBot, window: PresenterWind
     image = window.card.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     centre = image.pixelColor(image.width() // 2, image.height() // 10)
     assert centre.red() > 200 and centre.green() > 200  # the off-white card, not black
+
+
+def test_the_large_buttons_work_with_a_pointer(qtbot: QtBot, window: PresenterWindow) -> None:
+    left = Qt.MouseButton.LeftButton
+    qtbot.mouseClick(window.next_button, left)
+    assert window.presentation.index == 1 and window.hasFocus()
+    qtbot.waitUntil(lambda: window.presentation.at_end, timeout=20_000)
+    qtbot.mouseClick(window.previous_button, left)
+    assert window.presentation.index == 0 and not window.play_button.isEnabled()
+    qtbot.mouseClick(window.notes_button, left)
+    assert window.notes.isVisible() and window.notes.words.hasFocus()
+    with qtbot.waitSignal(window.left, timeout=5000):
+        qtbot.mouseClick(window.leave_button, left)

@@ -41,7 +41,7 @@ class ReviewEdits(SessionCore):
         areas = tuple(a.strip() for a in plan.areas if a.strip())
         planned = tuple(sorted((PlannedDate(p.on, p.what.strip()) for p in plan.planned),
                                key=lambda p: p.on))
-        after = domain_edit(replace, plan, areas=areas, planned=planned, id=1)
+        after: TrajectPlan = domain_edit(replace, plan, areas=areas, planned=planned, id=1)
         before = self.traject_plan()
         if before is None:
             return self._add("Agree traject plan", after)

@@ -118,10 +118,12 @@ class NotesPane(QWidget):
         self.error = QLabel("", self)
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
+        self._lay_out(layout, title)
+
+    def _lay_out(self, layout: QVBoxLayout, title: QLabel) -> None:
         hint = QLabel("Escape: back to the film · N: notes in and out of view", self)
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-
         layout.addWidget(title)
         layout.addWidget(QLabel("Helping question this review addressed:", self))
         layout.addWidget(self.question_box)

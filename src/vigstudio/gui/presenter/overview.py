@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QDate, QMarginsF, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QImage,
     QPageLayout,
@@ -268,7 +269,7 @@ class CaseOverview(QWidget):
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
         progress = case_progress(self.session, self.today())
-        title = QLabel(f"<h2>Progress across cycles</h2>", self)
+        title = QLabel("<h2>Progress across cycles</h2>", self)
         self._layout.addWidget(title)
         self.plan_panel = PlanPanel(progress, self)
         self._layout.addWidget(self.plan_panel)
@@ -356,9 +357,9 @@ class CaseOverviewDialog(QDialog):
         self._unsubscribe()
         super().done(result)
 
-    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._unsubscribe()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)
 
 
 def write_overview_page(session: CaseSession, out: Path, *, overwrite: bool = False,

@@ -14,7 +14,15 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QImage, QKeyEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -200,11 +208,18 @@ class PresenterWindow(QWidget):
         self.setStyleSheet(f"QWidget#presenter {{ background: {_BACKGROUND}; }}"
                            + _bar_style(font_px))
 
-    def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+    def _button(self, text: str, tip: str, slot: Callable[[], object], *,
+                refocus: bool = True) -> QPushButton:
         b = QPushButton(text, self.controls)
         b.setToolTip(tip)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        b.clicked.connect(lambda _c=False: (slot(), self.setFocus()))
+
+        def clicked(_checked: bool = False) -> None:
+            slot()
+            if refocus:  # keys keep working on the presentation after a click
+                self.setFocus()
+
+        b.clicked.connect(clicked)
         return b
 
     def _build(self, notes_apart: bool) -> None:
@@ -222,8 +237,9 @@ class PresenterWindow(QWidget):
         self.counter = QLabel("", self.controls)
         self.counter.setObjectName("counter")
         self.notes_button = self._button("Notes", "The practitioner's notes (N)",
-                                         self.toggle_notes)
-        self.leave_button = self._button("Leave", "Back to the editor (Escape)", self.close)
+                                         self.toggle_notes, refocus=False)
+        self.leave_button = self._button("Leave", "Back to the editor (Escape)", self.close,
+                                         refocus=False)
         bar = QHBoxLayout(self.controls)
         bar.setContentsMargins(16, 10, 16, 10)
         bar.setSpacing(10)
@@ -318,7 +334,7 @@ class PresenterWindow(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         p = self.presentation
         key = event.key()
-        actions: dict[int, Callable[[], None]] = {
+        actions: dict[int, Callable[[], object]] = {
             Qt.Key.Key_Space: p.toggle_play,
             Qt.Key.Key_Left: lambda: p.step(-1),
             Qt.Key.Key_Right: lambda: p.step(1),
