@@ -42,7 +42,9 @@ QLabel#item { font-size: 17px; font-weight: bold; }
 QLabel#hint { color: #6e7680; }
 QLabel#error { color: #b00020; }
 QPlainTextEdit, QListWidget, QComboBox { background: white; font-size: 15px; }
-QPushButton { font-size: 15px; padding: 6px 12px; }
+QPushButton { color: #2e3a48; background: #e6dfd2; border: 1px solid #cfc6b6;
+              border-radius: 6px; font-size: 15px; padding: 6px 12px; min-height: 0; }
+QPushButton:hover { background: #ddd4c4; }
 """
 
 

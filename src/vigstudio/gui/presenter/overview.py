@@ -60,7 +60,7 @@ from vigstudio.media.stills import still_rgb
 __all__ = ["CaseOverview", "CaseOverviewDialog", "StrengthChart", "TrajectPlanDialog",
            "write_overview_page"]
 
-_THUMB = QSize(200, 113)
+_THUMB = QSize(128, 72)  # up to three side by side in a cycle's column
 _STYLE = """
 QWidget#overview, QWidget#cycles { background: #faf8f4; }
 QFrame#cycle { background: white; border: 1px solid #e2ddd3; border-radius: 8px; }
@@ -109,7 +109,7 @@ class StrengthChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
-        label_w = min(130, self.width() // 2)
+        label_w = min(150, self.width() // 2)
         bar_w = self.width() - label_w - 34
         y = 4
         font = painter.font()
@@ -118,9 +118,11 @@ class StrengthChart(QWidget):
         for principle in self.principles:
             row_h = self._row_h()
             painter.setPen(QColor("#2e3a48"))
+            name = painter.fontMetrics().elidedText(principle.name, Qt.TextElideMode.ElideRight,
+                                                    label_w - 8)
             painter.drawText(QRectF(0, y, label_w - 6, row_h),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-                             principle.name)
+                             name)
             for i, person in enumerate(self.people or [None]):
                 count = self.counts.get((principle.id or 0,
                                          person.id if person is not None else None), 0)
@@ -160,25 +162,26 @@ class CycleColumn(QFrame):
                  thumbs: dict[tuple[int, int], QPixmap], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cycle")
-        self.setFixedWidth(300)
+        self.setFixedWidth(330)
         layout = QVBoxLayout(self)
         filmed = f" · filmed {cycle.filmed_on:%d %b %Y}" if cycle.filmed_on else ""
         heading = QLabel(f"Cycle {cycle.number}{filmed}", self)
         heading.setObjectName("heading")
         layout.addWidget(heading)
         layout.addWidget(_section("Stills", self))
-        shown = 0
+        stills = QHBoxLayout()
         for picture in cycle.stills[:3]:
             pixmap = _thumbnail(picture, thumbs)
             label = QLabel(self)
             if pixmap is None:
-                label.setText("(the film is not on this computer)")
+                label.setText("(film not on\nthis computer)")
             else:
                 label.setPixmap(pixmap)
-            layout.addWidget(label)
-            shown += 1
-        if not shown:
-            layout.addWidget(QLabel("no stills in this cycle's reels", self))
+            stills.addWidget(label)
+        if not cycle.stills:
+            stills.addWidget(QLabel("no stills in this cycle's reels", self))
+        stills.addStretch(1)
+        layout.addLayout(stills)
         layout.addWidget(_section("Strengths per principle and participant", self))
         self.chart = StrengthChart(session, cycle.strengths, scale, self)
         layout.addWidget(self.chart)
@@ -372,7 +375,7 @@ def write_overview_page(session: CaseSession, out: Path, *, overwrite: bool = Fa
         raise ExportError(f"The folder {out.parent} does not exist.")
     _ensure_gui_application()
     overview = CaseOverview(session, today=(lambda: today) if today else dt.date.today)
-    overview.resize(max(1100, 320 * len(overview.columns) + 40), 780)
+    overview.resize(max(1100, 350 * len(overview.columns) + 40), 780)
     overview.resize(overview.width(), max(780, overview.sizeHint().height()))
     tmp = out.parent / f".{out.name}.{os.getpid()}.part"
     try:

@@ -253,16 +253,16 @@ class PresenterWindow(QWidget):
         bar.addWidget(self.notes_button)
         bar.addWidget(self.leave_button)
 
-        show = QVBoxLayout()
-        show.setContentsMargins(0, 0, 0, 0)
-        show.setSpacing(0)
-        show.addWidget(self.stage, 1)
-        show.addWidget(self.controls)
-        outer = QHBoxLayout(self)
+        top = QHBoxLayout()  # the picture, and the notes pane beside it when shown
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(0)
+        top.addWidget(self.stage, 1)
+        outer = QVBoxLayout(self)
         outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # never wider than
         outer.setContentsMargins(0, 0, 0, 0)  # the screen, however small
         outer.setSpacing(0)
-        outer.addLayout(show, 1)
+        outer.addLayout(top, 1)
+        outer.addWidget(self.controls)
         if notes_apart:  # the practitioner's own screen
             window = QWidget(None, Qt.WindowType.Window)
             window.setWindowTitle("Shared review — notes")
@@ -273,7 +273,7 @@ class PresenterWindow(QWidget):
         else:
             self.notes.setParent(self)
             self.notes.setFixedWidth(420)
-            outer.addWidget(self.notes)
+            top.addWidget(self.notes)
             self.notes.hide()
         self.notes.escaped.connect(self.setFocus)
 
