@@ -112,3 +112,13 @@ def test_f5_presents_the_reel_and_escape_returns_to_the_editor(qtbot: QtBot,
     finally:
         player.close()
         window.close_project()
+
+
+def test_present_command_refuses_clearly(demo: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from vigstudio.cli import main
+
+    assert main(["present", str(demo), "--reel", "No such reel"]) == 2
+    assert "no reel called 'No such reel'" in capsys.readouterr().err
+    assert main(["present", str(demo), "--reel", "Cycle 1 feedback", "--screen", "5"]) == 2
+    assert "there is no screen 5" in capsys.readouterr().err

@@ -562,6 +562,8 @@ class MainWindow(QMainWindow):
             f"Tagging: {keys} tag the frame on screen with a principle · I/O mark a clip's "
             "in and out · S grab a still · W next tag is a working point\n\n"
             "Timeline: +/− zoom · 0 fit · Delete removes the selection\n\n"
+            "Shared review: F5 presents the reel full screen (Space, ←/→, R, S, "
+            "Page Up/Down, N notes, Escape leaves)\n\n"
             "Edit: Ctrl+Z undo · Ctrl+Shift+Z redo"))
 
     def show_about(self) -> None:
