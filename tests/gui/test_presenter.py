@@ -27,6 +27,7 @@ from vigstudio.domain.reels import ItemKind
 from vigstudio.errors import InvalidEditError
 from vigstudio.gui.presenter.launch import start_presenter
 from vigstudio.gui.presenter.window import PresenterWindow
+from vigstudio.media.captions import render_caption
 from vigstudio.media.playback import VlcBackend
 from vigstudio.media.probe import probe_in_process
 from vigstudio.media.synth import make_barcode_video, read_barcode
@@ -93,6 +94,22 @@ def settled_on(window: PresenterWindow, frame: int) -> bool:
             and window.picture.picture.painted_frame == frame)
 
 
+def assert_caption_as_exported(window: PresenterWindow) -> None:
+    """The caption band is the export's (same drawing, relative to the picture's height),
+    over the bottom of the picture, with white text on it."""
+    band, picture = window.caption.geometry(), window.caption.picture_rect()
+    expected = render_caption(window.caption.text(), picture.width(), picture.height())
+    assert expected is not None
+    assert (band.width(), band.height()) == expected.color.shape[1::-1]
+    assert band.top() == picture.top() + expected.top
+    assert band.bottom() == picture.bottom()
+    assert band.height() >= picture.height() // 20  # large type: a twentieth of the picture
+    grab = window.stage.grab(band).toImage().convertToFormat(QImage.Format.Format_RGB888)
+    whites = sum(1 for x in range(0, grab.width(), 2) for y in range(0, grab.height(), 2)
+                 if min(grab.pixelColor(x, y).getRgb()[:3]) > 235)
+    assert whites > 20
+
+
 def key(window: PresenterWindow, k: Qt.Key) -> None:
     QTest.keyClick(window, k)
 
@@ -132,13 +149,14 @@ def test_walks_the_reel_pausing_at_each_end_and_keeps_the_parents_words(
     qtbot.waitUntil(lambda: settled_on(window, 45), timeout=20_000)
     assert barcode_of(window.picture.picture) == 45
     assert window.caption.isVisible() and window.caption.text() == "What do you see here?"
-    assert window.caption.font().pixelSize() >= 18 or "font-size" in window.caption.styleSheet()
+    assert_caption_as_exported(window)
     # 4: the second clip, slow motion on, with its caption burned in as exported
     key(window, Qt.Key.Key_S)
     key(window, Qt.Key.Key_PageDown)
     assert p.slow and window.player.rate == p.slide.item.speed / 2
     qtbot.waitUntil(lambda: settled_on(window, clips[1].range.last), timeout=20_000)
     assert window.caption.isVisible() and window.caption.text() == "What helped here?"
+    assert_caption_as_exported(window)
     key(window, Qt.Key.Key_PageDown)  # the last item: stays
     assert p.index == 3
     key(window, Qt.Key.Key_PageUp)

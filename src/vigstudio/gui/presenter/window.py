@@ -40,7 +40,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.presenter.notes import NotesPane
-from vigstudio.media.captions import render_title_card
+from vigstudio.media.captions import render_caption, render_title_card
 
 __all__ = ["PresenterWindow"]
 
@@ -139,36 +139,64 @@ class CardView(QWidget):
         painter.end()
 
 
-class CaptionBand(QLabel):
-    """The caption or question in large type over the bottom of the picture."""
+class CaptionBand(QWidget):
+    """The caption or question over the bottom of the picture, drawn exactly as the export
+    burns it in (:func:`vigstudio.media.captions.render_caption`: the same font, size and
+    band, relative to the picture's height), so the parent sees what the exported reel
+    shows. ``aspect()`` gives the picture's width/height (None: the whole stage)."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, aspect: Callable[[], float | None]) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.aspect = aspect
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._text = ""
+        self._image: QImage | None = None
+        self._keep: np.ndarray | None = None
+        self._top = 0
         self.hide()
 
+    def text(self) -> str:
+        return self._text
+
     def show_text(self, text: str) -> None:
-        self.setText(text.strip())
-        self.setVisible(bool(text.strip()))
+        self._text = text.strip()
+        self.setVisible(bool(self._text))
         self.place()
 
-    def place(self) -> None:
+    def picture_rect(self) -> QRect:
         host = self.parentWidget()
-        if host is None or not self.text():
+        assert host is not None
+        ratio = self.aspect()
+        if not ratio:
+            return host.rect()
+        size = QSize(round(1000 * ratio), 1000)
+        size.scale(host.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        return QRect((host.width() - size.width()) // 2, (host.height() - size.height()) // 2,
+                     size.width(), size.height())
+
+    def place(self) -> None:
+        if not self._text:
+            self._image = None
             return
-        size = max(18, host.height() // 16)
-        self.setStyleSheet(f"color: white; background: rgba(0, 0, 0, 150); border-radius: "
-                           f"{size // 3}px; padding: {size // 3}px {size // 2}px; "
-                           f"font-size: {size}px;")
-        width = int(host.width() * 0.86)
-        height = self.heightForWidth(width)
-        height = height if height > 0 else self.sizeHint().height()
-        self.setGeometry(QRect((host.width() - width) // 2,
-                               host.height() - height - max(12, host.height() // 30),
-                               width, height))
+        rect = self.picture_rect()
+        overlay = render_caption(self._text, max(16, rect.width()), max(16, rect.height()))
+        if overlay is None:
+            return
+        alpha = 1.0 - overlay.keep
+        rgba = np.concatenate([overlay.color, alpha * 255.0], axis=2)
+        self._keep = np.ascontiguousarray(np.clip(rgba + 0.5, 0, 255).astype(np.uint8))
+        h, w = self._keep.shape[:2]
+        self._image = QImage(self._keep.data, w, h, 4 * w,
+                             QImage.Format.Format_RGBA8888_Premultiplied)
+        self.setGeometry(QRect(rect.x(), rect.y() + overlay.top, w, h))
         self.raise_()
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._image is not None:
+            painter = QPainter(self)
+            painter.drawImage(0, 0, self._image)
+            painter.end()
 
 
 class PresenterWindow(QWidget):
@@ -194,7 +222,7 @@ class PresenterWindow(QWidget):
         self.stage = QStackedWidget(self)
         self.stage.addWidget(self.picture)
         self.stage.addWidget(self.card)
-        self.caption = CaptionBand(self.stage)
+        self.caption = CaptionBand(self.stage, self._picture_aspect)
         self.notes = NotesPane(session, presentation, today=today)
         self.notes_window: QWidget | None = None
         self._build(notes_apart)
@@ -309,6 +337,14 @@ class PresenterWindow(QWidget):
             self.caption.show_text(slide.caption)
         self.notes.show_item()
         self._on_player_state()
+
+    def _picture_aspect(self) -> float | None:
+        """Width/height of the picture on the stage (None: a card fills the stage)."""
+        info = self.player.info
+        if self.stage.currentWidget() is not self.picture or info is None:
+            return None
+        w, h = info.display_size
+        return w / h if h else None
 
     def _on_player_state(self) -> None:
         playing = self.player.is_playing
