@@ -250,3 +250,32 @@ def test_the_large_buttons_work_with_a_pointer(qtbot: QtBot, window: PresenterWi
     assert window.notes.isVisible() and window.notes.words.hasFocus()
     with qtbot.waitSignal(window.left, timeout=5000):
         qtbot.mouseClick(window.leave_button, left)
+
+
+def test_two_screens_parent_sees_the_film_practitioner_the_notes(
+        qtbot: QtBot, session: CaseSession, player: PlayerController,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from vigstudio.gui.presenter import launch
+
+    real = QGuiApplication.primaryScreen()
+    monkeypatch.setattr(QGuiApplication, "screens", staticmethod(lambda: [real, real]))
+    assert launch.choose_screens(None) == (real, real)  # the second screen by default
+    with pytest.raises(InvalidEditError, match="no screen 3"):
+        launch.choose_screens(3)
+    window = start_presenter(session, "Cycle 1", player, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    try:
+        assert window.notes_window is not None and window.notes_window.isVisible()
+        assert not window.isAncestorOf(window.notes)  # not on the parent's screen
+        assert not window.notes_button.isVisible()
+        key(window, Qt.Key.Key_PageDown)
+        window.notes.words.setPlainText("Hij wacht")
+        window.notes.keep_words()
+        assert window.notes.said.count() == 1
+    finally:
+        window.close()
+    assert not window.notes_window.isVisible()
+    [review] = session.shared_reviews()
+    assert [r.words for r in review.reflections] == ["Hij wacht"]
