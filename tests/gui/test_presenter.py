@@ -279,3 +279,40 @@ def test_two_screens_parent_sees_the_film_practitioner_the_notes(
     assert not window.notes_window.isVisible()
     [review] = session.shared_reviews()
     assert [r.words for r in review.reflections] == ["Hij wacht"]
+
+
+def test_a_missing_film_shows_a_calm_card_never_its_path(
+        qtbot: QtBot, tmp_path: Path, film: Path, player: PlayerController) -> None:
+    import shutil
+
+    from vigstudio.gui.presenter.window import UNAVAILABLE
+
+    copy = shutil.copy(film, tmp_path / "family-film.mp4")
+    with CaseSession.create(tmp_path / "away.vigproj", "Family A") as s:
+        rec = s.import_recording(Path(copy))
+        clip = s.add_clip(rec.id or 0, 5, 15)
+        reel = s.new_reel("Away")
+        s.add_title_card(reel.id or 0, "Hello")
+        s.add_clip_to_reel(reel.id or 0, clip.id or 0)
+        s.add_clip_to_reel(reel.id or 0, clip.id or 0)
+        window = start_presenter(s, "Away", player, today=lambda: TODAY)
+        qtbot.addWidget(window)
+        try:
+            Path(copy).rename(tmp_path / "moved.mp4")  # the drive is unplugged mid-review
+            key(window, Qt.Key.Key_PageDown)
+            assert window.player.offline
+            assert window.picture.picture._message == UNAVAILABLE
+            visible = [w for w in window.findChildren(QWidget) if w.isVisible()]
+            texts = [w.text() for w in visible if isinstance(w, QLabel | QAbstractButton)]
+            assert not [t for t in texts if "mp4" in t or str(tmp_path) in t]
+            # a film already missing when presenting starts: the calm card instead
+            window.close()
+            window = start_presenter(s, "Away", player, today=lambda: TODAY)
+            qtbot.addWidget(window)
+            key(window, Qt.Key.Key_PageDown)
+            assert not window.presentation.slide.available
+            assert window.stage.currentWidget() is window.card
+            assert window.card.message == UNAVAILABLE
+            assert not window.play_button.isEnabled()
+        finally:
+            window.close()

@@ -83,6 +83,12 @@ class _PresenterPicture(PlayerWidget):
     def _on_state(self) -> None:
         super()._on_state()
         self._hide_chrome()  # the offline label, relink button and errors stay hidden
+        if self.controller.offline:  # never the file's path on the parent's screen
+            self.picture.show_message(UNAVAILABLE)
+
+    def _on_frame_failed(self, frame: int, message: str) -> None:
+        if frame == self.controller.position:  # the decoder's message may name the file
+            self.picture.show_message(UNAVAILABLE)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         event.ignore()  # every key goes to the presenter window
