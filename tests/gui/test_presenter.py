@@ -133,6 +133,10 @@ def test_walks_the_reel_pausing_at_each_end_and_keeps_the_parents_words(
     QTest.keyClicks(window.notes.words, "Ik wacht en hij speelt door")
     QTest.keyClick(window.notes.words, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.notes.said.count() == 1
+    qtbot.mouseClick(window.notes.undo_button, Qt.MouseButton.LeftButton)
+    assert window.notes.said.count() == 0  # undo takes the words back ...
+    session.redo()
+    assert window.notes.said.count() == 1
     QTest.keyClick(window.notes.words, Qt.Key.Key_Escape)  # back to the film, not out
     assert window.isVisible() and window.hasFocus() and window.notes.isVisible()
     key(window, Qt.Key.Key_N)  # the notes out of view
@@ -237,6 +241,14 @@ def test_title_card_has_the_exported_drawing(qtbot: QtBot, window: PresenterWind
     image = window.card.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     centre = image.pixelColor(image.width() // 2, image.height() // 10)
     assert centre.red() > 200 and centre.green() > 200  # the off-white card, not black
+
+
+def test_notes_undo_never_reaches_the_editors_edits(qtbot: QtBot, window: PresenterWindow,
+                                                    session: CaseSession) -> None:
+    assert session.undo_label == "Change reel item"  # made in the editor, before presenting
+    qtbot.mouseClick(window.notes.undo_button, Qt.MouseButton.LeftButton)
+    assert session.undo_label == "Change reel item"
+    assert "nothing of this review" in window.notes.error.text()
 
 
 def test_the_large_buttons_work_with_a_pointer(qtbot: QtBot, window: PresenterWindow) -> None:

@@ -35,6 +35,10 @@ from vigstudio.storage.records import EntityKind
 
 __all__ = ["NotesPane"]
 
+REVIEW_STEPS = frozenset({
+    "Start shared review", "Note the parent's words", "Edit the parent's words",
+    "Remove the parent's words", "Mark the helping question", "Set the next goal"})
+
 _STYLE = """
 QWidget#notes { background: #f4efe6; }
 QLabel { color: #2e3a48; }
@@ -203,8 +207,11 @@ class NotesPane(QWidget):
         self._try(lambda: self.session.set_review_question(self._ensure_review(), question_id))
 
     def undo(self) -> None:
-        if self.session.can_undo:
+        """Take back the last note of this review (never an edit made in the editor)."""
+        if self.session.undo_label in REVIEW_STEPS:
             self._try(self.session.undo)
+        else:
+            self.error.setText("There is nothing of this review to undo.")
 
     def commit_pending(self) -> None:
         """Save what is still in the boxes (called when presenter mode ends)."""
