@@ -110,6 +110,24 @@ def assert_caption_as_exported(window: PresenterWindow) -> None:
     assert whites > 20
 
 
+def type_words_against_this_item(qtbot: QtBot, window: PresenterWindow,
+                                 session: CaseSession) -> None:
+    """N opens the notes; the words are kept with Ctrl+Enter; Undo and Escape behave."""
+    key(window, Qt.Key.Key_N)
+    assert window.notes.isVisible() and window.notes.words.hasFocus()
+    QTest.keyClicks(window.notes.words, "Ik wacht en hij speelt door")
+    QTest.keyClick(window.notes.words, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.notes.said.count() == 1
+    qtbot.mouseClick(window.notes.undo_button, Qt.MouseButton.LeftButton)
+    assert window.notes.said.count() == 0  # undo takes the words back ...
+    session.redo()
+    assert window.notes.said.count() == 1
+    QTest.keyClick(window.notes.words, Qt.Key.Key_Escape)  # back to the film, not out
+    assert window.isVisible() and window.hasFocus() and window.notes.isVisible()
+    key(window, Qt.Key.Key_N)  # the notes out of view
+    assert window.isVisible() and not window.notes.isVisible()
+
+
 def key(window: PresenterWindow, k: Qt.Key) -> None:
     QTest.keyClick(window, k)
 
@@ -127,20 +145,7 @@ def test_walks_the_reel_pausing_at_each_end_and_keeps_the_parents_words(
     qtbot.waitUntil(lambda: settled_on(window, clips[0].range.last), timeout=20_000)
     assert barcode_of(window.picture.picture) == clips[0].range.last
     assert not window.caption.isVisible()  # no burned-in caption on this clip
-    # the parent's words against this item, typed in the notes pane (N)
-    key(window, Qt.Key.Key_N)
-    assert window.notes.isVisible() and window.notes.words.hasFocus()
-    QTest.keyClicks(window.notes.words, "Ik wacht en hij speelt door")
-    QTest.keyClick(window.notes.words, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.notes.said.count() == 1
-    qtbot.mouseClick(window.notes.undo_button, Qt.MouseButton.LeftButton)
-    assert window.notes.said.count() == 0  # undo takes the words back ...
-    session.redo()
-    assert window.notes.said.count() == 1
-    QTest.keyClick(window.notes.words, Qt.Key.Key_Escape)  # back to the film, not out
-    assert window.isVisible() and window.hasFocus() and window.notes.isVisible()
-    key(window, Qt.Key.Key_N)  # the notes out of view
-    assert window.isVisible() and not window.notes.isVisible()
+    type_words_against_this_item(qtbot, window, session)
     # ←/→ step inside the clip only; R replays it to its end again
     key(window, Qt.Key.Key_Right)
     assert window.player.position == clips[0].range.last
