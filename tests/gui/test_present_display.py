@@ -25,10 +25,8 @@ def xdotool(*args: str) -> str:
 
 
 def screen_size() -> tuple[int, int]:
-    out = subprocess.run(["xwininfo", "-root"], check=True, capture_output=True, text=True,
-                         timeout=30).stdout
-    values = dict(line.strip().split(":", 1) for line in out.splitlines() if ":" in line)
-    return int(values["Width"]), int(values["Height"])
+    width, height = xdotool("getdisplaygeometry").split()
+    return int(width), int(height)
 
 
 def test_present_covers_the_screen_shows_the_first_item_and_escape_ends_it(
