@@ -225,7 +225,6 @@ def test_lock_held_by_another_process_dies_with_it(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    # a file of version 1 (made as if no migration existed), upgraded by made-up migrations
     with ProjectFile.create(path, CASE, CODEBOOK, migrations=()) as pf, \
             pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
@@ -257,7 +256,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
         assert ran == [2, 3]
     # and the version-3 file is "newer" for a program that knows only version 1
     with pytest.raises(NewerProjectError):
-        ProjectFile.open(path, migrations=())
+        ProjectFile.open(path)
 
 
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
@@ -272,7 +271,7 @@ def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="file is unchanged"):
         ProjectFile.open(path, migrations=[Migration(2, "broken", broken)])
     assert path.read_bytes() == before
-    ProjectFile.open(path, migrations=()).close()  # the lock was released
+    ProjectFile.open(path).close()  # the lock was released
 
 
 def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:

@@ -18,12 +18,13 @@ import sqlite3
 
 from vigstudio.storage.migrations import Migration
 
+_COLUMNS = (
+    ("reel_id", "INTEGER REFERENCES reel (id) ON DELETE RESTRICT"),
+    ("helping_question_id", "INTEGER REFERENCES helping_question (id) ON DELETE RESTRICT"),
+)
+
 _DDL = (
-    "ALTER TABLE shared_review ADD COLUMN reel_id INTEGER "
-    "REFERENCES reel (id) ON DELETE RESTRICT",
-    "ALTER TABLE shared_review ADD COLUMN helping_question_id INTEGER "
-    "REFERENCES helping_question (id) ON DELETE RESTRICT",
-    """CREATE TABLE review_reflection (
+    """CREATE TABLE IF NOT EXISTS review_reflection (
         id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
         review_id INTEGER NOT NULL,
         item_id INTEGER NOT NULL,
@@ -32,8 +33,9 @@ _DDL = (
         position INTEGER NOT NULL,
         FOREIGN KEY(review_id) REFERENCES shared_review (id) ON DELETE CASCADE
     )""",
-    "CREATE INDEX ix_review_reflection_review_id ON review_reflection (review_id)",
-    """CREATE TABLE traject_plan (
+    "CREATE INDEX IF NOT EXISTS ix_review_reflection_review_id "
+    "ON review_reflection (review_id)",
+    """CREATE TABLE IF NOT EXISTS traject_plan (
         id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
         areas TEXT NOT NULL,
         films INTEGER NOT NULL,
@@ -47,6 +49,11 @@ _DDL = (
 
 
 def _apply(conn: sqlite3.Connection) -> None:
+    """Idempotent: parts already there (a file made by a newer build) are left alone."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(shared_review)")}
+    for name, kind in _COLUMNS:
+        if name not in have:
+            conn.execute(f"ALTER TABLE shared_review ADD COLUMN {name} {kind}")
     for statement in _DDL:
         conn.execute(statement)
 
