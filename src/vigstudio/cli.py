@@ -21,6 +21,7 @@ from typing import Any
 from vigstudio import __version__
 from vigstudio.cli_interchange import add_interchange_commands
 from vigstudio.cli_reels import add_reel_commands
+from vigstudio.cli_review import add_review_commands
 from vigstudio.errors import VigError
 
 EXIT_ERROR = 2
@@ -90,7 +91,17 @@ def case_json(session: Any) -> dict[str, Any]:
         "reels": jsonable(session.reels()),
         "shared_reviews": jsonable(session.shared_reviews()),
         "consents": jsonable(session.consents()),
+        **_review_json(session),
     }
+
+
+def _review_json(session: Any) -> dict[str, Any]:
+    """The traject plan, each shared review's summary and the progress across cycles."""
+    from vigstudio.app.review import progress_json, review_json
+
+    return {"traject_plan": jsonable(session.traject_plan()),
+            "review_summaries": [review_json(session, r.id) for r in session.shared_reviews()],
+            "progress": progress_json(session)}
 
 
 def _print_json(data: Any) -> None:
@@ -278,6 +289,7 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--name", required=True)
     add_reel_commands(command)
     add_interchange_commands(command)
+    add_review_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

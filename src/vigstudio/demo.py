@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from vigstudio.app import CaseSession
 from vigstudio.domain.annotations import Sharing, Valence
-from vigstudio.domain.project import ConsentScope, Role
+from vigstudio.domain.project import ConsentScope, Role, SharedReview
+from vigstudio.domain.review import PlannedDate, TrajectPlan
 from vigstudio.errors import ProjectError
 from vigstudio.storage.locking import lock_path_for
 
@@ -22,6 +24,14 @@ PROJECT_NAME = "demo-family.vigproj"
 MEDIA_NAME = "demo-family-film.mp4"
 SECONDS = 20
 HELPING_QUESTION = "I want us to have fun together without it ending in a row."
+
+# (reel item index, minute past ten, the parent's words) at the demo's shared review
+_WORDS: list[tuple[int, int, str]] = [
+    (1, 4, "He waited for me there. And I waited for him."),
+    (1, 6, "I didn't know I smile at him that much."),
+    (2, 9, "He looks so proud."),
+    (3, 13, "When I slow down he keeps playing."),
+]
 
 # (frame, code, who, behaviour index or None, note, valence)
 _MOMENTS: list[tuple[int, str, str, int | None, str, Valence]] = [
@@ -125,7 +135,27 @@ def _fill(s: CaseSession, media: Path) -> None:
                        burn_caption=True)
     s.add_still_to_reel(reel.id, stills[1].id or 0, caption=stills[1].caption)
     s.add_clip_to_reel(reel.id, clips[2].id or 0, caption=clips[2].caption)
-    s.add_shared_review(cycle.id, dt.date(2026, 1, 26),
-                        parent_reflections="When I wait, Sam keeps playing. I didn't know "
-                                           "I smile at him that much.",
-                        next_goal="Wait for Sam's turn at mealtimes too.")
+    review = s.add_shared_review(cycle.id, dt.date(2026, 1, 26),
+                                 parent_reflections="When I wait, Sam keeps playing. I didn't "
+                                                    "know I smile at him that much.",
+                                 next_goal="Wait for Sam's turn at mealtimes too.")
+    _fill_review(s, review, reel.id, question.id)
+
+
+def _fill_review(s: CaseSession, review: SharedReview, reel_id: int,
+                 question_id: int | None) -> None:
+    """The parent's words against the reel's items, and the traject plan."""
+    assert review.id is not None
+    s.update_shared_review(replace(review, reel_id=reel_id, helping_question_id=question_id))
+    items = s.reel(reel_id).items
+    for index, minute, words in _WORDS:
+        s.add_item_reflection(review.id, items[index].id or 0, words,
+                              noted_at=dt.datetime(2026, 1, 26, 10, minute))
+    s.set_traject_plan(TrajectPlan(
+        ("Having fun together without it ending in a row", "Waiting for Sam's turn"),
+        films=3, feedbacks=3, reviews=3, agreed_on=dt.date(2026, 1, 12),
+        planned=(PlannedDate(dt.date(2026, 1, 19), "Film 1"),
+                 PlannedDate(dt.date(2026, 1, 26), "Shared review 1"),
+                 PlannedDate(dt.date(2026, 2, 16), "Film 2"),
+                 PlannedDate(dt.date(2026, 3, 16), "Film 3"),
+                 PlannedDate(dt.date(2026, 4, 20), "Evaluation together"))))

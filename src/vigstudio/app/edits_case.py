@@ -85,6 +85,8 @@ class CaseEdits(SessionCore):
         q = self.helping_question(question_id)
         steps = [self._upd(m, replace(m, helping_question_id=None))
                  for m in self._all(K.MOMENT, Moment) if m.helping_question_id == question_id]
+        steps += [self._upd(r, replace(r, helping_question_id=None))
+                  for r in self.shared_reviews() if r.helping_question_id == question_id]
         self._run("Remove helping question", [*steps, self._del(q)])
 
     def _check_question(self, q: HelpingQuestion) -> None:
@@ -141,6 +143,10 @@ class CaseEdits(SessionCore):
         self.cycle(r.cycle_id)
         if r.recording_id is not None:
             self.recording(r.recording_id)
+        if r.reel_id is not None:
+            self.reel(r.reel_id)
+        if r.helping_question_id is not None:
+            self.helping_question(r.helping_question_id)
 
     def add_consent(self, participant_id: int, scope: ConsentScope, given_on: dt.date, *,
                     expires_on: dt.date | None = None, note: str = "") -> Consent:

@@ -13,6 +13,7 @@ from vigstudio.app.session_core import (
 )
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem, reordered
 from vigstudio.errors import (
+    InUseError,
     InvalidEditError,
     NotFoundError,
 )
@@ -40,6 +41,10 @@ class ReelEdits(SessionCore):
 
     def delete_reel(self, reel_id: int) -> None:
         reel = self.reel(reel_id)
+        reviews = [r for r in self.shared_reviews() if r.reel_id == reel_id]
+        if reviews:
+            raise InUseError(f"reel {reel.name!r} was watched in {len(reviews)} shared "
+                             "review(s) and keeps the parent's words; it cannot be deleted")
         self._run_one(f"Delete reel {reel.name}", reel, None)
 
     def add_reel_item(self, reel_id: int, item: ReelItem, index: int | None = None) -> ReelItem:

@@ -12,11 +12,12 @@ from vigstudio.app.edits_codebook import CodebookEdits
 from vigstudio.app.edits_interchange import InterchangeEdits
 from vigstudio.app.edits_media import RecordingEdits
 from vigstudio.app.edits_reels import ReelEdits
+from vigstudio.app.edits_review import ReviewEdits
 from vigstudio.app.session_core import RecordingStatus, SessionCore
 
 __all__ = ["CaseSession", "RecordingStatus", "SessionCore"]
 
 
 class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits,
-                  InterchangeEdits):
+                  InterchangeEdits, ReviewEdits):
     """The application's handle on one case project. Not thread-safe: use from one thread."""

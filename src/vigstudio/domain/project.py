@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vigstudio.domain.review import ItemReflection
+
 
 class Role(StrEnum):
     """A participant's role in the filmed interaction (VIG_PRIMER: person, partner, guider)."""
@@ -67,13 +69,20 @@ class Cycle:
 
 @dataclass(frozen=True, slots=True)
 class SharedReview:
-    """The shared review of a cycle: the parent's own words and the next goal."""
+    """The shared review of a cycle: the parent's own words and the next goal.
+
+    ``reel_id`` is the reel watched together, ``helping_question_id`` the helping question the
+    review addressed, ``reflections`` the parent's words typed against each reel item.
+    """
 
     cycle_id: int
     held_on: dt.date
     parent_reflections: str = ""
     next_goal: str = ""
     recording_id: int | None = None  # the review itself may be filmed, for supervision
+    reel_id: int | None = None
+    helping_question_id: int | None = None
+    reflections: tuple[ItemReflection, ...] = ()
     id: int | None = field(default=None, kw_only=True)
 
 

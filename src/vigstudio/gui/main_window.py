@@ -41,6 +41,7 @@ from vigstudio.gui.codebook_panel import CodebookPanel
 from vigstudio.gui.interchange_menu import InterchangeMenu
 from vigstudio.gui.opening import choose_how_to_open, wants_relink
 from vigstudio.gui.player import PlayerWidget
+from vigstudio.gui.presenter.menus import install_review_actions
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import ReelsPanel
 from vigstudio.gui.relink_dialog import RelinkDialog
@@ -210,6 +211,8 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         for dock in (self.case_dock, self.codebook_dock, self.list_dock, self.reels_dock):
             self.view_menu.addAction(dock.toggleViewAction())
+
+        install_review_actions(self)  # View ▸ Present reel (F5), Case ▸ Case overview …
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -568,6 +571,8 @@ class MainWindow(QMainWindow):
             f"Tagging: {keys} tag the frame on screen with a principle · I/O mark a clip's "
             "in and out · S grab a still · W next tag is a working point\n\n"
             "Timeline: +/− zoom · 0 fit · Delete removes the selection\n\n"
+            "Shared review: F5 presents the reel full screen (Space, ←/→, R, S, "
+            "Page Up/Down, N notes, Escape leaves)\n\n"
             "Edit: Ctrl+Z undo · Ctrl+Shift+Z redo"))
 
     def show_about(self) -> None:

@@ -28,10 +28,17 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(2, "frame index in display order; colour tags",
-              migration_frame_index.add_frame_index_columns),
-)
+def _registered() -> tuple[Migration, ...]:
+    from vigstudio.storage.migration_review import SHARED_REVIEW_MIGRATION
+
+    return (
+        Migration(2, "frame index in display order; colour tags",
+                  migration_frame_index.add_frame_index_columns),
+        SHARED_REVIEW_MIGRATION,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = _registered()
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

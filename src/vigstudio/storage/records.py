@@ -7,6 +7,7 @@ the id it carries (or a new id), and returns it as stored, with all ids filled i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import sys
@@ -36,6 +37,7 @@ from vigstudio.domain.project import (
     SharedReview,
 )
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
+from vigstudio.domain.review import ItemReflection, PlannedDate, TrajectPlan
 from vigstudio.domain.time import FrameRange, FrameRate
 from vigstudio.storage import schema as s
 
@@ -56,6 +58,7 @@ class EntityKind(StrEnum):
     REEL = "reel"  # with its items
     SHARED_REVIEW = "shared_review"
     CONSENT = "consent"
+    TRAJECT_PLAN = "traject_plan"  # one row, id 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,8 @@ class CodebookName:
 
 
 Entity: TypeAlias = (Case | CodebookName | Participant | HelpingQuestion | Cycle | Recording
-                     | Principle | Moment | Clip | Still | Reel | SharedReview | Consent)
+                     | Principle | Moment | Clip | Still | Reel | SharedReview | Consent
+                     | TrajectPlan)
 
 KIND_OF_TYPE: dict[type[Any], EntityKind] = {
     Case: EntityKind.CASE, CodebookName: EntityKind.CODEBOOK,
@@ -75,6 +79,7 @@ KIND_OF_TYPE: dict[type[Any], EntityKind] = {
     Cycle: EntityKind.CYCLE, Recording: EntityKind.RECORDING, Principle: EntityKind.PRINCIPLE,
     Moment: EntityKind.MOMENT, Clip: EntityKind.CLIP, Still: EntityKind.STILL,
     Reel: EntityKind.REEL, SharedReview: EntityKind.SHARED_REVIEW, Consent: EntityKind.CONSENT,
+    TrajectPlan: EntityKind.TRAJECT_PLAN,
 }
 
 ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
@@ -84,6 +89,7 @@ ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
     EntityKind.PRINCIPLE: s.PrincipleRow, EntityKind.MOMENT: s.MomentRow,
     EntityKind.CLIP: s.ClipRow, EntityKind.STILL: s.StillRow, EntityKind.REEL: s.ReelRow,
     EntityKind.SHARED_REVIEW: s.SharedReviewRow, EntityKind.CONSENT: s.ConsentRow,
+    EntityKind.TRAJECT_PLAN: s.TrajectPlanRow,
 }
 
 # Order in which kinds are loaded (parents before children); also a sensible display order.
@@ -227,9 +233,24 @@ def _load_reel(session: Session, r: s.ReelRow) -> Reel:
     return Reel(r.name, r.cycle_id, tuple(_load_item(i) for i in rows), id=r.id)
 
 
-def _load_review(_: Session, r: s.SharedReviewRow) -> SharedReview:
+def _load_reflection(r: s.ReviewReflectionRow) -> ItemReflection:
+    return ItemReflection(r.item_id, r.words, r.noted_at, r.position, id=r.id)
+
+
+def _load_review(session: Session, r: s.SharedReviewRow) -> SharedReview:
+    rows = session.scalars(select(s.ReviewReflectionRow)
+                           .where(s.ReviewReflectionRow.review_id == r.id)
+                           .order_by(s.ReviewReflectionRow.position, s.ReviewReflectionRow.id))
     return SharedReview(r.cycle_id, r.held_on, r.parent_reflections, r.next_goal,
-                        r.recording_id, id=r.id)
+                        r.recording_id, r.reel_id, r.helping_question_id,
+                        tuple(_load_reflection(x) for x in rows), id=r.id)
+
+
+def _load_plan(_: Session, r: s.TrajectPlanRow) -> TrajectPlan:
+    planned = tuple(PlannedDate(dt.date.fromisoformat(p["on"]), str(p["what"]))
+                    for p in json.loads(r.planned))
+    return TrajectPlan(tuple(str(a) for a in json.loads(r.areas)), r.films, r.feedbacks,
+                       r.reviews, planned, r.agreed_on, id=r.id)
 
 
 def _load_consent(_: Session, r: s.ConsentRow) -> Consent:
@@ -244,6 +265,7 @@ _LOADERS: dict[EntityKind, Callable[[Session, Any], Entity]] = {
     EntityKind.PRINCIPLE: _load_principle, EntityKind.MOMENT: _load_moment,
     EntityKind.CLIP: _load_clip, EntityKind.STILL: _load_still, EntityKind.REEL: _load_reel,
     EntityKind.SHARED_REVIEW: _load_review, EntityKind.CONSENT: _load_consent,
+    EntityKind.TRAJECT_PLAN: _load_plan,
 }
 
 
@@ -332,11 +354,19 @@ def _values(entity: Entity) -> dict[str, Any]:
         case SharedReview():
             return {"cycle_id": entity.cycle_id, "held_on": entity.held_on,
                     "parent_reflections": entity.parent_reflections,
-                    "next_goal": entity.next_goal, "recording_id": entity.recording_id}
+                    "next_goal": entity.next_goal, "recording_id": entity.recording_id,
+                    "reel_id": entity.reel_id,
+                    "helping_question_id": entity.helping_question_id}
         case Consent():
             return {"participant_id": entity.participant_id, "scope": entity.scope.value,
                     "given_on": entity.given_on, "expires_on": entity.expires_on,
                     "withdrawn_on": entity.withdrawn_on, "note": entity.note}
+        case TrajectPlan():
+            return {"areas": json.dumps(list(entity.areas), ensure_ascii=False),
+                    "films": entity.films, "feedbacks": entity.feedbacks,
+                    "reviews": entity.reviews, "agreed_on": entity.agreed_on,
+                    "planned": json.dumps([{"on": p.on.isoformat(), "what": p.what}
+                                           for p in entity.planned], ensure_ascii=False)}
     raise TypeError(f"not a stored entity: {entity!r}")
 
 
@@ -383,12 +413,15 @@ def store(session: Session, entity: Entity) -> Entity:
     elif isinstance(entity, Reel):
         _sync_children(session, s.ReelItemRow, "reel_id", row_id, entity.items,
                        values=_item_values)
+    elif isinstance(entity, SharedReview):
+        _sync_children(session, s.ReviewReflectionRow, "review_id", row_id,
+                       entity.reflections, values=_reflection_values)
     session.flush()
     return load(session, kind, row)
 
 
 def _sync_children(session: Session, row_type: Any, parent_column: str, parent: int,
-                   items: Sequence[Behaviour] | Sequence[ReelItem], *,
+                   items: Sequence[Behaviour] | Sequence[ReelItem] | Sequence[ItemReflection], *,
                    values: Callable[[Any], dict[str, Any]]) -> None:
     """Make the child rows of ``parent`` match ``items``: drop those no longer listed, keep
     ids (so undo and redo restore the same rows), add new ones."""
@@ -412,6 +445,11 @@ def _sync_children(session: Session, row_type: Any, parent_column: str, parent: 
 
 def _behaviour_values(b: Behaviour) -> dict[str, Any]:
     return {"name": b.name, "position": b.position}
+
+
+def _reflection_values(r: ItemReflection) -> dict[str, Any]:
+    return {"item_id": r.item_id, "words": r.words, "noted_at": r.noted_at,
+            "position": r.position}
 
 
 def _item_values(item: ReelItem) -> dict[str, Any]:

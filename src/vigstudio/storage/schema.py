@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -226,6 +227,39 @@ class SharedReviewRow(Base):
     parent_reflections: Mapped[str] = mapped_column(Text, default="")
     next_goal: Mapped[str] = mapped_column(Text, default="")
     recording_id: Mapped[int | None] = mapped_column(_fk("recording.id"))
+    # added by the shared-review migration (storage/migration_review.py)
+    reel_id: Mapped[int | None] = mapped_column(_fk("reel.id"))
+    helping_question_id: Mapped[int | None] = mapped_column(_fk("helping_question.id"))
+
+
+class ReviewReflectionRow(Base):
+    """The parent's words against one reel item, a nested child of its shared review.
+    ``item_id`` is a plain id (no reference): the words outlive edits of the reel."""
+
+    __tablename__ = "review_reflection"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(_fk("shared_review.id", cascade=True), index=True)
+    item_id: Mapped[int] = mapped_column(Integer)
+    words: Mapped[str] = mapped_column(Text)
+    noted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TrajectPlanRow(Base):
+    """The case's traject plan (one row). ``areas`` and ``planned`` are JSON lists."""
+
+    __tablename__ = "traject_plan"
+    __table_args__ = (CheckConstraint("id = 1", name="one_plan"), AUTOINC)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    areas: Mapped[str] = mapped_column(Text, default="[]")
+    films: Mapped[int] = mapped_column(Integer, default=0)
+    feedbacks: Mapped[int] = mapped_column(Integer, default=0)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    planned: Mapped[str] = mapped_column(Text, default="[]")
+    agreed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class ConsentRow(Base):
@@ -244,5 +278,6 @@ class ConsentRow(Base):
 __all__ = [
     "Base", "BehaviourRow", "CaseRow", "ClipRow", "CodebookRow", "ConsentRow", "CycleRow",
     "HelpingQuestionRow", "MomentRow", "ParticipantRow", "PrincipleRow", "RecordingRow",
-    "ReelItemRow", "ReelRow", "SharedReviewRow", "StillRow",
+    "ReelItemRow", "ReelRow", "ReviewReflectionRow", "SharedReviewRow", "StillRow",
+    "TrajectPlanRow",
 ]

@@ -1,0 +1,45 @@
+"""Command-line shared review: presenter mode and the printable review summary."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+
+def cmd_present(args: argparse.Namespace) -> int:
+    from vigstudio.gui.presenter.launch import run_present
+
+    return run_present(Path(args.project), args.reel, args.screen)
+
+
+def cmd_export_review(args: argparse.Namespace) -> int:
+    from vigstudio.app import CaseSession
+    from vigstudio.app.review import review_for_cycle
+    from vigstudio.gui.presenter.review_sheet import write_review_summary
+
+    with CaseSession.open(Path(args.project), read_only=True) as session:
+        review = review_for_cycle(session, args.cycle)
+        assert review.id is not None
+        print(write_review_summary(session, review.id, Path(args.output),
+                                   overwrite=args.overwrite))
+    return 0
+
+
+def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command("present", cmd_present,
+                "show a reel full screen for the shared review (Escape ends it)")
+    p.add_argument("project")
+    p.add_argument("--reel", required=True, metavar="NAME")
+    p.add_argument("--screen", type=int, metavar="N",
+                   help="the screen to present on, 1 = the first (default: the second "
+                        "screen when there is one)")
+    p = command("export-review", cmd_export_review,
+                "write the printable summary (PDF) of a cycle's shared review")
+    p.add_argument("project")
+    p.add_argument("--cycle", type=int, required=True, metavar="N")
+    p.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+
+__all__ = ["add_review_commands"]
