@@ -7,15 +7,32 @@ for tests and benchmarks that want speed on known-good files).
 
 What is measured
 ----------------
-* Frames are counted by demuxing every video packet (no full decode): packets flagged
-  *discard* (e.g. trimmed by an MP4 edit list) are skipped, presentation timestamps are
-  sorted. This is exact and fast (a few ms per thousand frames).
+Frame ``N`` is the ``N``-th picture FFmpeg's decoder gives (``ffmpeg -i FILE -vf
+select=eq(n\\,N)``); the probe builds that index the cheapest way that is still exact:
+
+* Where packets carry presentation times (MP4/MOV, Matroska/WebM, MPEG program and transport
+  streams, Ogg, FLV, ASF, DV, …), frames are counted by demuxing every video packet (no full
+  decode): packets an MP4 edit list discards are skipped, presentation times are sorted. A
+  *head check* decodes the first pictures and compares them with that prediction; leading
+  pictures the decoder drops (an open GOP at the start) are left out, and any other
+  disagreement falls back to decoding.
+* Where packet times cannot give display order — AVI (which stores decode order only;
+  MPEG-4 Part 2 with B-frames there yields timestamps 4, 5, 7, 6, 8, 10, 9, …), or packets
+  without presentation times — every picture is decoded once (frame threading; progress is
+  reported so the caller's watchdog knows it is alive) and the index is the decoder's own
+  order. Where those keys do not rise with the frame number they are kept
+  (``MediaInfo.frame_keys``) and every reader names pictures by them; frame times then follow
+  the file's own clock (the first packet's decode time), the one its sound follows.
+* Empty index entries ("repeat the previous picture", written for dropped frames) produce no
+  picture in FFmpeg's decode and are not frames; they are not a sign of damage either.
 * Constant frame rate: all pts deltas are equal, and the rate is ``1 / (delta × time_base)``
   exactly (30000/1001 for 29.97). Containers with millisecond time bases (Matroska) round
   each pts; a stream whose every pts lies within one tick of ``n / rate`` for the stream's
-  declared average rate also counts as constant. Anything else is variable frame rate:
-  ``frame_times`` then holds every frame's exact time (seconds from frame 0) and
-  ``frame_rate`` the mean rate.
+  declared average rate also counts as constant (only where a tick is at most half a frame).
+  Anything else is variable frame rate: ``frame_times`` then holds every frame's exact time
+  (seconds from frame 0) and ``frame_rate`` the mean rate.
+* Colour: the primaries, transfer, matrix and range the stream declares (carried into
+  exports; HLG and PQ are tone-mapped there).
 * ``duration`` runs from frame 0's time to the end of the last frame (its packet duration,
   or the common frame interval when the container does not say).
 * ``rotation``: FFmpeg's display matrix gives a *counter-clockwise* angle (``frame.rotation``;
