@@ -41,6 +41,7 @@ from vigstudio.errors import (
 )
 from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
 from vigstudio.storage.records import decode_frame_times, encode_frame_times
+from vigstudio.storage.migrations import current_version
 
 CODEBOOK = Codebook("Test book", (
     Principle("attentive", "Being attentive", "#4E9A8C", "1",
@@ -66,6 +67,11 @@ def vfr_recording() -> Recording:
 
 def make(path: Path) -> ProjectFile:
     return ProjectFile.create(path, CASE, CODEBOOK)
+
+
+def make_numbered_v1(path: Path) -> ProjectFile:
+    """A file numbered version 1, for tests of the migration machinery itself."""
+    return ProjectFile.create(path, CASE, CODEBOOK, migrations=())
 
 
 def test_round_trip_of_every_entity(tmp_path: Path) -> None:
@@ -129,7 +135,7 @@ def test_frame_times_blob_is_exact(pts: list[int], tb: Fraction) -> None:
 def test_file_settings(tmp_path: Path) -> None:
     with make(tmp_path / "a.vigproj") as pf:
         assert pf.application_id == APPLICATION_ID
-        assert pf.schema_version == 1
+        assert pf.schema_version == current_version()
         assert pf.pragma("journal_mode") == "delete"
         assert pf.pragma("synchronous") == 2  # FULL
         assert pf.pragma("foreign_keys") == 1
@@ -224,7 +230,7 @@ def test_lock_held_by_another_process_dies_with_it(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    with make(path) as pf, pf.transaction() as w:
+    with make_numbered_v1(path) as pf, pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
     ran: list[int] = []
 
@@ -259,7 +265,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
 
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    make(path).close()
+    make_numbered_v1(path).close()
     before = path.read_bytes()
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -269,7 +275,7 @@ def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="file is unchanged"):
         ProjectFile.open(path, migrations=[Migration(2, "broken", broken)])
     assert path.read_bytes() == before
-    ProjectFile.open(path).close()  # the lock was released
+    ProjectFile.open(path, migrations=()).close()  # the lock was released
 
 
 def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:

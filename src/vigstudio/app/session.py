@@ -10,11 +10,13 @@ from vigstudio.app.edits_annotations import AnnotationEdits
 from vigstudio.app.edits_case import CaseEdits
 from vigstudio.app.edits_codebook import CodebookEdits
 from vigstudio.app.edits_media import RecordingEdits
+from vigstudio.app.edits_privacy import PrivacyEdits
 from vigstudio.app.edits_reels import ReelEdits
 from vigstudio.app.session_core import RecordingStatus, SessionCore
 
 __all__ = ["CaseSession", "RecordingStatus", "SessionCore"]
 
 
-class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits):
+class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits,
+                  PrivacyEdits):
     """The application's handle on one case project. Not thread-safe: use from one thread."""

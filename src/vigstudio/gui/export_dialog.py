@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.exits import Exit, log_exit
 from vigstudio.app.reel_export import (
+    clear_reel,
     export_reel_stills,
     plan_for_reel,
     sheet_content,
@@ -53,9 +55,14 @@ class ExportKind(StrEnum):
 
 
 def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
-                     overwrite: bool = False, date: dt.date | None = None) -> Path:
-    """The printable A4 feedback sheet of a reel's stills (pseudonym only)."""
+                     overwrite: bool = False, date: dt.date | None = None,
+                     override: str | None = None) -> Path:
+    """The printable A4 feedback sheet of a reel's stills (pseudonym only), after the check
+    at the exit; the sheet is written in the case's export log."""
     content = sheet_content(session, reel_id, date=date)
+    if not content.captions:
+        raise ExportError("This reel has no stills to put on a feedback sheet.")
+    clearance = clear_reel(session, reel_id, Exit.SHEET, override=override)
     stills = []
     for request, caption in zip(still_requests(session, reel_id), content.captions,
                                 strict=True):
@@ -63,11 +70,11 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
         height, width, _ = rgb.shape
         image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
         stills.append((image, caption))
-    if not stills:
-        raise ExportError("This reel has no stills to put on a feedback sheet.")
-    return write_feedback_sheet(out, case_name=content.case_name,
-                                helping_question=content.helping_question, date=content.date,
-                                stills=stills, overwrite=overwrite)
+    written = write_feedback_sheet(out, case_name=content.case_name,
+                                   helping_question=content.helping_question,
+                                   date=content.date, stills=stills, overwrite=overwrite)
+    log_exit(session, clearance, [written])
+    return written
 
 
 class _VideoJob(QObject):

@@ -27,7 +27,13 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+def _registered() -> tuple[Migration, ...]:
+    from vigstudio.storage import migration_privacy
+
+    return (migration_privacy.MIGRATION,)
+
+
+MIGRATIONS: tuple[Migration, ...] = _registered()
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
