@@ -40,8 +40,8 @@ from vigstudio.errors import (
     ReadOnlyProjectError,
 )
 from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
-from vigstudio.storage.records import decode_frame_times, encode_frame_times
 from vigstudio.storage.migrations import current_version
+from vigstudio.storage.records import decode_frame_times, encode_frame_times
 
 CODEBOOK = Codebook("Test book", (
     Principle("attentive", "Being attentive", "#4E9A8C", "1",

@@ -12,7 +12,7 @@ from vigstudio.app.session_core import (
     check_colour,
     entity_id,
 )
-from vigstudio.domain.annotations import Moment
+from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.project import (
     Case,
     Consent,
@@ -53,8 +53,8 @@ class CaseEdits(SessionCore):
         users = [m for m in self._all(K.MOMENT, Moment) if m.participant_id == participant_id]
         consents = [c for c in self.consents() if c.participant_id == participant_id]
         said = [q for q in self.helping_questions() if q.said_by_id == participant_id]
-        shown = [e for e in (*self.clips(), *self.stills())
-                 if participant_id in (e.appears or ())]
+        shown: list[Clip | Still] = [c for c in self.clips() if participant_id in (c.appears or ())]
+        shown += [s for s in self.stills() if participant_id in (s.appears or ())]
         if users or consents or said or shown:
             raise InUseError(
                 f"{p.pseudonym} cannot be removed: {len(users)} moments, {len(consents)} "

@@ -17,6 +17,7 @@ Every exit calls the same two functions:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -171,7 +172,7 @@ def log_exit(session: CaseSession, clearance: Clearance,
     record = ExportRecord(
         clearance.exit.value, dt.datetime.now().replace(microsecond=0), clearance.purpose,
         clearance.source, tuple(i.label for i in clearance.items),
-        tuple(str(f) for f in written),
+        tuple(os.path.abspath(f) if isinstance(f, Path) else str(f) for f in written),
         tuple(describe_consent(c, participants) for c in clearance.verdict.consents),
         clearance.override,
         tuple(str(p) for p in clearance.verdict.problems) if clearance.override else ())

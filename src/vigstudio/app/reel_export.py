@@ -94,7 +94,8 @@ def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,
     clearance = clear_reel(session, reel, Exit.REEL_VIDEO, override=override, day=day)
     result = export_reel(plan_for_reel(session, reel), out, height=height, overwrite=overwrite,
                          progress=progress, cancel=cancel)
-    log_exit(session, clearance, [result.path])
+    srt = result.path.with_suffix(".srt")  # captions not burned in travel beside the reel
+    log_exit(session, clearance, [result.path, *([srt] if srt.exists() else [])])
     return result
 
 

@@ -277,7 +277,22 @@ class ExportRecordRow(Base):
 
 
 __all__ = [
-    "AppearanceRow", "Base", "ExportRecordRow", "BehaviourRow", "CaseRow", "ClipRow", "CodebookRow", "ConsentRow", "CycleRow",
-    "HelpingQuestionRow", "MomentRow", "ParticipantRow", "PrincipleRow", "RecordingRow",
-    "ReelItemRow", "ReelRow", "SharedReviewRow", "StillRow",
+    "AppearanceRow",
+    "Base",
+    "BehaviourRow",
+    "CaseRow",
+    "ClipRow",
+    "CodebookRow",
+    "ConsentRow",
+    "CycleRow",
+    "ExportRecordRow",
+    "HelpingQuestionRow",
+    "MomentRow",
+    "ParticipantRow",
+    "PrincipleRow",
+    "RecordingRow",
+    "ReelItemRow",
+    "ReelRow",
+    "SharedReviewRow",
+    "StillRow",
 ]
