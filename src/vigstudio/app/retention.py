@@ -1,6 +1,7 @@
 """Retention: a case kept past its retention date is offered for erasure on opening.
 
-Erasing removes what the case put in its folder: the recordings copied into ``media/``, the
+Erasing removes what the case keeps in its folder: its recordings there (copied into
+``media/``, or placed beside the project), the
 derived files (thumbnails and waveforms in ``NAME.vigproj.cache/``), the exports the export
 log knows of that lie inside the case folder, the upgrade backups of the project file, and
 the project file itself (with its journal and lock). Recordings imported by reference from
@@ -88,13 +89,12 @@ def erase_plan(session: CaseSession) -> ErasePlan:
     folder = project.parent
     remove: list[Path] = []
     leave: list[tuple[Path, str]] = []
-    media_dir = folder / "media"
     for rec in session.recordings():
         path = session.media_path(rec.id or 0)
-        if _inside(path, media_dir):
+        if _inside(path, folder):  # copied into media/, or kept beside the project
             remove.append(path)
         else:
-            leave.append((path, "a recording imported by reference, not a copy"))
+            leave.append((path, "a recording imported by reference from elsewhere"))
     for record in session.export_log():
         for name in record.files:
             path = Path(name)

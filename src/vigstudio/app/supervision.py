@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vigstudio.app.exits import Exit, clear_exit, clip_to_check, log_exit
 from vigstudio.app.session import CaseSession, RecordingStatus
-from vigstudio.domain.annotations import Moment, Valence
+from vigstudio.domain.annotations import Clip, Moment, Valence
 from vigstudio.domain.privacy import (
     ExportRecord,
     ItemToCheck,
@@ -31,7 +31,8 @@ from vigstudio.errors import ExportError, InvalidEditError, MediaMissingError
 from vigstudio.media.export import ProgressCallback, export_reel
 from vigstudio.media.export_plan import ClipSegment, ReelPlan, Segment, StillSegment, TitleCard
 
-__all__ = ["LABEL", "SupervisionPackage", "export_supervision_package", "working_points"]
+__all__ = ["LABEL", "SupervisionContents", "SupervisionPackage", "export_supervision_package",
+           "supervision_contents", "supervision_plan", "working_points"]
 
 LABEL = "For supervision only"
 VIDEO_NAME = "supervision.mp4"
@@ -67,19 +68,23 @@ def _point_to_check(session: CaseSession, m: Moment, *, family: bool) -> ItemToC
                        overridable=not family)
 
 
-def export_supervision_package(
-        session: CaseSession, review_id: int, folder: Path, *,
-        clip_ids: Sequence[int] | None = None, working_point_ids: Sequence[int] = (),
-        reflection: str = "", overwrite: bool = False, override: str | None = None,
-        day: dt.date | None = None, height: int | None = None,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None) -> SupervisionPackage:
-    """Write ``supervision.mp4`` and ``reflection.txt`` into ``folder`` for the shared review
-    ``review_id``, after the check at the exit (purpose: supervision); log the export.
+@dataclass(frozen=True)
+class SupervisionContents:
+    """What a supervision package would carry, before the check and before any writing."""
 
-    ``clip_ids`` defaults to every clip of the review film. Clips and working points from
-    other recordings (the family's own film) are checked without any override.
-    """
+    review_id: int
+    source: str
+    clips: tuple[Clip, ...]
+    points: tuple[Moment, ...]
+    items: tuple[ItemToCheck, ...]
+
+
+def supervision_contents(session: CaseSession, review_id: int, *,
+                         clip_ids: Sequence[int] | None = None,
+                         working_point_ids: Sequence[int] = ()) -> SupervisionContents:
+    """The clips (default: every clip of the review film) and chosen working points of a
+    filmed shared review, and the items the check looks at. Clips and working points of other
+    recordings (the family's own film) are checked without any override."""
     review = session.shared_review(review_id)
     cycle = session.cycle(review.cycle_id)
     if review.recording_id is None:
@@ -97,34 +102,58 @@ def export_supervision_package(
     items = [clip_to_check(session, c.id or 0, overridable=c.recording_id == film)
              for c in clips]
     items += [_point_to_check(session, m, family=m.recording_id != film) for m in points]
-    source = f"shared review of cycle {cycle.number} ({review.held_on})"
-    clearance = clear_exit(session, Exit.SUPERVISION, items, Purpose.SUPERVISION,
-                           source=source, override=override, day=day)
-    folder = Path(folder)
-    video, text = folder / VIDEO_NAME, folder / TEXT_NAME
-    if text.exists() and not overwrite:
-        raise ExportError(f"{text} already exists; choose another folder or allow replacing.")
+    return SupervisionContents(review_id, f"shared review of cycle {cycle.number} "
+                                          f"({review.held_on})",
+                               tuple(clips), tuple(points), tuple(items))
+
+
+def supervision_plan(session: CaseSession, contents: SupervisionContents) -> ReelPlan:
+    """The package's video: a title card, then the clips and working points, each with
+    "For supervision only" burned into the picture."""
+    review = session.shared_review(contents.review_id)
+    cycle = session.cycle(review.cycle_id)
     segments: list[Segment] = [TitleCard(
         f"{LABEL}\n{session.case().name} · cycle {cycle.number}, review {review.held_on}",
         caption=LABEL, burn_caption=True)]
-    for clip in clips:
+    for clip in contents.clips:
         rec = session.recording(clip.recording_id)
         title = f" · {clip.title}" if clip.title else ""
         segments.append(ClipSegment(_online(session, clip.recording_id), rec.info, clip.range,
                                     caption=f"{LABEL}{title}", burn_caption=True))
-    for m in points:
+    for m in contents.points:
         rec = session.recording(m.recording_id)
+        note = f": {m.note.strip()}" if m.note.strip() else ""
         segments.append(StillSegment(_online(session, m.recording_id), rec.info, m.frame,
-                                     caption=f"{LABEL} · working point"
-                                             + (f": {m.note.strip()}" if m.note.strip() else ""),
+                                     caption=f"{LABEL} · working point{note}",
                                      burn_caption=True))
+    return ReelPlan(tuple(segments))
+
+
+def export_supervision_package(
+        session: CaseSession, review_id: int, folder: Path, *,
+        clip_ids: Sequence[int] | None = None, working_point_ids: Sequence[int] = (),
+        reflection: str = "", overwrite: bool = False, override: str | None = None,
+        day: dt.date | None = None, height: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None) -> SupervisionPackage:
+    """Write ``supervision.mp4`` and ``reflection.txt`` into ``folder`` for the shared review
+    ``review_id``, after the check at the exit (purpose: supervision); log the export."""
+    contents = supervision_contents(session, review_id, clip_ids=clip_ids,
+                                    working_point_ids=working_point_ids)
+    clearance = clear_exit(session, Exit.SUPERVISION, contents.items, Purpose.SUPERVISION,
+                           source=contents.source, override=override, day=day)
+    folder = Path(folder)
+    video, text = folder / VIDEO_NAME, folder / TEXT_NAME
+    if text.exists() and not overwrite:
+        raise ExportError(f"{text} already exists; choose another folder or allow replacing.")
+    plan = supervision_plan(session, contents)
     folder.mkdir(parents=True, exist_ok=True)
-    body = _reflection_text(session, review_id, clips, points, reflection)
+    body = _reflection_text(session, review_id, contents.clips, contents.points, reflection)
     part = folder / f".{TEXT_NAME}.{os.getpid()}.part"
     part.write_text(body, encoding="utf-8")
     try:
-        result = export_reel(ReelPlan(tuple(segments)), video, height=height,
-                             overwrite=overwrite, progress=progress, cancel=cancel)
+        result = export_reel(plan, video, height=height, overwrite=overwrite,
+                             progress=progress, cancel=cancel)
         os.replace(part, text)
     finally:
         part.unlink(missing_ok=True)

@@ -241,8 +241,7 @@ def check_items(items: Sequence[ItemToCheck], purpose: Purpose, day: dt.date,
                 continue
             consent = valid_consent(pid, scope, consents, day)
             if consent is None:
-                problems.append(Problem(item.label,
-                                        why_no_consent(pid, scope, consents, day) + f" on {day}",
+                problems.append(Problem(item.label, why_no_consent(pid, scope, consents, day),
                                         person.pseudonym, overridable=item.overridable))
             elif consent.id is not None:
                 used[consent.id] = consent
