@@ -37,7 +37,7 @@ from vigstudio.gui.annotation_list import AnnotationList
 from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
-from vigstudio.gui.opening import choose_how_to_open, wants_relink
+from vigstudio.gui.opening import choose_how_to_open, offer_erase, wants_relink
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import ReelsPanel
@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
             return self.open_project(path, read_only=True)
         except VigError as exc:
             self._error("Could not open the case project", exc)
+            return False
+        if offer_erase(self, session):  # past its retention date: erased (or not opened)
             return False
         self._set_session(session)
         if wants_relink(self, session):
