@@ -165,3 +165,41 @@ def test_case_record_confirms_who_appears_and_shows_the_log(
     assert log.item(0, 1).text() == "stills"  # type: ignore[union-attr]
     assert log.item(0, 2).text() == "family feedback"  # type: ignore[union-attr]
     assert "Sam: feedback to the family" in log.item(0, 6).text()  # type: ignore[union-attr]
+
+
+def test_supervision_package_dialog(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from vigstudio.domain.annotations import Valence
+    from vigstudio.domain.media import RecordingKind
+    from vigstudio.gui.supervision_dialog import SupervisionDialog
+    from vigstudio.media.synth import make_barcode_video
+
+    film = make_barcode_video(tmp_path / "review.mp4", frames=40, width=320, height=180,
+                              audio=False)
+    review = session.shared_reviews()[0]
+    rec = session.import_recording(film, kind=RecordingKind.SHARED_REVIEW,
+                                   cycle_id=review.cycle_id)
+    session.update_shared_review(replace(review, recording_id=rec.id))
+    jo = session.participant_by_name("Jo").id
+    session.add_moment(rec.id or 0, 6, "receiving", participant_id=jo)
+    session.add_moment(rec.id or 0, 20, "guiding", participant_id=jo,
+                       valence=Valence.WORKING_POINT, note="Wait longer")
+    session.add_clip(rec.id or 0, 4, 10, title="Naming it")  # undecided: not for supervision
+    dialog = SupervisionDialog(session, review.id or 0)
+    qtbot.addWidget(dialog)
+    assert dialog.clips.count() == 1 and dialog.points.count() == 1
+    assert "clip “Naming it”: the parent's decision is “not decided yet”" in dialog.check.text()
+    folder = tmp_path / "package"
+    dialog.target.setText(str(folder))
+    dialog.reflection.setPlainText("I talked too much.")
+    dialog.start()
+    assert "Not exported" in dialog.result_message and not folder.exists()
+    dialog.override.setText("Only the guider is in view in this clip")
+    dialog.start()
+    assert dialog.result_message.startswith("Exported"), dialog.result_message
+    assert sorted(p.name for p in folder.iterdir()) == ["reflection.txt", "supervision.mp4"]
+    assert "I talked too much." in (folder / "reflection.txt").read_text(encoding="utf-8")
+    [entry] = session.export_log()
+    assert entry.what == "supervision package"
+    assert entry.override == "Only the guider is in view in this clip"

@@ -459,6 +459,9 @@ class CyclesTab(RecordTab):
             review_buttons)
         self._button("Edit…", self.edit_review, "Change this shared review", review_buttons)
         self._button("Remove", self.remove_review, "Remove this shared review", review_buttons)
+        self._button("Supervision package…", self.supervision_package,
+                     "Export the filmed review's clips, working points and your reflection "
+                     "for supervision", review_buttons)
         review_buttons.addStretch(1)
 
         cycles_box = QGroupBox("Cycles", self)
@@ -578,6 +581,21 @@ class CyclesTab(RecordTab):
         rid = self.selected_review_id()
         if rid is not None:
             self._try(lambda: self.session.delete_shared_review(rid))
+
+    def supervision_package(self) -> None:
+        from vigstudio.gui.supervision_dialog import SupervisionDialog
+
+        rid = self.selected_review_id()
+        if rid is None:
+            return
+        if self.session.shared_review(rid).recording_id is None:
+            QMessageBox.information(self, "Review not filmed",
+                                    "Choose the film of this shared review first (Edit…, "
+                                    "Review filmed): the package is made from it.")
+            return
+        dialog = SupervisionDialog(self.session, rid, self)
+        dialog.exec()
+        dialog.deleteLater()
 
 
 # --- 5. consent -------------------------------------------------------------------------------
