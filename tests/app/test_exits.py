@@ -288,3 +288,27 @@ def test_guarded_exit_logs_only_what_was_done(demo: Path, tmp_path: Path) -> Non
         assert len(s.export_log()) == 1
     with CaseSession.open(demo, read_only=True) as s, pytest.raises(ReadOnlyProjectError):
         clear_exit(s, Exit.REEL_VIDEO, [], Purpose.FAMILY)
+
+
+def test_cli_stills_and_supervision_refuse_then_override(
+        filmed_review: tuple[Path, int, int], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo, review_id, point_id = filmed_review
+    assert main(["new-reel", str(demo), "--name", "Course", "--purpose", "training"]) == 0
+    assert main(["reel-add", str(demo), "--reel", "Course", "--still", "1"]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "stills"
+    assert main(["export-stills", str(demo), "--reel", "Course", "-o", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "Sam: no consent to training is recorded" in err
+    assert "Alex: no consent to training is recorded" in err and not folder.exists()
+    assert main(["export-stills", str(demo), "--reel", "Course", "-o", str(folder),
+                 "--override", "Alex asked for it to be used at the course"]) == 0
+    package = tmp_path / "package"
+    args = ["export-supervision", str(demo), "--review", str(review_id), "-o", str(package),
+            "--working-point", str(point_id), "--reflection", "I rushed."]
+    assert main(args) == 2
+    assert "clip “Too quick”" in capsys.readouterr().err and not package.exists()
+    assert main([*args, "--override", REASON]) == 0
+    assert sorted(p.name for p in package.iterdir()) == ["reflection.txt", "supervision.mp4"]
+    assert [e["what"] for e in _log(demo)] == ["stills", "supervision package"]

@@ -8,12 +8,13 @@ undo list, and announced like any other change.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import replace
 
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.session_core import K, SessionCore
-from vigstudio.domain.annotations import Clip, Still
+from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.privacy import (
     ExportRecord,
     Purpose,
@@ -22,6 +23,7 @@ from vigstudio.domain.privacy import (
     still_window,
 )
 from vigstudio.domain.reels import Reel
+from vigstudio.domain.time import FrameRange
 from vigstudio.errors import InvalidEditError, ReadOnlyProjectError
 
 
@@ -30,11 +32,25 @@ class PrivacyEdits(SessionCore):
 
     # --- who appears ---------------------------------------------------------------------
 
+    _tagged: tuple[Change | None, dict[int, tuple[list[int], list[Moment]]]] | None = None
+
+    def _moments_in(self, recording_id: int, frames: FrameRange) -> list[Moment]:
+        """The recording's moments inside ``frames`` (by bisection on a per-recording index
+        that is rebuilt after any change, so views can ask for every item while drawing)."""
+        if self._tagged is None or self._tagged[0] is not self.last_change:
+            self._tagged = (self.last_change, {})
+        index = self._tagged[1]
+        if recording_id not in index:
+            moments = self.moments(recording_id)  # sorted by frame
+            index[recording_id] = ([m.frame for m in moments], moments)
+        starts, moments = index[recording_id]
+        return moments[bisect_left(starts, frames.start):bisect_left(starts, frames.end)]
+
     def proposed_for_clip(self, clip_id: int) -> tuple[int, ...]:
         """Participants tagged inside the clip's range, in the order of their first tag."""
         clip = self.clip(clip_id)
-        return proposed_participants(self.moments(clip.recording_id), clip.recording_id,
-                                     clip.range)
+        return proposed_participants(self._moments_in(clip.recording_id, clip.range),
+                                     clip.recording_id, clip.range)
 
     def proposed_for_still(self, still_id: int) -> tuple[int, ...]:
         """Participants tagged within a second of the still's frame."""
@@ -42,8 +58,8 @@ class PrivacyEdits(SessionCore):
         info = self.recording(still.recording_id).info
         per_second = max(1, round(info.frame_rate.value))
         window = still_window(still.frame, per_second, info.frame_count)
-        return proposed_participants(self.moments(still.recording_id), still.recording_id,
-                                     window)
+        return proposed_participants(self._moments_in(still.recording_id, window),
+                                     still.recording_id, window)
 
     def appears_in_clip(self, clip_id: int) -> tuple[int, ...]:
         """Who appears: as confirmed, or else as proposed from the tags."""

@@ -284,8 +284,9 @@ class ReelsPanel(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.touches(EntityKind.REEL, EntityKind.CYCLE):
             self._fill_reels()
-        elif change.touches(EntityKind.CLIP, EntityKind.STILL, EntityKind.MOMENT,
-                            EntityKind.PARTICIPANT):
+        elif change.touches(EntityKind.CLIP, EntityKind.STILL, EntityKind.PARTICIPANT):
+            # not on every tag: who is proposed to appear is shown as of the last reel or
+            # clip change (the check at export always works it out afresh)
             self._fill_items()
 
     def _fill_reels(self) -> None:
