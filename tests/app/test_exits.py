@@ -312,3 +312,16 @@ def test_cli_stills_and_supervision_refuse_then_override(
     assert main([*args, "--override", REASON]) == 0
     assert sorted(p.name for p in package.iterdir()) == ["reflection.txt", "supervision.mp4"]
     assert [e["what"] for e in _log(demo)] == ["stills", "supervision package"]
+
+
+def test_family_reel_without_any_consent_is_refused(demo: Path, tmp_path: Path) -> None:
+    with CaseSession.open(demo) as s:
+        for c in s.consents():
+            s.delete_consent(c.id or 0)
+        reel = s.reel_by_name("Cycle 1 feedback")
+        with pytest.raises(ConsentCheckError) as refused:
+            export_reel_video(s, reel, tmp_path / "reel.mp4")
+        assert len(refused.value.problems) == 10  # Sam and Alex, in each of 5 items
+        assert ("clip “Waiting for Sam's turn” (item 2): Sam: no consent to feedback to the "
+                "family is recorded") in refused.value.problems
+        assert list(tmp_path.iterdir()) == [tmp_path / "demo"] and s.export_log() == []
