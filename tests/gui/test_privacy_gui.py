@@ -164,7 +164,7 @@ def test_case_record_confirms_who_appears_and_shows_the_log(
     assert log.rowCount() == 1
     assert log.item(0, 1).text() == "stills"  # type: ignore[union-attr]
     assert log.item(0, 2).text() == "family feedback"  # type: ignore[union-attr]
-    assert "Sam: feedback to the family" in log.item(0, 6).text()  # type: ignore[union-attr]
+    assert "Sam: feedback to the family" in log.item(0, 7).toolTip()  # type: ignore[union-attr]
 
 
 def test_supervision_package_dialog(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ override and its reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -171,8 +172,8 @@ class ExportLogTab(RecordTab):
 
     def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
         super().__init__(session, today, parent)
-        self.table = _table(("When", "What", "Purpose", "From", "Items", "To", "Consents",
-                             "Override"), self)
+        self.table = _table(("When", "What", "Purpose", "Override", "From", "Items", "To",
+                             "Consents"), self)
         layout = QVBoxLayout(self)
         layout.addWidget(hint("Every time pictures of this family left VIG Studio: what, when, "
                               "for which purpose, on whose consent, and the written reason "
@@ -185,12 +186,15 @@ class ExportLogTab(RecordTab):
         for r in reversed(self.session.export_log()):
             row = self.table.rowCount()
             self.table.insertRow(row)
-            override = (f"{r.override}\n(let through: {'; '.join(r.problems)})"
-                        if r.override else "—")
+            override = (_cell(r.override, tip="Let through: " + "; ".join(r.problems))
+                        if r.override else _cell("—"))
             cells = [_cell(f"{r.at:%Y-%m-%d %H:%M}", r.id), _cell(r.what),
-                     _cell(PURPOSE_TEXT[r.purpose]), _cell(r.source),
-                     _cell("\n".join(r.items)), _cell("\n".join(r.files)),
-                     _cell("\n".join(r.consents) or "—"), _cell(override)]
+                     _cell(PURPOSE_TEXT[r.purpose]), override, _cell(r.source),
+                     _cell("\n".join(r.items)),
+                     _cell("\n".join(PurePath(f).name for f in r.files),
+                           tip="\n".join(r.files)),
+                     _cell("\n".join(c.split(", given")[0] for c in r.consents) or "—",
+                           tip="\n".join(r.consents))]
             for col, cell in enumerate(cells):
                 self.table.setItem(row, col, cell)
         self.table.resizeRowsToContents()
