@@ -12,6 +12,7 @@ from vigstudio.app.relink import needing_relink
 from vigstudio.app.retention import erase_case, erase_plan, retention_ended, retention_message
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
+from vigstudio.gui import recent
 
 
 def choose_how_to_open(parent: QWidget, path: Path) -> tuple[Path, bool] | None:
@@ -104,6 +105,7 @@ def offer_erase(parent: QWidget, session: CaseSession) -> bool:
         return True
     try:
         report = erase_case(path)
+        recent.forget(path)
     except VigError as exc:
         QMessageBox.warning(parent, "The case was not erased", str(exc))
         return True
