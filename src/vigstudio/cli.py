@@ -20,6 +20,7 @@ from typing import Any
 
 from vigstudio import __version__
 from vigstudio.cli_interchange import add_interchange_commands
+from vigstudio.cli_privacy import PURPOSES, add_privacy_commands
 from vigstudio.cli_reels import add_reel_commands
 from vigstudio.cli_review import add_review_commands
 from vigstudio.errors import VigError
@@ -86,12 +87,15 @@ def case_json(session: Any) -> dict[str, Any]:
         "recordings": recordings,
         "codebook": {"name": codebook.name, "principles": jsonable(codebook.principles)},
         "moments": jsonable(session.moments()),
-        "clips": jsonable(session.clips()),
-        "stills": jsonable(session.stills()),
+        "clips": [{**jsonable(c), "appears_in": list(session.appears_in_clip(c.id or 0))}
+                  for c in session.clips()],
+        "stills": [{**jsonable(s), "appears_in": list(session.appears_in_still(s.id or 0))}
+                   for s in session.stills()],
         "reels": jsonable(session.reels()),
         "shared_reviews": jsonable(session.shared_reviews()),
         "consents": jsonable(session.consents()),
         **_review_json(session),
+        "export_log": [{**jsonable(r), "at": r.at.isoformat()} for r in session.export_log()],
     }
 
 
@@ -176,7 +180,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     case = data["case"]
     print(f"Case {case['name']!r} (created {case['created_on']}) — {data['project']}")
     for key in ("participants", "helping_questions", "cycles", "recordings", "moments",
-                "clips", "stills", "reels", "shared_reviews", "consents"):
+                "clips", "stills", "reels", "shared_reviews", "consents", "export_log"):
         print(f"  {key.replace('_', ' ')}: {len(data[key])}")
     for rec in data["recordings"]:
         info = rec["info"]
@@ -211,7 +215,7 @@ def cmd_add_still(args: argparse.Namespace) -> int:
 
 def cmd_new_reel(args: argparse.Namespace) -> int:
     with _session(args.project) as session:
-        print(session.new_reel(args.name).id)
+        print(session.new_reel(args.name, purpose=args.purpose).id)
     return 0
 
 
@@ -287,9 +291,13 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p = command("new-reel", cmd_new_reel, "start a feedback reel (prints its id)")
     p.add_argument("project")
     p.add_argument("--name", required=True)
+    p.add_argument("--purpose", choices=PURPOSES, default="family",
+                   help="what the reel is for (default: family feedback); its exports are "
+                        "checked against the consent for it")
     add_reel_commands(command)
     add_interchange_commands(command)
     add_review_commands(command)
+    add_privacy_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from vigstudio.cli_privacy import add_override
+
 
 def _fraction(text: str) -> Fraction:
     try:
@@ -78,7 +80,7 @@ def cmd_export_reel(args: argparse.Namespace) -> int:
             result = export_reel_video(session, reel, Path(args.output), height=args.height,
                                        overwrite=args.overwrite,
                                        progress=None if args.quiet else _progress_printer(),
-                                       cancel=cancel)
+                                       cancel=cancel, override=args.override)
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -94,7 +96,7 @@ def cmd_export_stills(args: argparse.Namespace) -> int:
 
     with _session(args.project) as session:
         paths = export_reel_stills(session, session.reel_by_name(args.reel), Path(args.output),
-                                   overwrite=args.overwrite)
+                                   overwrite=args.overwrite, override=args.override)
     for path in paths:
         print(path)
     return 0
@@ -105,7 +107,8 @@ def cmd_export_sheet(args: argparse.Namespace) -> int:
 
     with _session(args.project) as session:
         reel = session.reel_by_name(args.reel)
-        print(write_reel_sheet(session, reel.id, Path(args.output), overwrite=args.overwrite))
+        print(write_reel_sheet(session, reel.id, Path(args.output), overwrite=args.overwrite,
+                               override=args.override))
     return 0
 
 
@@ -150,6 +153,7 @@ def add_reel_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         p.add_argument("--reel", required=True, metavar="NAME")
         p.add_argument("-o", "--output", required=True, help=out_help)
         p.add_argument("--overwrite", action="store_true", help="replace an existing file")
+        add_override(p)
         if name == "export-reel":
             p.add_argument("--height", type=int, choices=(720, 480),
                            help="scale down to this height (default: original size)")

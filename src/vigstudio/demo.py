@@ -109,7 +109,7 @@ def _fill(s: CaseSession, media: Path) -> None:
     assert cycle.id is not None and alex.id is not None and sam.id is not None
     for person, scope in ((alex.id, ConsentScope.FEEDBACK),
                           (alex.id, ConsentScope.SUPERVISION), (sam.id, ConsentScope.FEEDBACK)):
-        s.add_consent(person, scope, dt.date(2026, 1, 12), expires_on=dt.date(2027, 1, 12),
+        s.add_consent(person, scope, dt.date(2026, 1, 12), expires_on=dt.date(2031, 1, 12),
                       note="Signed by Alex on the consent form")
     rec = s.import_recording(media, title="Playing ball", cycle_id=cycle.id,
                              recorded_on=dt.date(2026, 1, 19))
@@ -123,8 +123,10 @@ def _fill(s: CaseSession, media: Path) -> None:
     clips = []
     for start, end, title, caption, sharing in _CLIPS:
         clip = s.add_clip(rec.id, start, end, title=title, caption=caption)
-        clips.append(s.set_clip_sharing(clip.id or 0, sharing))
-    stills = [s.add_still(rec.id, frame, caption=caption) for frame, caption in _STILLS]
+        s.set_clip_sharing(clip.id or 0, sharing)
+        clips.append(s.set_clip_appears(clip.id or 0, (sam.id, alex.id)))  # both are in view
+    stills = [s.set_still_appears(s.add_still(rec.id, frame, caption=caption).id or 0,
+                                  (sam.id, alex.id)) for frame, caption in _STILLS]
     reel = s.new_reel("Cycle 1 feedback", cycle_id=cycle.id)
     assert reel.id is not None
     s.add_title_card(reel.id, f"“{HELPING_QUESTION}”", hold=Fraction(5))

@@ -110,3 +110,19 @@ class ExportError(VigError):
 
 class ExportCancelled(ExportError):
     """The user cancelled an export; nothing was left behind."""
+
+
+class ConsentCheckError(ExportError):
+    """The check at an exit failed: someone in an item lacks consent for the purpose, or the
+    parent's decision about a clip does not allow it. Nothing was written. ``problems`` holds
+    one line per failure (participant, item and what is missing, in plain words)."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = (),
+                 overridable: bool = True) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.overridable = overridable
+
+
+class EraseError(VigError):
+    """A case could not be erased (or not completely); the message says what is left."""

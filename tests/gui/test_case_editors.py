@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Sharing
 from vigstudio.domain.media import RecordingKind
+from vigstudio.domain.privacy import standing
 from vigstudio.domain.project import ConsentScope, Role
 from vigstudio.gui.case_editors import TABS, CaseRecordDialog, open_case_record
 from vigstudio.gui.case_forms import (
@@ -28,7 +29,6 @@ from vigstudio.gui.case_forms import (
     QuestionForm,
     ReviewForm,
 )
-from vigstudio.gui.case_tabs import consent_status
 from vigstudio.media.synth import make_barcode_video
 
 TODAY = dt.date(2025, 3, 1)
@@ -443,9 +443,9 @@ def test_consent_record_withdraw_remove(dialog: CaseRecordDialog, session: CaseS
 def test_consent_status_words() -> None:
     from vigstudio.domain.project import Consent
     c = Consent(1, ConsentScope.FEEDBACK, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
-    assert consent_status(c, dt.date(2024, 12, 31)) == "not yet given"
-    assert consent_status(c, dt.date(2025, 3, 1)) == "valid"
-    assert consent_status(c, dt.date(2025, 7, 1)) == "expired"
+    assert standing(c, dt.date(2024, 12, 31)) == "not yet given"
+    assert standing(c, dt.date(2025, 3, 1)) == "valid"
+    assert standing(c, dt.date(2025, 7, 1)) == "expired"
 
 
 # --- clip sharing -----------------------------------------------------------------------------
@@ -466,9 +466,15 @@ def test_clip_sharing_decisions(dialog: CaseRecordDialog, session: CaseSession,
     combo.activated.emit(combo.currentIndex())
     assert session.clip(a.id or 0).sharing is Sharing.SUPERVISION
     assert tab.combos[a.id or 0] is combo  # updated in place, not rebuilt under the signal
-    assert tab.table.item(0, 5).text() == "missing: Mum, Child"  # type: ignore[union-attr]
-
+    # nobody is tagged in the clip: the consent check cannot know whom to ask
+    assert tab.table.item(0, 5).text() == "nobody recorded as appearing"  # type: ignore[union-attr]
     people = ids(session)
+    # the consent check counts who is in the clip, not everyone in the case
+    session.set_clip_appears(a.id or 0, [people["Mum"]])
+    assert tab.table.item(0, 5).text() == "missing: Mum"  # type: ignore[union-attr]
+    assert tab.table.item(0, 6).text() == "Mum"  # type: ignore[union-attr]
+    session.set_clip_appears(a.id or 0, [people["Mum"], people["Child"]])
+    assert tab.table.item(0, 5).text() == "missing: Mum, Child"  # type: ignore[union-attr]
     for who in ("Mum", "Child"):
         session.add_consent(people[who], ConsentScope.SUPERVISION, dt.date(2025, 1, 14))
     assert tab.table.item(0, 5).text() == "in place"  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app.player import PlayerController
@@ -15,7 +15,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
-from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.reels_panel import NewReelForm, ReelsPanel
 from vigstudio.media.synth import make_barcode_video
 
 
@@ -51,7 +51,11 @@ def player(session: CaseSession) -> Iterator[PlayerController]:
 @pytest.fixture
 def panel(qtbot: QtBot, session: CaseSession, player: PlayerController,
           monkeypatch: pytest.MonkeyPatch) -> ReelsPanel:
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cycle 1 reel", True))
+    def fill_in(form: NewReelForm) -> QDialog.DialogCode:
+        form.name.setText("Cycle 1 reel")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NewReelForm, "exec", fill_in)
     w = ReelsPanel(session, player)
     qtbot.addWidget(w)
     w.new_reel()

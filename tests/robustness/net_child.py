@@ -11,6 +11,7 @@ Prints one JSON object.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import sys
@@ -34,6 +35,7 @@ sys.addaudithook(_audit)
 from vigstudio.app import CaseSession  # noqa: E402 - after the hook, to see imports too
 from vigstudio.app.player import PlayerController, PlayerState  # noqa: E402
 from vigstudio.app.reel_export import export_reel_video  # noqa: E402
+from vigstudio.domain.project import ConsentScope, Role  # noqa: E402
 from vigstudio.media.playback import VlcBackend  # noqa: E402
 from vigstudio.media.synth import make_barcode_video  # noqa: E402
 
@@ -79,7 +81,10 @@ def main(workdir: Path) -> dict[str, Any]:
         result["player_error"] = player.error
         result["exact_frames"] = len(frames)
         here = player.position
-        moment = session.add_moment(rec.id, here, session.principles()[0].code)  # tagging
+        child = session.add_participant("Sam", Role.PERSON)
+        session.add_consent(child.id or 0, ConsentScope.FEEDBACK, dt.date(2026, 1, 1))
+        moment = session.add_moment(rec.id, here, session.principles()[0].code,  # tagging
+                                    participant_id=child.id)
         clip = session.add_clip(rec.id, max(0, here - 10), here + 1, title="attuned")
         reel = session.new_reel("Offline reel")
         session.add_clip_to_reel(reel.id or 0, clip.id or 0)

@@ -69,6 +69,11 @@ def make(path: Path) -> ProjectFile:
     return ProjectFile.create(path, CASE, CODEBOOK)
 
 
+def make_numbered_v1(path: Path) -> ProjectFile:
+    """A file numbered version 1, for tests of the migration machinery itself."""
+    return ProjectFile.create(path, CASE, CODEBOOK, migrations=())
+
+
 def test_round_trip_of_every_entity(tmp_path: Path) -> None:
     path = tmp_path / "case.vigproj"
     pf = make(path)
@@ -225,8 +230,7 @@ def test_lock_held_by_another_process_dies_with_it(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    with ProjectFile.create(path, CASE, CODEBOOK, migrations=()) as pf, \
-            pf.transaction() as w:
+    with make_numbered_v1(path) as pf, pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
     ran: list[int] = []
 
@@ -261,7 +265,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
 
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    ProjectFile.create(path, CASE, CODEBOOK, migrations=()).close()
+    make_numbered_v1(path).close()
     before = path.read_bytes()
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -271,7 +275,7 @@ def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="file is unchanged"):
         ProjectFile.open(path, migrations=[Migration(2, "broken", broken)])
     assert path.read_bytes() == before
-    ProjectFile.open(path).close()  # the lock was released
+    ProjectFile.open(path, migrations=()).close()  # the lock was released
 
 
 def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from vigstudio.app.session_core import (
     check_colour,
     entity_id,
 )
-from vigstudio.domain.annotations import Moment
+from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.project import (
     Case,
     Consent,
@@ -53,10 +53,13 @@ class CaseEdits(SessionCore):
         users = [m for m in self._all(K.MOMENT, Moment) if m.participant_id == participant_id]
         consents = [c for c in self.consents() if c.participant_id == participant_id]
         said = [q for q in self.helping_questions() if q.said_by_id == participant_id]
-        if users or consents or said:
+        shown: list[Clip | Still] = [c for c in self.clips() if participant_id in (c.appears or ())]
+        shown += [s for s in self.stills() if participant_id in (s.appears or ())]
+        if users or consents or said or shown:
             raise InUseError(
                 f"{p.pseudonym} cannot be removed: {len(users)} moments, {len(consents)} "
-                f"consent records and {len(said)} helping questions refer to them")
+                f"consent records, {len(said)} helping questions and {len(shown)} clips or "
+                "stills they appear in refer to them")
         self._run_one("Remove participant", p, None)
 
     def _check_participant(self, p: Participant) -> None:

@@ -11,6 +11,7 @@ from vigstudio.app.session_core import (
     domain_edit,
     renumber,
 )
+from vigstudio.domain.privacy import Purpose
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem, reordered
 from vigstudio.errors import (
     InUseError,
@@ -22,8 +23,15 @@ from vigstudio.errors import (
 class ReelEdits(SessionCore):
     """Feedback reels: an ordered list of clips, stills and title cards."""
 
-    def new_reel(self, name: str, *, cycle_id: int | None = None) -> Reel:
-        reel = Reel(name.strip(), cycle_id)
+    def new_reel(self, name: str, *, cycle_id: int | None = None,
+                 purpose: Purpose | str = Purpose.FAMILY) -> Reel:
+        """A new, empty reel for ``purpose`` (family feedback, supervision or training)."""
+        try:
+            chosen = Purpose(purpose)
+        except ValueError:
+            known = ", ".join(p.value for p in Purpose)
+            raise InvalidEditError(f"unknown purpose {purpose!r} (one of: {known})") from None
+        reel = Reel(name.strip(), cycle_id, purpose=chosen)
         self._check_reel(reel)
         return self._add(f"New reel {reel.name}", reel)
 

@@ -3,6 +3,11 @@
 Turns the session's reel (clips, stills and title cards by id) into the media layer's
 :class:`~vigstudio.media.export_plan.ReelPlan` and runs the export. Recordings that are
 offline stop the export before anything is written, with a message naming them.
+
+Every export here passes the check at the exit first (:mod:`vigstudio.app.exits`): consent
+for the reel's purpose from everyone who appears, and the parent's decision about each clip.
+A failed check raises ConsentCheckError and writes nothing, unless ``override`` gives a
+written reason; each export made is written in the case's export log.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigstudio.app.exits import Clearance, Exit, clear_exit, log_exit, reel_to_check
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
 from vigstudio.errors import ExportError, MediaMissingError
@@ -31,9 +37,19 @@ from vigstudio.media.export_plan import (
 )
 from vigstudio.media.stills import StillRequest, export_stills
 
-__all__ = ["SheetContent", "export_plan_video", "export_reel_stills", "export_reel_video",
-           "plan_for_reel",
-           "sheet_content", "still_requests"]
+__all__ = ["SheetContent", "clear_reel", "export_plan_video", "export_reel_stills",
+           "export_reel_video", "plan_for_reel", "sheet_content", "still_requests"]
+
+
+def clear_reel(session: CaseSession, reel: Reel | int, what: Exit, *,
+               override: str | None = None, day: dt.date | None = None) -> Clearance:
+    """The check at the exit for a reel's video (all items) or its stills and sheet (only
+    the stills), for the reel's purpose. Raises ConsentCheckError; writes nothing."""
+    if isinstance(reel, int):
+        reel = session.reel(reel)
+    kinds = tuple(ItemKind) if what is Exit.REEL_VIDEO else (ItemKind.STILL,)
+    return clear_exit(session, what, reel_to_check(session, reel, kinds=kinds), reel.purpose,
+                      source=f"reel “{reel.name}”", override=override, day=day)
 
 
 def _media(session: CaseSession, recording_id: int) -> Path:
@@ -82,10 +98,16 @@ def plan_for_reel(session: CaseSession, reel: Reel | int) -> ReelPlan:
 def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,
                       height: int | None = None, overwrite: bool = False,
                       progress: ProgressCallback | None = None,
-                      cancel: threading.Event | None = None) -> ExportResult:
-    """Export the reel as an H.264/AAC MP4 (frame-exact; see docs/EXPORT.md)."""
-    return export_plan_video(plan_for_reel(session, reel), out, height=height,
-                             overwrite=overwrite, progress=progress, cancel=cancel)
+                      cancel: threading.Event | None = None, override: str | None = None,
+                      day: dt.date | None = None) -> ExportResult:
+    """Export the reel as an H.264/AAC MP4 (frame-exact; see docs/EXPORT.md), after the check
+    at the exit; the export is written in the case's export log."""
+    clearance = clear_reel(session, reel, Exit.REEL_VIDEO, override=override, day=day)
+    result = export_plan_video(plan_for_reel(session, reel), out, height=height,
+                               overwrite=overwrite, progress=progress, cancel=cancel)
+    beside = [result.path.with_suffix(s) for s in (".srt", ".vtt")]  # captions not burned in
+    log_exit(session, clearance, [result.path, *(p for p in beside if p.exists())])
+    return result
 
 
 def export_plan_video(plan: ReelPlan, out: Path, *, height: int | None = None,
@@ -134,13 +156,18 @@ def still_requests(session: CaseSession, reel: Reel | int) -> list[StillRequest]
 
 
 def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
-                       overwrite: bool = False) -> list[Path]:
-    """Write the reel's stills as full-resolution, upright PNGs into ``folder``."""
+                       overwrite: bool = False, override: str | None = None,
+                       day: dt.date | None = None) -> list[Path]:
+    """Write the reel's stills as full-resolution, upright PNGs into ``folder``, after the
+    check at the exit; the export is written in the case's export log."""
     requests = still_requests(session, reel)
     if not requests:
         name = reel.name if isinstance(reel, Reel) else session.reel(reel).name
         raise ExportError(f"The reel {name!r} has no stills to export.")
-    return export_stills(requests, folder, overwrite=overwrite)
+    clearance = clear_reel(session, reel, Exit.STILLS, override=override, day=day)
+    paths = export_stills(requests, folder, overwrite=overwrite)
+    log_exit(session, clearance, paths)
+    return paths
 
 
 @dataclass(frozen=True)

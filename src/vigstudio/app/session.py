@@ -11,6 +11,7 @@ from vigstudio.app.edits_case import CaseEdits
 from vigstudio.app.edits_codebook import CodebookEdits
 from vigstudio.app.edits_interchange import InterchangeEdits
 from vigstudio.app.edits_media import RecordingEdits
+from vigstudio.app.edits_privacy import PrivacyEdits
 from vigstudio.app.edits_reels import ReelEdits
 from vigstudio.app.edits_review import ReviewEdits
 from vigstudio.app.session_core import RecordingStatus, SessionCore
@@ -19,5 +20,5 @@ __all__ = ["CaseSession", "RecordingStatus", "SessionCore"]
 
 
 class CaseSession(CaseEdits, RecordingEdits, CodebookEdits, AnnotationEdits, ReelEdits,
-                  InterchangeEdits, ReviewEdits):
+                  InterchangeEdits, ReviewEdits, PrivacyEdits):
     """The application's handle on one case project. Not thread-safe: use from one thread."""

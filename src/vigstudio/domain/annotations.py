@@ -48,6 +48,9 @@ class Clip:
     title: str = ""
     caption: str = ""
     sharing: Sharing = Sharing.UNDECIDED
+    # who appears in it, as confirmed by the practitioner; None = not confirmed yet (then the
+    # participants tagged inside the range are proposed, see domain.privacy)
+    appears: tuple[int, ...] | None = None
     id: int | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
@@ -62,4 +65,5 @@ class Still:
     recording_id: int
     frame: int
     caption: str = ""
+    appears: tuple[int, ...] | None = None  # confirmed participants; None = not confirmed yet
     id: int | None = field(default=None, kw_only=True)

@@ -99,8 +99,7 @@ class Consent:
     id: int | None = field(default=None, kw_only=True)
 
     def is_valid_on(self, day: dt.date) -> bool:
-        if day < self.given_on:
-            return False
-        if self.withdrawn_on is not None and day >= self.withdrawn_on:
-            return False
-        return self.expires_on is None or day <= self.expires_on
+        """Whether it holds on ``day`` (the rule is :func:`vigstudio.domain.privacy.standing`)."""
+        from vigstudio.domain.privacy import holds_on
+
+        return holds_on(self, day)

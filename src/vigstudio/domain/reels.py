@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 
+from vigstudio.domain.privacy import Purpose
+
 
 class ItemKind(StrEnum):
     CLIP = "clip"
@@ -51,6 +53,7 @@ class Reel:
     name: str
     cycle_id: int | None = None
     items: tuple[ReelItem, ...] = ()
+    purpose: Purpose = Purpose.FAMILY  # chosen when the reel is made; the exits check it
     id: int | None = field(default=None, kw_only=True)
 
 

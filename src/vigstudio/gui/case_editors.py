@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
+from vigstudio.gui.case_privacy import AppearsTab, ExportLogTab
 from vigstudio.gui.case_tabs import (
     CaseTab,
     ConsentTab,
@@ -51,14 +52,17 @@ TABS: dict[str, str] = {
     "cycles": "Cycles and reviews",
     "consent": "Consent",
     "sharing": "Clip sharing",
+    "appears": "Who appears",
+    "exports": "Export log",
 }
 
 _ALIASES = {"helping_questions": "questions", "helping questions": "questions",
-            "reviews": "cycles", "shared_reviews": "cycles", "clips": "sharing"}
+            "reviews": "cycles", "shared_reviews": "cycles", "clips": "sharing",
+            "export_log": "exports", "log": "exports"}
 
 
 class CaseRecordDialog(QDialog):
-    """The case record, in six tabs (see :data:`TABS`). Non-modal; closes with Close/Esc.
+    """The case record, in eight tabs (see :data:`TABS`). Non-modal; closes with Close/Esc.
 
     ``today`` gives the date used to judge consent and retention (replaceable in tests).
     """
@@ -81,9 +85,12 @@ class CaseRecordDialog(QDialog):
         self.cycles_tab = CyclesTab(session, today, self)
         self.consent_tab = ConsentTab(session, today, self)
         self.sharing_tab = SharingTab(session, today, self)
+        self.appears_tab = AppearsTab(session, today, self)
+        self.exports_tab = ExportLogTab(session, today, self)
         self.pages: dict[str, RecordTab] = dict(zip(TABS, (
             self.case_tab, self.participants_tab, self.questions_tab, self.cycles_tab,
-            self.consent_tab, self.sharing_tab), strict=True))
+            self.consent_tab, self.sharing_tab, self.appears_tab, self.exports_tab),
+            strict=True))
         for name, page in self.pages.items():
             self.tabs.addTab(page, TABS[name])
         self.tabs.currentChanged.connect(lambda _i: self.case_tab.commit_pending())

@@ -36,7 +36,13 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Sharing
-from vigstudio.domain.project import Consent, ConsentScope, Role
+from vigstudio.domain.privacy import (
+    holds_on,
+    missing_consent,
+    needs_consent,
+    scope_of_decision,
+    standing,
+)
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
 from vigstudio.gui.case_forms import (
@@ -453,6 +459,9 @@ class CyclesTab(RecordTab):
             review_buttons)
         self._button("Edit…", self.edit_review, "Change this shared review", review_buttons)
         self._button("Remove", self.remove_review, "Remove this shared review", review_buttons)
+        self._button("Supervision package…", self.supervision_package,
+                     "Export the filmed review's clips, working points and your reflection "
+                     "for supervision", review_buttons)
         review_buttons.addStretch(1)
 
         cycles_box = QGroupBox("Cycles", self)
@@ -573,19 +582,23 @@ class CyclesTab(RecordTab):
         if rid is not None:
             self._try(lambda: self.session.delete_shared_review(rid))
 
+    def supervision_package(self) -> None:
+        from vigstudio.gui.supervision_dialog import SupervisionDialog
+
+        rid = self.selected_review_id()
+        if rid is None:
+            return
+        if self.session.shared_review(rid).recording_id is None:
+            QMessageBox.information(self, "Review not filmed",
+                                    "Choose the film of this shared review first (Edit…, "
+                                    "Review filmed): the package is made from it.")
+            return
+        dialog = SupervisionDialog(self.session, rid, self)
+        dialog.exec()
+        dialog.deleteLater()
+
 
 # --- 5. consent -------------------------------------------------------------------------------
-
-def consent_status(c: Consent, day: dt.date) -> str:
-    """How a consent stands on ``day``, in a word or two."""
-    if c.is_valid_on(day):
-        return "valid"
-    if c.withdrawn_on is not None and day >= c.withdrawn_on:
-        return "withdrawn"
-    if day < c.given_on:
-        return "not yet given"
-    return "expired"
-
 
 class ConsentTab(RecordTab):
     """Who consented to which use, from when and until when; withdrawal keeps the record."""
@@ -646,7 +659,7 @@ class ConsentTab(RecordTab):
                 continue
             row = self.table.rowCount()
             self.table.insertRow(row)
-            status = consent_status(c, today)
+            status = standing(c, today).value
             cells = [_cell(s.participant(c.participant_id).pseudonym, c.id),
                      _cell(SCOPE_TEXT[c.scope], tip=SCOPE_TIP[c.scope]),
                      _cell(show_date(c.given_on)), _cell(show_date(c.expires_on, "—")),
@@ -659,9 +672,9 @@ class ConsentTab(RecordTab):
         _select_id(self.table, keep)
         lines = []
         for p in s.participants():
-            if p.role is Role.GUIDER:
+            if not needs_consent(p):
                 continue
-            valid = [SCOPE_TEXT[c.scope] for c in s.consents(p.id) if c.is_valid_on(today)]
+            valid = [SCOPE_TEXT[c.scope] for c in s.consents(p.id) if holds_on(c, today)]
             lines.append(f"{p.pseudonym}: {', '.join(dict.fromkeys(valid)) or 'none'}")
         self.summary.setText(("Valid today — " + " · ".join(lines)) if lines else "")
 
@@ -719,7 +732,7 @@ SHARING_TEXT: dict[Sharing, str] = {
     Sharing.PRIVATE: "private",
     Sharing.SUPERVISION: "supervision",
     Sharing.SHARED: "shared further",
-}
+}  # short words for the combo box; the rules are in vigstudio.domain.privacy
 
 SHARING_TIP: dict[Sharing, str] = {
     Sharing.UNDECIDED: "The parent has not decided about this clip yet",
@@ -728,21 +741,15 @@ SHARING_TIP: dict[Sharing, str] = {
     Sharing.SHARED: "May be shared further (e.g. training), beyond supervision",
 }
 
-_SCOPE_FOR: dict[Sharing, ConsentScope] = {
-    Sharing.SUPERVISION: ConsentScope.SUPERVISION,
-    Sharing.SHARED: ConsentScope.SHARING,
-}
-
-
 class SharingTab(RecordTab):
     """The parent's decision, clip by clip, about who may see it."""
 
-    kinds = (K.CLIP, K.RECORDING, K.CONSENT, K.PARTICIPANT)
+    kinds = (K.CLIP, K.RECORDING, K.CONSENT, K.PARTICIPANT, K.MOMENT)
 
     def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
         super().__init__(session, today, parent)
         self.table = _table(("Recording", "Clip", "Frames", "Starts at", "Parent's decision",
-                             "Consent today"), self)
+                             "Consent today", "Who appears"), self)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.summary = QLabel(self)
         self.combos: dict[int, QComboBox] = {}
@@ -770,7 +777,8 @@ class SharingTab(RecordTab):
             combo.setCurrentIndex(list(SHARING_TEXT).index(clip.sharing))
             combo.blockSignals(blocked)
             self.table.setItem(row, 1, _cell(clip.title or "(untitled clip)", tip=clip.caption))
-            self.table.setItem(row, 5, self._consent_cell(clip.sharing, today))
+            self.table.setItem(row, 5, self._consent_cell(clip_id, today))
+            self.table.setItem(row, 6, self._appears_cell(clip_id))
         self._summarise()
 
     def _summarise(self) -> None:
@@ -811,19 +819,34 @@ class SharingTab(RecordTab):
             combo.activated.connect(lambda _i, cid=clip_id, box=combo: self._decide(cid, box))
             self.table.setCellWidget(row, 4, combo)
             self.combos[clip.id] = combo
-            self.table.setItem(row, 5, self._consent_cell(clip.sharing, today))
+            self.table.setItem(row, 5, self._consent_cell(clip.id, today))
+            self.table.setItem(row, 6, self._appears_cell(clip.id))
         self._summarise()
 
-    def _consent_cell(self, sharing: Sharing, today: dt.date) -> QTableWidgetItem:
-        scope = _SCOPE_FOR.get(sharing)
+    def _appears_cell(self, clip_id: int) -> QTableWidgetItem:
+        s = self.session
+        known = {p.id: p.pseudonym for p in s.participants()}
+        who = ", ".join(known.get(i, "?") for i in s.appears_in_clip(clip_id)) or "nobody"
+        if s.clip(clip_id).appears is None:
+            return _cell(f"{who} (proposed)", tip="Proposed from the moments tagged in the "
+                                                  "clip; confirm it in the Who appears tab")
+        return _cell(who, tip="Confirmed by you")
+
+    def _consent_cell(self, clip_id: int, today: dt.date) -> QTableWidgetItem:
+        s = self.session
+        scope = scope_of_decision(s.clip(clip_id).sharing)
         if scope is None:
             return _cell("")
-        missing = [p.pseudonym for p in self.session.participants()
-                   if p.role is not Role.GUIDER and not any(
-                       c.scope is scope and c.is_valid_on(today)
-                       for c in self.session.consents(p.id))]
+        appears = set(s.appears_in_clip(clip_id))
+        if not appears:
+            cell = _cell("nobody recorded as appearing",
+                         tip="Confirm who appears in the Who appears tab")
+            cell.setBackground(_NOT_VALID)
+            return cell
+        people = [p for p in s.participants() if p.id in appears]
+        missing = [p.pseudonym for p in missing_consent(people, scope, s.consents(), today)]
         if not missing:
-            return _cell("in place", tip=f"Everyone filmed has valid {SCOPE_TEXT[scope]} "
+            return _cell("in place", tip=f"Everyone in the clip has valid {SCOPE_TEXT[scope]} "
                                          "consent today")
         cell = _cell(f"missing: {', '.join(missing)}",
                      tip=f"No valid consent to {SCOPE_TEXT[scope]} today from "

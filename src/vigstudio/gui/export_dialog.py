@@ -3,6 +3,11 @@
 The export runs on a worker thread (the decoding itself in a child process) with a progress
 bar, the time remaining and Cancel; the window stays usable. Nothing is overwritten without
 asking, and a cancelled or failed export leaves nothing behind.
+
+Before anything is written the check at the exit runs (consent for the reel's purpose from
+everyone who appears, the parent's decision about each clip). The dialog shows what fails,
+in plain words, as soon as it opens; the practitioner can record what is missing in the case
+record, or export anyway by writing the reason, which goes into the case's export log.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.exits import Clearance, Exit, check_exit, log_exit, reel_to_check
 from vigstudio.app.reel_export import (
+    clear_reel,
     export_plan_video,
     export_reel_stills,
     plan_for_reel,
@@ -39,8 +46,10 @@ from vigstudio.app.reel_export import (
     still_requests,
 )
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.privacy import PURPOSE_TEXT
+from vigstudio.domain.reels import ItemKind
 from vigstudio.domain.time import format_seconds
-from vigstudio.errors import ExportCancelled, ExportError, VigError
+from vigstudio.errors import ConsentCheckError, ExportCancelled, ExportError, VigError
 from vigstudio.gui.sheet import write_feedback_sheet
 from vigstudio.media.export_plan import ReelPlan
 from vigstudio.media.stills import still_rgb
@@ -53,9 +62,14 @@ class ExportKind(StrEnum):
 
 
 def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
-                     overwrite: bool = False, date: dt.date | None = None) -> Path:
-    """The printable A4 feedback sheet of a reel's stills (pseudonym only)."""
+                     overwrite: bool = False, date: dt.date | None = None,
+                     override: str | None = None) -> Path:
+    """The printable A4 feedback sheet of a reel's stills (pseudonym only), after the check
+    at the exit; the sheet is written in the case's export log."""
     content = sheet_content(session, reel_id, date=date)
+    if not content.captions:
+        raise ExportError("This reel has no stills to put on a feedback sheet.")
+    clearance = clear_reel(session, reel_id, Exit.SHEET, override=override)
     stills = []
     for request, caption in zip(still_requests(session, reel_id), content.captions,
                                 strict=True):
@@ -63,11 +77,11 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
         height, width, _ = rgb.shape
         image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
         stills.append((image, caption))
-    if not stills:
-        raise ExportError("This reel has no stills to put on a feedback sheet.")
-    return write_feedback_sheet(out, case_name=content.case_name,
-                                helping_question=content.helping_question, date=content.date,
-                                stills=stills, overwrite=overwrite)
+    written = write_feedback_sheet(out, case_name=content.case_name,
+                                   helping_question=content.helping_question,
+                                   date=content.date, stills=stills, overwrite=overwrite)
+    log_exit(session, clearance, [written])
+    return written
 
 
 class _VideoJob(QObject):
@@ -122,10 +136,15 @@ class ExportDialog(QDialog):
         where = QHBoxLayout()
         where.addWidget(self.target, 1)
         where.addWidget(browse)
+        self.purpose = QLabel(PURPOSE_TEXT[reel.purpose], self)
+        self.purpose.setToolTip("What this reel is for (chosen when it was made); the check "
+                                "before export is made for it")
         form = QFormLayout()
         form.addRow("Export", self.kind)
+        form.addRow("For", self.purpose)
         form.addRow("Picture size", self.size_box)
         form.addRow("Save to", where)
+        self.check, self.override = self._build_check()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
@@ -139,14 +158,28 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self._cancel_or_close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.check)
+        layout.addWidget(self.override)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self._thread: QThread | None = None
         self._job: _VideoJob | None = None
+        self._clearance: Clearance | None = None
         self.result_message = ""
         self._kind_changed()
         self.resize(620, self.sizeHint().height())
+
+    def _build_check(self) -> tuple[QLabel, QLineEdit]:
+        check = QLabel("", self)
+        check.setWordWrap(True)
+        check.setTextFormat(Qt.TextFormat.PlainText)
+        override = QLineEdit(self)
+        override.setPlaceholderText("Export anyway because… (the reason is kept in the case's "
+                                    "export log)")
+        override.setToolTip("Only if you must export although the check fails: write why. The "
+                            "reason and what it let through are recorded.")
+        return check, override
 
     @property
     def export_kind(self) -> ExportKind:
@@ -162,6 +195,30 @@ class ExportDialog(QDialog):
     def _kind_changed(self) -> None:
         self.size_box.setEnabled(self.export_kind is ExportKind.VIDEO)
         self.target.setText(str(self._default_target()))
+        self.show_check()
+
+    def show_check(self) -> None:
+        """Run the check for what is chosen (writes nothing) and show what fails."""
+        reel = self.session.reel(self.reel_id)
+        kinds = tuple(ItemKind) if self.export_kind is ExportKind.VIDEO else (ItemKind.STILL,)
+        verdict = check_exit(self.session, reel_to_check(self.session, reel, kinds=kinds),
+                             reel.purpose)
+        self._show_problems([str(p) for p in verdict.problems], verdict.overridable)
+
+    def _show_problems(self, problems: list[str], overridable: bool = True) -> None:
+        if not problems:
+            self.check.setText("Check before export: everyone who appears has consented to "
+                               f"{PURPOSE_TEXT[self.session.reel(self.reel_id).purpose]}, and "
+                               "the parent's decisions allow it.")
+            self.check.setStyleSheet("color: #2e6b30;")
+            self.override.setVisible(False)
+            return
+        self.check.setText("Check before export — not allowed as it stands:\n"
+                           + "\n".join(f"• {p}" for p in problems)
+                           + "\nRecord the missing consent or the parent's decision in the "
+                             "case record (Case ▸ Case record), or write why you export anyway.")
+        self.check.setStyleSheet("color: #a3402c;")
+        self.override.setVisible(overridable)
 
     def _browse(self) -> None:
         current = self.target.text()
@@ -186,17 +243,26 @@ class ExportDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
             overwrite = True
+        reason = self.override.text().strip() or None
         try:
+            if self.export_kind is ExportKind.VIDEO:  # checked before the folder is made
+                self._clearance = clear_reel(self.session, self.reel_id, Exit.REEL_VIDEO,
+                                             override=reason)
             target.parent.mkdir(parents=True, exist_ok=True)
             if self.export_kind is ExportKind.STILLS:
                 paths = export_reel_stills(self.session, self.reel_id, target,
-                                           overwrite=overwrite)
+                                           overwrite=overwrite, override=reason)
                 self._finished(f"Exported {len(paths)} stills to {target}.")
             elif self.export_kind is ExportKind.SHEET:
-                write_reel_sheet(self.session, self.reel_id, target, overwrite=overwrite)
+                write_reel_sheet(self.session, self.reel_id, target, overwrite=overwrite,
+                                 override=reason)
                 self._finished(f"Wrote the feedback sheet {target.name}.")
             else:
                 self._start_video(target, overwrite)
+        except ConsentCheckError as exc:
+            self._show_problems(list(exc.problems), exc.overridable)
+            self._failed("Not exported: the check before export failed (see above). Nothing "
+                         "was written.")
         except (VigError, OSError) as exc:
             self._failed(str(exc))
 
@@ -208,7 +274,7 @@ class ExportDialog(QDialog):
         self._job.moveToThread(self._thread)
         self._thread.started.connect(self._job.run)
         self._job.progress.connect(self._progress)
-        self._job.done.connect(self._finished)
+        self._job.done.connect(self._video_done)
         self._job.failed.connect(self._failed)
         self._job.cancelled.connect(lambda: self._failed("Export cancelled; nothing was "
                                                          "written."))
@@ -217,6 +283,19 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.status.setText("Exporting…")
         self._thread.start()
+
+    def _video_done(self, message: str) -> None:
+        """The MP4 is written: record it in the export log (on the GUI thread)."""
+        if self._job is not None and self._clearance is not None:
+            out = self._job.target
+            beside = [out.with_suffix(s) for s in (".srt", ".vtt")]
+            try:
+                log_exit(self.session, self._clearance,
+                         [out, *(p for p in beside if p.exists())])
+            except VigError as exc:
+                message += f" It could not be written in the export log: {exc}"
+        self._clearance = None
+        self._finished(message)
 
     def _progress(self, fraction: float, seconds_left: object) -> None:
         self.progress.setValue(int(fraction * 1000))

@@ -39,7 +39,7 @@ from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
 from vigstudio.gui.interchange_menu import InterchangeMenu
-from vigstudio.gui.opening import choose_how_to_open, wants_relink
+from vigstudio.gui.opening import choose_how_to_open, offer_erase, wants_relink
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.presenter.menus import install_review_actions
 from vigstudio.gui.reel_preview import ReelPreview
@@ -285,6 +285,8 @@ class MainWindow(QMainWindow):
             return self.open_project(path, read_only=True)
         except VigError as exc:
             self._error("Could not open the case project", exc)
+            return False
+        if offer_erase(self, session):  # past its retention date: erased (or not opened)
             return False
         self._set_session(session)
         if wants_relink(self, session):

@@ -1,4 +1,5 @@
-"""Questions asked while a case project opens: a risky place, and recordings that moved."""
+"""Questions asked while a case project opens: a risky place, recordings that moved, and a
+retention period that has ended."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from vigstudio.app.location import Recommendation, assess_location, make_local_copy
 from vigstudio.app.relink import needing_relink
+from vigstudio.app.retention import erase_case, erase_plan, retention_ended, retention_message
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
+from vigstudio.gui import recent
 
 
 def choose_how_to_open(parent: QWidget, path: Path) -> tuple[Path, bool] | None:
@@ -63,3 +66,51 @@ def wants_relink(parent: QWidget, session: CaseSession) -> bool:
         " they may have been moved or be on a drive that is not plugged in.\n\nSearch a "
         "folder for them now? (You can also do it later: File ▸ Find moved recordings.)")
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_about_retention(parent: QWidget, session: CaseSession, files: list[str]) -> str:
+    """Say the retention period has ended; returns "erase", "open" or "cancel"."""
+    shown = "\n".join(f"• {f}" for f in files[:12]) + ("\n• …" if len(files) > 12 else "")
+    box = QMessageBox(QMessageBox.Icon.Warning, "Retention period ended",
+                      retention_message(session.case())
+                      + f"\n\nErasing removes, for good:\n{shown}\n\nThis cannot be undone.",
+                      QMessageBox.StandardButton.Cancel, parent)
+    erase = box.addButton("Erase the case", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Open it anyway", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    return "erase" if clicked is erase else "open" if clicked is keep else "cancel"
+
+
+def offer_erase(parent: QWidget, session: CaseSession) -> bool:
+    """A case past its retention date: say so and offer to erase it. Returns True when the
+    case should not be opened (erased, or the practitioner cancelled); ``session`` is then
+    closed. A read-only window only says so."""
+    if not retention_ended(session.case()):
+        return False
+    if session.read_only:
+        QMessageBox.information(parent, "Retention period ended",
+                                retention_message(session.case())
+                                + "\n\nOpen the case normally to erase it.")
+        return False
+    plan = erase_plan(session)
+    choice = ask_about_retention(parent, session, [str(p) for p in plan.remove
+                                                   if p.exists()])
+    if choice == "open":
+        return False
+    path = session.path
+    session.close()
+    if choice == "cancel":
+        return True
+    try:
+        report = erase_case(path)
+        recent.forget(path)
+    except VigError as exc:
+        QMessageBox.warning(parent, "The case was not erased", str(exc))
+        return True
+    if report.complete:
+        QMessageBox.information(parent, "Case erased", report.text())
+    else:
+        QMessageBox.warning(parent, "The erase is not complete", report.text())
+    return True

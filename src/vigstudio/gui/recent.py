@@ -41,3 +41,13 @@ def remember(path: Path) -> None:
 
 def clear() -> None:
     _settings().remove(_KEY)
+
+
+def forget(path: Path) -> None:
+    """Take one project off the list (an erased case leaves no trace of its name here)."""
+    if not _enabled():
+        return
+    text = str(path.resolve())
+    value = _settings().value(_KEY, [])
+    paths = [value] if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
+    _settings().setValue(_KEY, [p for p in paths if p != text])

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.privacy import PURPOSE_TEXT, Purpose
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
@@ -44,6 +47,46 @@ from vigstudio.storage.records import EntityKind
 T = TypeVar("T")
 _ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SPEEDS = (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(1, 8))
+
+
+PURPOSE_TIP = {
+    Purpose.FAMILY: "Shown back to the family: everyone in it needs consent to feedback",
+    Purpose.SUPERVISION: "Watched with your supervisor: the parent's decision must allow "
+                         "supervision, and everyone in it needs consent to supervision",
+    Purpose.TRAINING: "Used in training: only clips the parent allows to be shared further, "
+                      "and everyone in it needs consent to training",
+}
+
+
+def purpose_box(parent: QWidget, current: Purpose = Purpose.FAMILY) -> QComboBox:
+    box = QComboBox(parent)
+    for i, purpose in enumerate(Purpose):
+        box.addItem(PURPOSE_TEXT[purpose], purpose.value)
+        box.setItemData(i, PURPOSE_TIP[purpose], Qt.ItemDataRole.ToolTipRole)
+    box.setCurrentIndex(box.findData(current.value))
+    box.setToolTip("What the reel is for: its exports are checked against it")
+    return box
+
+
+class NewReelForm(QDialog):
+    """The name of a new reel and what it is for."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New reel")
+        self.name = QLineEdit(name, self)
+        self.purpose = purpose_box(self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("For", self.purpose)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, Purpose]:
+        return self.name.text().strip(), Purpose(self.purpose.currentData())
 
 
 class ItemList(QListWidget):
@@ -97,8 +140,11 @@ class ReelsPanel(QWidget):
         self.cycle_box = QComboBox(self)
         self.cycle_box.setToolTip("The feedback cycle this reel is for")
         self.cycle_box.activated.connect(lambda _i: self._cycle_chosen())
+        self.purpose_box = purpose_box(self)
+        self.purpose_box.activated.connect(lambda _i: self._purpose_chosen())
         top = QHBoxLayout()
         top.addWidget(self.reel_box, 1)
+        top.addWidget(self.purpose_box)
         top.addWidget(self.cycle_box)
         top.addWidget(reel_menu)
         self.items = ItemList(self)
@@ -212,7 +258,8 @@ class ReelsPanel(QWidget):
         if item.kind is ItemKind.STILL and item.still_id is not None:
             still = s.still(item.still_id)
             name = still.caption or f"frame {still.frame}"
-            return f"Still: {name}  (frame {still.frame}, {format_seconds(item.hold)})"
+            return (f"Still: {name}  (frame {still.frame}, {format_seconds(item.hold)})"
+                    f"  — {self._who(s.appears_in_still(item.still_id))}")
         assert item.clip_id is not None
         clip = s.clip(item.clip_id)
         rate = s.recording(clip.recording_id).info.clock
@@ -224,14 +271,22 @@ class ReelsPanel(QWidget):
             extras.append(f"freeze {format_seconds(item.freeze_last)}")
         title = clip.title or f"frames {clip.range.start}–{clip.range.end}"
         more = f", {', '.join(extras)}" if extras else ""
-        return f"Clip: {title}  ({format_seconds(length)}{more})"
+        return (f"Clip: {title}  ({format_seconds(length)}{more})"
+                f"  — {self._who(s.appears_in_clip(item.clip_id))}")
+
+    def _who(self, ids: tuple[int, ...]) -> str:
+        """Who appears in an item, as the list shows it."""
+        known = {p.id: p.pseudonym for p in self.session.participants()}
+        return ", ".join(known.get(i, "?") for i in ids) or "nobody recorded"
 
     # --- filling ------------------------------------------------------------------------
 
     def _on_change(self, change: Change) -> None:
         if change.touches(EntityKind.REEL, EntityKind.CYCLE):
             self._fill_reels()
-        elif change.touches(EntityKind.CLIP, EntityKind.STILL):
+        elif change.touches(EntityKind.CLIP, EntityKind.STILL, EntityKind.PARTICIPANT):
+            # not on every tag: who is proposed to appear is shown as of the last reel or
+            # clip change (the check at export always works it out afresh)
             self._fill_items()
 
     def _fill_reels(self) -> None:
@@ -239,7 +294,7 @@ class ReelsPanel(QWidget):
         self.reel_box.blockSignals(True)
         self.reel_box.clear()
         for reel in self.session.reels():
-            self.reel_box.addItem(reel.name, reel.id)
+            self.reel_box.addItem(f"{reel.name}  ·  {PURPOSE_TEXT[reel.purpose]}", reel.id)
         index = self.reel_box.findData(current)
         self.reel_box.setCurrentIndex(index if index >= 0 else 0)
         self.reel_box.blockSignals(False)
@@ -255,6 +310,13 @@ class ReelsPanel(QWidget):
             reel.cycle_id if reel else None)))
         self.cycle_box.setEnabled(reel is not None and not self.session.read_only)
 
+    def _purpose_chosen(self) -> None:
+        reel = self.reel
+        purpose = Purpose(self.purpose_box.currentData())
+        if reel is not None and reel.id is not None and reel.purpose is not purpose:
+            rid = reel.id
+            self._try(lambda: self.session.set_reel_purpose(rid, purpose))
+
     def _cycle_chosen(self) -> None:
         reel = self.reel
         cycle_id = self.cycle_box.currentData()
@@ -264,6 +326,10 @@ class ReelsPanel(QWidget):
 
     def _fill_items(self) -> None:
         self._fill_cycles()
+        reel = self.reel
+        self.purpose_box.setCurrentIndex(self.purpose_box.findData(
+            (reel.purpose if reel else Purpose.FAMILY).value))
+        self.purpose_box.setEnabled(reel is not None and not self.session.read_only)
         row = self.items.currentRow()
         self.items.blockSignals(True)
         self.items.clear()
@@ -322,10 +388,15 @@ class ReelsPanel(QWidget):
             return None
 
     def new_reel(self) -> None:
-        name, ok = QInputDialog.getText(self, "New reel", "Name of the reel:",
-                                        text=f"Cycle {len(self.session.cycles()) or 1} feedback")
-        if ok and name.strip():
-            reel = self._try(lambda: self.session.new_reel(name))
+        form = NewReelForm(f"Cycle {len(self.session.cycles()) or 1} feedback", self)
+        try:
+            if form.exec() != QDialog.DialogCode.Accepted:
+                return
+            name, purpose = form.values()
+        finally:
+            form.deleteLater()
+        if name:
+            reel = self._try(lambda: self.session.new_reel(name, purpose=purpose))
             if isinstance(reel, Reel):
                 self.reel_box.setCurrentIndex(self.reel_box.findData(reel.id))
 

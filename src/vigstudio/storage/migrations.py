@@ -29,12 +29,14 @@ class Migration:
 
 
 def _registered() -> tuple[Migration, ...]:
+    from vigstudio.storage import migration_privacy
     from vigstudio.storage.migration_review import SHARED_REVIEW_MIGRATION
 
     return (
         Migration(2, "frame index in display order; colour tags",
                   migration_frame_index.add_frame_index_columns),
         SHARED_REVIEW_MIGRATION,
+        migration_privacy.MIGRATION,
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from vigstudio.domain.annotations import Clip, Moment, Sharing, Still, Valence
 from vigstudio.domain.codebook import Behaviour, Principle
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
+from vigstudio.domain.privacy import ExportRecord, Purpose
 from vigstudio.domain.project import (
     Case,
     Consent,
@@ -59,6 +60,7 @@ class EntityKind(StrEnum):
     SHARED_REVIEW = "shared_review"
     CONSENT = "consent"
     TRAJECT_PLAN = "traject_plan"  # one row, id 1
+    EXPORT = "export"  # a line of the export log (written by exports, never undone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ class CodebookName:
 
 Entity: TypeAlias = (Case | CodebookName | Participant | HelpingQuestion | Cycle | Recording
                      | Principle | Moment | Clip | Still | Reel | SharedReview | Consent
-                     | TrajectPlan)
+                     | TrajectPlan | ExportRecord)
 
 KIND_OF_TYPE: dict[type[Any], EntityKind] = {
     Case: EntityKind.CASE, CodebookName: EntityKind.CODEBOOK,
@@ -80,6 +82,7 @@ KIND_OF_TYPE: dict[type[Any], EntityKind] = {
     Moment: EntityKind.MOMENT, Clip: EntityKind.CLIP, Still: EntityKind.STILL,
     Reel: EntityKind.REEL, SharedReview: EntityKind.SHARED_REVIEW, Consent: EntityKind.CONSENT,
     TrajectPlan: EntityKind.TRAJECT_PLAN,
+    ExportRecord: EntityKind.EXPORT,
 }
 
 ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
@@ -90,6 +93,7 @@ ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
     EntityKind.CLIP: s.ClipRow, EntityKind.STILL: s.StillRow, EntityKind.REEL: s.ReelRow,
     EntityKind.SHARED_REVIEW: s.SharedReviewRow, EntityKind.CONSENT: s.ConsentRow,
     EntityKind.TRAJECT_PLAN: s.TrajectPlanRow,
+    EntityKind.EXPORT: s.ExportRecordRow,
 }
 
 # Order in which kinds are loaded (parents before children); also a sensible display order.
@@ -212,13 +216,37 @@ def _load_moment(_: Session, r: s.MomentRow) -> Moment:
                   r.note, Valence(r.valence), r.helping_question_id, id=r.id)
 
 
-def _load_clip(_: Session, r: s.ClipRow) -> Clip:
+def _appearances(session: Session, column: str, parent: int | None = None
+                 ) -> dict[int, tuple[int, ...]]:
+    """Confirmed participants per clip (``column='clip_id'``) or still, in order."""
+    col = getattr(s.AppearanceRow, column)
+    query = select(s.AppearanceRow).where(col.is_not(None))
+    if parent is not None:
+        query = query.where(col == parent)
+    found: dict[int, list[int]] = {}
+    for a in session.scalars(query.order_by(s.AppearanceRow.position, s.AppearanceRow.id)):
+        found.setdefault(getattr(a, column), []).append(a.participant_id)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _confirmed(row: s.ClipRow | s.StillRow, found: dict[int, tuple[int, ...]]
+               ) -> tuple[int, ...] | None:
+    return found.get(row.id, ()) if row.appears_confirmed else None
+
+
+def _load_clip(session: Session, r: s.ClipRow,
+               found: dict[int, tuple[int, ...]] | None = None) -> Clip:
+    if found is None:
+        found = _appearances(session, "clip_id", r.id) if r.appears_confirmed else {}
     return Clip(r.recording_id, FrameRange(r.start, r.end), r.title, r.caption,
-                Sharing(r.sharing), id=r.id)
+                Sharing(r.sharing), _confirmed(r, found), id=r.id)
 
 
-def _load_still(_: Session, r: s.StillRow) -> Still:
-    return Still(r.recording_id, r.frame, r.caption, id=r.id)
+def _load_still(session: Session, r: s.StillRow,
+                found: dict[int, tuple[int, ...]] | None = None) -> Still:
+    if found is None:
+        found = _appearances(session, "still_id", r.id) if r.appears_confirmed else {}
+    return Still(r.recording_id, r.frame, r.caption, _confirmed(r, found), id=r.id)
 
 
 def _load_item(r: s.ReelItemRow) -> ReelItem:
@@ -230,7 +258,8 @@ def _load_item(r: s.ReelItemRow) -> ReelItem:
 def _load_reel(session: Session, r: s.ReelRow) -> Reel:
     rows = session.scalars(select(s.ReelItemRow).where(s.ReelItemRow.reel_id == r.id)
                            .order_by(s.ReelItemRow.position, s.ReelItemRow.id))
-    return Reel(r.name, r.cycle_id, tuple(_load_item(i) for i in rows), id=r.id)
+    return Reel(r.name, r.cycle_id, tuple(_load_item(i) for i in rows), Purpose(r.purpose),
+                id=r.id)
 
 
 def _load_reflection(r: s.ReviewReflectionRow) -> ItemReflection:
@@ -258,6 +287,16 @@ def _load_consent(_: Session, r: s.ConsentRow) -> Consent:
                    r.withdrawn_on, r.note, id=r.id)
 
 
+def _texts(text: str) -> tuple[str, ...]:
+    return tuple(str(v) for v in json.loads(text))
+
+
+def _load_export(_: Session, r: s.ExportRecordRow) -> ExportRecord:
+    return ExportRecord(r.what, r.at, Purpose(r.purpose), r.source, _texts(r.items),
+                        _texts(r.files), _texts(r.consents), r.override, _texts(r.problems),
+                        id=r.id)
+
+
 _LOADERS: dict[EntityKind, Callable[[Session, Any], Entity]] = {
     EntityKind.CASE: _load_case, EntityKind.CODEBOOK: _load_codebook,
     EntityKind.PARTICIPANT: _load_participant, EntityKind.HELPING_QUESTION: _load_question,
@@ -266,6 +305,7 @@ _LOADERS: dict[EntityKind, Callable[[Session, Any], Entity]] = {
     EntityKind.CLIP: _load_clip, EntityKind.STILL: _load_still, EntityKind.REEL: _load_reel,
     EntityKind.SHARED_REVIEW: _load_review, EntityKind.CONSENT: _load_consent,
     EntityKind.TRAJECT_PLAN: _load_plan,
+    EntityKind.EXPORT: _load_export,
 }
 
 
@@ -285,6 +325,14 @@ def load_all(session: Session, kind: EntityKind) -> list[Entity]:
     if kind is EntityKind.REEL:
         return _load_all_reels(
             session, list(session.scalars(select(s.ReelRow).order_by(s.ReelRow.id))))
+    if kind is EntityKind.CLIP:
+        clips = _appearances(session, "clip_id")
+        return [_load_clip(session, r, clips)
+                for r in session.scalars(select(s.ClipRow).order_by(s.ClipRow.id))]
+    if kind is EntityKind.STILL:
+        stills = _appearances(session, "still_id")
+        return [_load_still(session, r, stills)
+                for r in session.scalars(select(s.StillRow).order_by(s.StillRow.id))]
     row_type: Any = ROW_OF_KIND[kind]
     return [load(session, kind, r) for r in session.scalars(select(row_type).order_by(row_type.id))]
 
@@ -303,7 +351,8 @@ def _load_all_reels(session: Session, rows: list[s.ReelRow]) -> list[Entity]:
     for i in session.scalars(select(s.ReelItemRow).order_by(s.ReelItemRow.position,
                                                             s.ReelItemRow.id)):
         by_parent.setdefault(i.reel_id, []).append(_load_item(i))
-    return [Reel(r.name, r.cycle_id, tuple(by_parent.get(r.id, ())), id=r.id) for r in rows]
+    return [Reel(r.name, r.cycle_id, tuple(by_parent.get(r.id, ())), Purpose(r.purpose),
+                 id=r.id) for r in rows]
 
 
 # --- domain -> row -----------------------------------------------------------------------
@@ -345,12 +394,14 @@ def _values(entity: Entity) -> dict[str, Any]:
         case Clip():
             return {"recording_id": entity.recording_id, "start": entity.range.start,
                     "end": entity.range.end, "title": entity.title,
-                    "caption": entity.caption, "sharing": entity.sharing.value}
+                    "caption": entity.caption, "sharing": entity.sharing.value,
+                    "appears_confirmed": entity.appears is not None}
         case Still():
             return {"recording_id": entity.recording_id, "frame": entity.frame,
-                    "caption": entity.caption}
+                    "caption": entity.caption, "appears_confirmed": entity.appears is not None}
         case Reel():
-            return {"name": entity.name, "cycle_id": entity.cycle_id}
+            return {"name": entity.name, "cycle_id": entity.cycle_id,
+                    "purpose": entity.purpose.value}
         case SharedReview():
             return {"cycle_id": entity.cycle_id, "held_on": entity.held_on,
                     "parent_reflections": entity.parent_reflections,
@@ -367,6 +418,11 @@ def _values(entity: Entity) -> dict[str, Any]:
                     "reviews": entity.reviews, "agreed_on": entity.agreed_on,
                     "planned": json.dumps([{"on": p.on.isoformat(), "what": p.what}
                                            for p in entity.planned], ensure_ascii=False)}
+        case ExportRecord():
+            return {"what": entity.what, "at": entity.at, "purpose": entity.purpose.value,
+                    "source": entity.source, "override": entity.override,
+                    **{k: json.dumps(list(getattr(entity, k)), ensure_ascii=False)
+                       for k in ("items", "files", "consents", "problems")}}
     raise TypeError(f"not a stored entity: {entity!r}")
 
 
@@ -416,6 +472,9 @@ def store(session: Session, entity: Entity) -> Entity:
     elif isinstance(entity, SharedReview):
         _sync_children(session, s.ReviewReflectionRow, "review_id", row_id,
                        entity.reflections, values=_reflection_values)
+    elif isinstance(entity, Clip | Still):
+        _sync_appearances(session, "clip_id" if isinstance(entity, Clip) else "still_id",
+                          row_id, entity.appears or ())
     session.flush()
     return load(session, kind, row)
 
@@ -440,6 +499,22 @@ def _sync_children(session: Session, row_type: Any, parent_column: str, parent: 
                 row.id = item.id
             session.add(row)
         _fill(row, values(item))
+    session.flush()
+
+
+def _sync_appearances(session: Session, column: str, parent: int,
+                      participants: Sequence[int]) -> None:
+    """Make the appearance rows of a clip or still list ``participants``, in order."""
+    col = getattr(s.AppearanceRow, column)
+    rows = list(session.scalars(select(s.AppearanceRow).where(col == parent)
+                                .order_by(s.AppearanceRow.position, s.AppearanceRow.id)))
+    if [r.participant_id for r in rows] == list(participants):
+        return
+    for r in rows:
+        session.delete(r)
+    session.flush()
+    for position, pid in enumerate(participants):
+        session.add(s.AppearanceRow(**{column: parent}, participant_id=pid, position=position))
     session.flush()
 
 

@@ -178,6 +178,9 @@ class ClipRow(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     caption: Mapped[str] = mapped_column(Text, default="")
     sharing: Mapped[str] = mapped_column(String(16))
+    # who appears was confirmed by the practitioner (rows in ``appearance``); else proposed
+    appears_confirmed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default="0")
 
 
 class StillRow(Base):
@@ -188,6 +191,23 @@ class StillRow(Base):
     recording_id: Mapped[int] = mapped_column(_fk("recording.id"), index=True)
     frame: Mapped[int] = mapped_column(Integer)
     caption: Mapped[str] = mapped_column(Text, default="")
+    appears_confirmed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default="0")
+
+
+class AppearanceRow(Base):
+    """A participant who appears in a clip or a still (confirmed by the practitioner)."""
+
+    __tablename__ = "appearance"
+    __table_args__ = (
+        CheckConstraint("(clip_id IS NULL) <> (still_id IS NULL)", name="clip_or_still"),
+        AUTOINC)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clip_id: Mapped[int | None] = mapped_column(_fk("clip.id", cascade=True), index=True)
+    still_id: Mapped[int | None] = mapped_column(_fk("still.id", cascade=True), index=True)
+    participant_id: Mapped[int] = mapped_column(_fk("participant.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReelRow(Base):
@@ -197,6 +217,8 @@ class ReelRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
     cycle_id: Mapped[int | None] = mapped_column(_fk("cycle.id"))
+    purpose: Mapped[str] = mapped_column(String(16), default="family",
+                                         server_default="family")
 
 
 class ReelItemRow(Base):
@@ -275,9 +297,28 @@ class ConsentRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class ExportRecordRow(Base):
+    """One line of the export log: what left the case, when, where, for what, on whose
+    consent, and any override with its reason. Lists are JSON arrays of text; no pictures."""
+
+    __tablename__ = "export_record"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    what: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    purpose: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[str] = mapped_column(Text, default="[]")
+    files: Mapped[str] = mapped_column(Text, default="[]")
+    consents: Mapped[str] = mapped_column(Text, default="[]")
+    override: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="[]")
+
+
 __all__ = [
-    "Base", "BehaviourRow", "CaseRow", "ClipRow", "CodebookRow", "ConsentRow", "CycleRow",
-    "HelpingQuestionRow", "MomentRow", "ParticipantRow", "PrincipleRow", "RecordingRow",
-    "ReelItemRow", "ReelRow", "ReviewReflectionRow", "SharedReviewRow", "StillRow",
-    "TrajectPlanRow",
+    "AppearanceRow", "Base", "BehaviourRow", "CaseRow", "ClipRow", "CodebookRow", "ConsentRow",
+    "CycleRow", "ExportRecordRow", "HelpingQuestionRow", "MomentRow", "ParticipantRow",
+    "PrincipleRow", "RecordingRow", "ReelItemRow", "ReelRow", "ReviewReflectionRow",
+    "SharedReviewRow", "StillRow", "TrajectPlanRow",
 ]
