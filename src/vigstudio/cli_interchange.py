@@ -45,7 +45,8 @@ def cmd_export_timeline(args: argparse.Namespace) -> int:
     from vigstudio.app.tag_transfer import export_timeline
 
     with _session(args.project) as session:
-        print(export_timeline(session, args.reel, Path(args.output), overwrite=args.overwrite))
+        print(export_timeline(session, args.reel, Path(args.output), overwrite=args.overwrite,
+                              override=args.override))
     return 0
 
 
@@ -82,3 +83,5 @@ def add_interchange_commands(command: Callable[..., argparse.ArgumentParser]) ->
     p.add_argument("--reel", required=True, metavar="NAME")
     p.add_argument("-o", "--output", required=True, metavar="FILE.otio")
     p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--override", metavar="REASON",
+                   help="write it although the consent check failed, for this written reason")

@@ -10,7 +10,7 @@ from pathlib import Path
 def cmd_present(args: argparse.Namespace) -> int:
     from vigstudio.gui.presenter.launch import run_present
 
-    return run_present(Path(args.project), args.reel, args.screen)
+    return run_present(Path(args.project), args.reel, args.screen, args.override)
 
 
 def cmd_export_review(args: argparse.Namespace) -> int:
@@ -18,10 +18,11 @@ def cmd_export_review(args: argparse.Namespace) -> int:
     from vigstudio.app.review import review_for_cycle
     from vigstudio.gui.presenter.review_sheet import write_review_summary
 
-    with CaseSession.open(Path(args.project), read_only=True) as session:
+    with CaseSession.open(Path(args.project)) as session:
         review = review_for_cycle(session, args.cycle)
         assert review.id is not None
         print(write_review_summary(session, review.id, Path(args.output),
+                                   override=args.override,
                                    overwrite=args.overwrite))
     return 0
 
@@ -34,12 +35,16 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
     p.add_argument("--screen", type=int, metavar="N",
                    help="the screen to present on, 1 = the first (default: the second "
                         "screen when there is one)")
+    p.add_argument("--override", metavar="REASON",
+                   help="present although the consent check failed, for this written reason")
     p = command("export-review", cmd_export_review,
                 "write the printable summary (PDF) of a cycle's shared review")
     p.add_argument("project")
     p.add_argument("--cycle", type=int, required=True, metavar="N")
     p.add_argument("-o", "--output", required=True, help="the PDF file to write")
     p.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    p.add_argument("--override", metavar="REASON",
+                   help="write it although the consent check failed, for this written reason")
 
 
 __all__ = ["add_review_commands"]

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from vigstudio.app.player import PlayerController
 from vigstudio.app.presenter import open_presentation
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.project import ConsentScope, Role
 from vigstudio.domain.reels import ItemKind
 from vigstudio.errors import InvalidEditError
 from vigstudio.gui.presenter.launch import start_presenter
@@ -57,9 +58,22 @@ def session(tmp_path: Path, film: Path) -> Iterator[CaseSession]:
     s.add_clip_to_reel(reel.id, first.id or 0)
     s.add_still_to_reel(reel.id, still.id or 0, caption="What do you see here?")
     item = s.add_clip_to_reel(reel.id, second.id or 0, caption="What helped here?")
+    consent_for(s, [("clip", first.id), ("clip", second.id), ("still", still.id)])
     s.update_reel_item(reel.id, item.id or 0, burn_caption=True)
     yield s
     s.close()
+
+
+def consent_for(s: CaseSession, items: list[tuple[str, int | None]]) -> None:
+    """Sam appears in these clips and stills, and the family consented to feedback."""
+    sam = s.add_participant("Sam", Role.PERSON)
+    assert sam.id is not None
+    s.add_consent(sam.id, ConsentScope.FEEDBACK, dt.date(2026, 1, 5))
+    for kind, item_id in items:
+        if kind == "clip":
+            s.set_clip_appears(item_id or 0, [sam.id])
+        else:
+            s.set_still_appears(item_id or 0, [sam.id])
 
 
 @pytest.fixture
@@ -312,6 +326,7 @@ def test_a_missing_film_shows_a_calm_card_never_its_path(
         s.add_title_card(reel.id or 0, "Hello")
         s.add_clip_to_reel(reel.id or 0, clip.id or 0)
         s.add_clip_to_reel(reel.id or 0, clip.id or 0)
+        consent_for(s, [("clip", clip.id)])
         window = start_presenter(s, "Away", player, today=lambda: TODAY)
         qtbot.addWidget(window)
         try:
@@ -333,3 +348,27 @@ def test_a_missing_film_shows_a_calm_card_never_its_path(
             assert not window.play_button.isEnabled()
         finally:
             window.close()
+
+
+def test_presenting_is_an_exit_refused_overridden_or_clean_and_logged(
+        tmp_path: Path, film: Path, player: PlayerController) -> None:
+    from vigstudio.errors import ConsentCheckError
+
+    with CaseSession.create(tmp_path / "exit.vigproj", "Family E") as s:
+        rec = s.import_recording(film)
+        clip = s.add_clip(rec.id or 0, 5, 15, title="Turn")
+        reel = s.new_reel("Cycle 1")
+        s.add_clip_to_reel(reel.id or 0, clip.id or 0)
+        with pytest.raises(ConsentCheckError) as refused:
+            open_presentation(s, "Cycle 1", player)
+        assert "“Turn”" in str(refused.value) and "confirm who appears" in str(refused.value)
+        assert s.export_log() == []
+        open_presentation(s, "Cycle 1", player, override="Mother asked to see it now")
+        [logged] = s.export_log()
+        assert logged.what == "presenter mode" and logged.override == \
+            "Mother asked to see it now"
+        consent_for(s, [("clip", clip.id)])
+        open_presentation(s, "Cycle 1", player)
+        clean = s.export_log()[-1]
+        assert clean.override == "" and clean.what == "presenter mode"
+        assert any("Sam" in c for c in clean.consents)

@@ -16,7 +16,9 @@ from PIL import Image
 from vigstudio.app.session import CaseSession
 from vigstudio.cli import main
 from vigstudio.domain.annotations import Valence
+from vigstudio.gui.presenter.review_sheet import write_review_summary
 from vigstudio.media.synth import make_barcode_video, read_barcode
+from vigstudio.testing.cases import consent_everywhere
 
 DPI = 100
 
@@ -47,6 +49,7 @@ def project(tmp_path: Path) -> Iterator[Path]:
         s.add_item_reflection(review.id, b.id or 0, "Hij is zo trots",
                               noted_at=dt.datetime(2026, 2, 9, 10, 11))
         s.set_next_goal(review.id, "Wachten aan tafel, ook bij het eten")
+        consent_everywhere(s, "Noah")
     yield path
 
 
@@ -116,3 +119,24 @@ def test_review_summary_never_overwrites_by_accident(project: Path, tmp_path: Pa
     assert main(["export-review", str(project), "--cycle", "4", "-o",
                  str(tmp_path / "x.pdf")]) == 2
     assert "no cycle 4" in capsys.readouterr().err
+
+
+def test_review_summary_is_an_exit_refused_without_consent_then_overridden(
+        tmp_path: Path) -> None:
+    from vigstudio.errors import ConsentCheckError
+
+    film = make_barcode_video(tmp_path / "film.mp4", width=320, height=180, frames=30,
+                              gop=25, audio=False)
+    with CaseSession.create(tmp_path / "c.vigproj", "Family N") as s:
+        rec = s.import_recording(film)
+        clip = s.add_clip(rec.id or 0, 5, 15, title="Waiting")
+        reel = s.new_reel("Cycle 1", cycle_id=s.add_cycle(1).id)
+        s.add_clip_to_reel(reel.id or 0, clip.id or 0)
+        review = s.start_review(reel.id or 0, dt.date(2026, 2, 9))
+        out = tmp_path / "review.pdf"
+        with pytest.raises(ConsentCheckError, match="Waiting"):
+            write_review_summary(s, review.id or 0, out)
+        assert not out.exists() and s.export_log() == []
+        write_review_summary(s, review.id or 0, out, override="the parent asked for it")
+        [logged] = s.export_log()
+        assert logged.what == "review summary" and logged.override == "the parent asked for it"

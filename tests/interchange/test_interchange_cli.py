@@ -11,6 +11,7 @@ from interchange_support import Media, new_case, snapshot, tag_everything
 
 from vigstudio.app import CaseSession
 from vigstudio.cli import main
+from vigstudio.testing.cases import consent_everywhere
 
 
 def test_export_and_import_tags_from_the_command_line(
@@ -55,6 +56,7 @@ def test_counts_and_timeline_from_the_command_line(
     tag_everything(session, rec)
     reel = session.new_reel("Cycle 1")
     session.add_clip_to_reel(reel.id or 0, session.clips(rec)[0].id or 0)
+    consent_everywhere(session)
     path = session.path
     session.close()
     counts = tmp_path / "counts.csv"

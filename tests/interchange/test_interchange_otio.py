@@ -13,6 +13,7 @@ from interchange_support import RATES, Media, new_case
 from vigstudio.app import CaseSession
 from vigstudio.app.tag_transfer import export_timeline
 from vigstudio.interchange.errors import TargetExistsError
+from vigstudio.testing.cases import consent_everywhere
 
 
 def _reel(tmp_path: Path, media: Media) -> tuple[CaseSession, int]:
@@ -29,6 +30,7 @@ def _reel(tmp_path: Path, media: Media) -> tuple[CaseSession, int]:
     session.update_reel_item(reel.id, item.id or 0, freeze_last=Fraction(1))
     session.add_still_to_reel(reel.id, still.id, hold=Fraction(2))
     session.add_clip_to_reel(reel.id, end.id or 0)
+    consent_everywhere(session)
     return session, rec
 
 
@@ -87,4 +89,25 @@ def test_the_timeline_is_never_written_over_a_file_unasked(
     export_timeline(session, "Cycle 1", out, overwrite=True)
     assert otio.adapters.read_from_file(str(out)).name == "Cycle 1"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    session.close()
+
+
+def test_the_timeline_is_an_exit_refused_overridden_or_clean_and_logged(
+        tmp_path: Path, media_of: Callable[[str], Media]) -> None:
+    from vigstudio.errors import ConsentCheckError
+
+    session, rec = new_case(tmp_path / "case", media_of("25"))
+    clip = session.add_clip(rec, 5, 31, title="Turn taking")
+    reel = session.new_reel("Cycle 1")
+    session.add_clip_to_reel(reel.id or 0, clip.id or 0)
+    out = tmp_path / "reel.otio"
+    with pytest.raises(ConsentCheckError, match="Turn taking"):
+        export_timeline(session, "Cycle 1", out)
+    assert not out.exists() and session.export_log() == []
+    export_timeline(session, "Cycle 1", out, override="the editor is the family's own")
+    [logged] = session.export_log()
+    assert logged.override == "the editor is the family's own" and logged.files == (str(out),)
+    consent_everywhere(session)
+    export_timeline(session, "Cycle 1", out, overwrite=True)
+    assert session.export_log()[-1].override == ""
     session.close()

@@ -77,12 +77,18 @@ def _online(session: CaseSession, recording_id: int) -> bool:
 
 
 def open_presentation(session: CaseSession, reel: Reel | int | str,
-                      player: PlayerController) -> Presentation:
+                      player: PlayerController, *,
+                      override: str | None = None) -> Presentation:
     """Presenter mode's single entry: the reel (by object, id or name) ready to show.
 
+    Showing the reel is an exit like exporting it: the check of consent and the parent's
+    decisions runs for the reel's purpose first (``ConsentCheckError`` names what is missing;
+    an override needs a written reason), and the showing is written in the export log.
     Raises a :class:`~vigstudio.errors.VigError` with a message for the practitioner when the
     reel cannot be presented (unknown, or empty).
     """
+    from vigstudio.app.exits import Exit, clear_exit, log_exit, reel_to_check
+
     if isinstance(reel, str):
         reel = session.reel_by_name(reel)
     elif isinstance(reel, int):
@@ -90,7 +96,11 @@ def open_presentation(session: CaseSession, reel: Reel | int | str,
     if not reel.items:
         raise InvalidEditError(f"The reel {reel.name!r} is empty: add clips, stills or a "
                                "title card before presenting it.")
-    return Presentation(session, reel, player)
+    clearance = clear_exit(session, Exit.PRESENTER, reel_to_check(session, reel), reel.purpose,
+                           source=f"reel “{reel.name}”", override=override)
+    presentation = Presentation(session, reel, player)
+    log_exit(session, clearance, ["shown on screen"])
+    return presentation
 
 
 class Presentation:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vigstudio.app.exits import Clearance
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.annotations import Valence
 from vigstudio.domain.media import MediaInfo, RecordingKind
@@ -113,6 +114,19 @@ def review_summary(session: CaseSession, review_id: int) -> ReviewSummary:
                      for w in words)
     return ReviewSummary(review.held_on, review_question(session, review), tuple(items),
                          review.next_goal, unplaced)
+
+
+def clear_review_summary(session: CaseSession, review_id: int, *,
+                         override: str | None = None) -> Clearance:
+    """The check before a review summary leaves the case: its pictures are the reviewed
+    reel's clips and stills, shown to the family (purpose: family feedback)."""
+    from vigstudio.app.exits import Exit, clear_exit, reel_to_check
+    from vigstudio.domain.privacy import Purpose
+
+    review = session.shared_review(review_id)
+    items = reel_to_check(session, review.reel_id) if review.reel_id is not None else []
+    return clear_exit(session, Exit.REVIEW_SUMMARY, items, Purpose.FAMILY,
+                      source=f"shared review of {review.held_on:%d %b %Y}", override=override)
 
 
 def review_for_cycle(session: CaseSession, cycle_number: int) -> SharedReview:

@@ -157,8 +157,14 @@ def reel_recordings(session: CaseSession, reel: Reel) -> list[int]:
 
 
 def export_timeline(session: CaseSession, reel: Reel | int | str, target: Path, *,
-                    overwrite: bool = False) -> Path:
-    """Write a reel as an OpenTimelineIO ``.otio`` timeline."""
+                    overwrite: bool = False, override: str | None = None) -> Path:
+    """Write a reel as an OpenTimelineIO ``.otio`` timeline.
+
+    The timeline names the family's films, so it is an exit like the reel's video: the check
+    of consent and the parent's decisions runs first for the reel's purpose (an override
+    needs a written reason) and the export is written in the case's export log."""
+    from vigstudio.app.exits import Exit, clear_exit, log_exit, reel_to_check
+
     if isinstance(reel, int):
         reel = session.reel(reel)
     elif isinstance(reel, str):
@@ -166,8 +172,13 @@ def export_timeline(session: CaseSession, reel: Reel | int | str, target: Path, 
     if not reel.items:
         raise ExportError(f"The reel {reel.name!r} is empty: add clips, stills or a title card.")
     check_media_reference_export(session, reel_recordings(session, reel), "OTIO timeline")
+    clearance = clear_exit(session, Exit.INTERCHANGE, reel_to_check(session, reel),
+                           reel.purpose, source=f"reel “{reel.name}” (OTIO timeline)",
+                           override=override)
     data = otio_format.write_otio(reel.name, timeline_entries(session, reel))
-    return write_atomically(Path(target), data, overwrite=overwrite)
+    written = write_atomically(Path(target), data, overwrite=overwrite)
+    log_exit(session, clearance, [written])
+    return written
 
 
 # --- import -------------------------------------------------------------------------------

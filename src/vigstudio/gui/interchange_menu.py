@@ -10,7 +10,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from vigstudio.app.tag_transfer import export_tags, export_timeline, import_tags
-from vigstudio.errors import VigError
+from vigstudio.errors import ConsentCheckError, VigError
+from vigstudio.gui.override_prompt import ask_override
 from vigstudio.gui.reels_panel import ReelsPanel
 
 if TYPE_CHECKING:
@@ -119,10 +120,19 @@ class InterchangeMenu:
             "OpenTimelineIO timeline (*.otio)")
         if not chosen:
             return None
-        try:
-            path = export_timeline(session, reel, Path(chosen), overwrite=True)
-        except VigError as exc:
-            self.window._error("Could not export the timeline", exc)
-            return None
+        override: str | None = None
+        while True:
+            try:
+                path = export_timeline(session, reel, Path(chosen), overwrite=True,
+                                       override=override)
+                break
+            except ConsentCheckError as exc:
+                override = None if override else ask_override(self.window,
+                                                              "Export as timeline", exc)
+                if override is None:
+                    return None
+            except VigError as exc:
+                self.window._error("Could not export the timeline", exc)
+                return None
         self.window.statusBar().showMessage(f"Timeline exported: {path}", 6000)
         return path

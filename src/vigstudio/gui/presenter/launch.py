@@ -45,9 +45,10 @@ def choose_screens(number: int | None) -> tuple[QScreen, QScreen | None]:
 
 def start_presenter(session: CaseSession, reel: Reel | int | str, player: PlayerController,
                     *, screen: int | None = None, full_screen: bool = True,
-                    today: Callable[[], dt.date] = dt.date.today) -> PresenterWindow:
-    """Open presenter mode on ``reel`` and show its first item."""
-    presentation = open_presentation(session, reel, player)
+                    today: Callable[[], dt.date] = dt.date.today,
+                    override: str | None = None) -> PresenterWindow:
+    """Open presenter mode on ``reel`` and show its first item (after the consent check)."""
+    presentation = open_presentation(session, reel, player, override=override)
     target, own = choose_screens(screen)
     window = PresenterWindow(session, presentation, notes_apart=own is not None, today=today)
     window.setScreen(target)
@@ -66,7 +67,8 @@ def start_presenter(session: CaseSession, reel: Reel | int | str, player: Player
     return window
 
 
-def run_present(project: Path, reel: str, screen: int | None) -> int:
+def run_present(project: Path, reel: str, screen: int | None,
+                override: str | None = None) -> int:
     """``vigstudio present``: only the presenter window, until Escape."""
     from vigstudio.gui.app import NO_DISPLAY, has_display, make_application
 
@@ -77,7 +79,7 @@ def run_present(project: Path, reel: str, screen: int | None) -> int:
     with CaseSession.open(project) as session:
         player = PlayerController()
         try:
-            window = start_presenter(session, reel, player, screen=screen)
+            window = start_presenter(session, reel, player, screen=screen, override=override)
             window.left.connect(app.quit)
             app.exec()
         finally:

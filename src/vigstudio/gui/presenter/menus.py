@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from vigstudio.app.player import PlayerController
 from vigstudio.domain.reels import Reel
-from vigstudio.errors import VigError
+from vigstudio.errors import ConsentCheckError, VigError
+from vigstudio.gui.override_prompt import ask_override
 from vigstudio.gui.presenter.launch import hide_while_presenting, start_presenter
 from vigstudio.gui.presenter.overview import CaseOverviewDialog, TrajectPlanDialog
 from vigstudio.gui.presenter.window import PresenterWindow
@@ -66,13 +67,22 @@ def present_from_editor(window: MainWindow, *, screen: int | None = None,
     if window.player is not None and window.player.is_playing:
         window.player.pause()
     own = player or PlayerController()
-    try:
-        presenter = start_presenter(session, reel, own, screen=screen)
-    except VigError as exc:
-        if player is None:
-            own.close()
-        QMessageBox.warning(window, "Cannot present this reel", str(exc))
-        return None
+    override: str | None = None
+    while True:
+        try:
+            presenter = start_presenter(session, reel, own, screen=screen, override=override)
+            break
+        except ConsentCheckError as exc:
+            override = None if override else ask_override(window, "Present reel", exc)
+            if override is None:
+                if player is None:
+                    own.close()
+                return None
+        except VigError as exc:
+            if player is None:
+                own.close()
+            QMessageBox.warning(window, "Cannot present this reel", str(exc))
+            return None
     if player is None:
         presenter.left.connect(own.close)
     hide_while_presenting(window, presenter)
@@ -115,9 +125,17 @@ def export_review_summary(window: MainWindow) -> None:
                                             "PDF (*.pdf)")
     if not chosen:
         return
-    try:
-        write_review_summary(session, review.id or 0, Path(chosen), overwrite=True)
-    except VigError as exc:
-        QMessageBox.warning(window, "Could not write the review summary", str(exc))
-        return
+    override: str | None = None
+    while True:
+        try:
+            write_review_summary(session, review.id or 0, Path(chosen), overwrite=True,
+                                 override=override)
+            break
+        except ConsentCheckError as exc:
+            override = None if override else ask_override(window, "Review summary", exc)
+            if override is None:
+                return
+        except VigError as exc:
+            QMessageBox.warning(window, "Could not write the review summary", str(exc))
+            return
     window.statusBar().showMessage(f"Review summary saved: {chosen}", 6000)

@@ -19,7 +19,14 @@ import numpy as np
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
-from vigstudio.app.review import Picture, ReviewSummary, SummaryItem, review_summary
+from vigstudio.app.exits import log_exit
+from vigstudio.app.review import (
+    Picture,
+    ReviewSummary,
+    SummaryItem,
+    clear_review_summary,
+    review_summary,
+)
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import ExportError, VigError
 from vigstudio.gui.sheet import (
@@ -63,13 +70,16 @@ def _item_image(item: SummaryItem) -> QImage | None:
 
 
 def write_review_summary(session: CaseSession, review_id: int, out: Path | str, *,
-                         overwrite: bool = False) -> Path:
-    """Write the review summary of shared review ``review_id`` as an A4 PDF at ``out``."""
+                         overwrite: bool = False, override: str | None = None) -> Path:
+    """Write the review summary of shared review ``review_id`` as an A4 PDF at ``out``, after
+    the consent check (see :func:`vigstudio.app.review.clear_review_summary`); the export is
+    written in the case's export log."""
     out = Path(out)
     if out.exists() and not overwrite:
         raise ExportError(f"{out} already exists; choose another name or allow replacing it.")
     if not out.parent.is_dir():
         raise ExportError(f"The folder {out.parent} does not exist.")
+    clearance = clear_review_summary(session, review_id, override=override)
     summary = review_summary(session, review_id)
     _ensure_gui_application()
     images = [_item_image(item) for item in summary.items]
@@ -81,6 +91,7 @@ def write_review_summary(session: CaseSession, review_id: int, out: Path | str, 
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+    log_exit(session, clearance, [out])
     return out
 
 
