@@ -181,7 +181,7 @@ def _check_pyav(folder: Path) -> str:
                 if read_barcode(frame.to_ndarray(format="rgb24")) != frames:
                     raise CheckFailed(f"frame {frames} decoded wrongly")
                 frames += 1
-            else:
+            elif isinstance(frame, av.AudioFrame):
                 samples += frame.samples
     if codecs != ("h264", "aac") or frames != 30 or samples == 0:
         raise CheckFailed(f"wrote {codecs}, read {frames}/30 frames, {samples} samples")
