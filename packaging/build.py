@@ -69,7 +69,8 @@ def source_hash(root: Path = ROOT) -> str:
         path = root / entry
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if "__pycache__" in file.parts or file.suffix in (".pyc", ".pyo"):
+            if "__pycache__" in file.parts or file.suffix in (".pyc", ".pyo") or any(
+                    part.endswith(".egg-info") for part in file.parts):
                 continue
             digest.update(file.relative_to(root).as_posix().encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
@@ -199,7 +200,8 @@ def make_archive(bundle: Path) -> Path:
         tar.add(bundle, arcname="vigstudio")
     digest = hashlib.sha256(payload.read_bytes()).hexdigest()[:12]
     ident = f"{version()}-{digest}"
-    size_mb = round(sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 2**20)
+    size_mb = round(sum(p.lstat().st_size for p in bundle.rglob("*")
+                        if p.is_file() and not p.is_symlink()) / 2**20)
     probe = _render_stub(0, ident, size_mb)
     stub = _render_stub(len(probe) + 1, ident, size_mb)  # tail -c +N counts from 1
     assert len(stub) == len(probe)
@@ -281,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     (BUNDLE / STAMP).write_text(stamp + "\n", encoding="utf-8")  # marks a finished bundle
     if sys.platform.startswith("linux") and not args.no_archive:
         make_archive(bundle)
-    size = sum(p.stat().st_size for p in BUNDLE.rglob("*") if p.is_file())
+    size = sum(p.lstat().st_size for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"\nbuilt {BUNDLE} ({size / 2**20:.0f} MB) in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -156,11 +156,33 @@ def _check_libvlc(folder: Path) -> str:
         if index is None:
             raise CheckFailed(f"libVLC {version} ({library}) showed no readable picture of "
                               f"a generated clip (state {backend.state().value})")
+        loaded = _loaded_vlc_files()  # while the plug-ins that played are still loaded
     finally:
         backend.close()
     plugins = os.environ.get("VLC_PLUGIN_PATH")
     where = f"{library}" + (f", plug-ins in {plugins}" if plugins else "")
+    bundle = getattr(sys, "_MEIPASS", None)
+    if is_frozen() and bundle and loaded:
+        outside = sorted(f for f in loaded if not f.startswith(str(Path(bundle).resolve())))
+        if outside:
+            raise CheckFailed(f"libVLC files loaded from outside the application: "
+                              f"{', '.join(outside[:4])}")
+        where += f"; all {len(loaded)} libVLC files loaded came from the application"
     return f"libVLC {version} ({where}) played a generated clip (frame {index} shown)"
+
+
+def _loaded_vlc_files() -> set[str]:
+    """libvlc, libvlccore and VLC plug-ins mapped into this process (Linux)."""
+    files: set[str] = set()
+    if not Path("/proc/self/maps").exists():
+        return files
+    for line in Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split(maxsplit=5)
+        if len(parts) == 6 and parts[5].startswith("/"):
+            name = Path(parts[5]).name
+            if name.startswith("libvlc") or name.endswith("_plugin.so"):
+                files.add(str(Path(parts[5]).resolve()))
+    return files
 
 
 def _check_pyav(folder: Path) -> str:

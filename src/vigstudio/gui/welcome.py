@@ -11,7 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vigstudio.errors import VigError
 from vigstudio.gui import recent
@@ -63,9 +70,14 @@ class WelcomePage(QWidget):
         layout.addWidget(title)
         self.workflow = QLabel(WORKFLOW, self)
         self.workflow.setWordWrap(True)
-        self.workflow.setMaximumWidth(620)
+        self.workflow.setFixedWidth(620)
         self.workflow.setStyleSheet("color: #444; padding: 4px 0 14px 0;")
-        layout.addWidget(self.workflow, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.workflow.setMinimumHeight(self.workflow.heightForWidth(620))
+        row = QHBoxLayout()  # centred without an alignment flag, which would clip wrapped text
+        row.addStretch(1)
+        row.addWidget(self.workflow)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.demo_button = self._button("Open the demo case", self.open_demo, layout)
         self.demo_button.setToolTip(f"A generated family film, already tagged, with clips "
                                     f"and a reel; written to {demo_folder()}")
