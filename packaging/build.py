@@ -170,7 +170,7 @@ exec "$DIR/AppRun" "$@"
 def _render_stub(offset: int, ident: str, size_mb: int) -> bytes:
     text = (_STUB.replace("@VERSION@", version()).replace("@ARCH@", platform.machine())
             .replace("@ID@", ident).replace("@SIZE_MB@", str(size_mb))
-            .replace("@OFFSET@", str(offset).rjust(12)))
+            .replace("@OFFSET@", str(offset).zfill(12)))
     return text.encode("utf-8")
 
 

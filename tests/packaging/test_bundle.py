@@ -20,6 +20,10 @@ from types import ModuleType
 import av
 import pytest
 
+from vigstudio.app.reel_export import plan_for_reel
+from vigstudio.app.session import CaseSession
+from vigstudio.media.export_plan import layout_reel
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT = 1800
 
@@ -98,14 +102,16 @@ def test_bundle_writes_the_demo_case_and_exports_its_reel(bundle: Path, home: Pa
     reel = case["reels"][0]["name"]
     out = home / "exports" / "reel.mp4"
     out.parent.mkdir()
-    _run([str(bundle), "export-reel", str(project), "--reel", reel, "-o", str(out),
-          "--height", "360"], home)
+    _run([str(bundle), "export-reel", str(project), "--reel", reel, "-o", str(out)], home)
+    with CaseSession.open(project, read_only=True) as session:  # what the reel should be
+        layout = layout_reel(plan_for_reel(session, session.reels()[0]))
     with av.open(str(out)) as container:
         video = container.streams.video[0]
-        assert video.codec_context.name == "h264" and video.height == 360
+        assert video.codec_context.name == "h264"
+        assert (video.width, video.height) == (layout.width, layout.height)
         assert container.streams.audio[0].codec_context.name == "aac"
         frames = sum(1 for _ in container.decode(video=0))
-    assert frames > 100
+    assert frames == layout.frame_count > 100
     stills = home / "exports" / "stills"
     _run([str(bundle), "export-stills", str(project), "--reel", reel, "-o", str(stills)],
          home)
