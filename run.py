@@ -35,7 +35,8 @@ APT_RUNTIME = [
     "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3", "fonts-dejavu-core",
 ]
 APT_TEST = ["xvfb", "xauth", "ffmpeg", "poppler-utils", "imagemagick", "xdotool"]
-APT_PACKAGE = ["binutils"]  # PyInstaller reads shared libraries with objdump
+# PyInstaller reads shared libraries with objdump; vlc-cache-gen writes libVLC's plug-in cache
+APT_PACKAGE = ["binutils", "libvlc-bin"]
 
 
 def main(argv: list[str]) -> int:
