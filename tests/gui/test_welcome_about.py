@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,3 +83,16 @@ def test_self_check_dialog_runs_every_check(qtbot: QtBot) -> None:
     assert dialog.status.text() == "All checks passed."
     assert "All checks passed." in dialog.report.toPlainText()
     assert dialog.copy_button.isEnabled()
+
+
+
+def test_application_has_the_icon_and_desktop_name() -> None:
+    """In a fresh process (this one's QApplication was made by pytest-qt)."""
+    code = ("from vigstudio.gui.app import make_application; a = make_application(); "
+            "print(a.desktopFileName(), a.windowIcon().isNull(), "
+            "max(s.width() for s in a.windowIcon().availableSizes()))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout.split()
+    assert out == ["vigstudio", "False", "256"]
