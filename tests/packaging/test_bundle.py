@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,13 +121,15 @@ def test_bundle_writes_the_demo_case_and_exports_its_reel(bundle: Path, home: Pa
 
 
 @pytest.mark.timeout(BUILD_TIMEOUT + 300)
-def test_single_file_archive_unpacks_once_and_runs(bundle: Path, home: Path) -> None:
+def test_single_file_archive_unpacks_once_and_runs(bundle: Path, home: Path,
+                                                   request: pytest.FixtureRequest) -> None:
     archive = _archive()
     assert archive is not None and os.access(archive, os.X_OK)
     first = _run([str(archive), "--version"], home)
     assert first.stdout.strip().startswith("vigstudio ")
     assert "unpacking" in first.stderr
     unpacked = list((home / ".cache" / "vigstudio").iterdir())
+    request.addfinalizer(lambda: shutil.rmtree(home / ".cache", ignore_errors=True))  # ~600 MB
     assert len(unpacked) == 1 and (unpacked[0] / "AppRun").exists()
     second = _run([str(archive), "--version"], home)
     assert second.stdout == first.stdout and "unpacking" not in second.stderr
