@@ -5,6 +5,7 @@
     python3 run.py test     # the whole test suite
     python3 run.py lint     # ruff and mypy
     python3 run.py bench    # the benchmarks (prints tables)
+    python3 run.py package  # the self-contained application in dist/ (packaging/build.py)
 
 Each command creates or updates ``.venv`` beside this file and installs the Python packages it
 needs. On Debian/Ubuntu as root it also installs the system packages (libVLC, Xvfb, the Qt xcb
@@ -34,6 +35,8 @@ APT_RUNTIME = [
     "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3", "fonts-dejavu-core",
 ]
 APT_TEST = ["xvfb", "xauth", "ffmpeg", "poppler-utils", "imagemagick", "xdotool"]
+# PyInstaller reads shared libraries with objdump; vlc-cache-gen writes libVLC's plug-in cache
+APT_PACKAGE = ["binutils", "libvlc-bin"]
 
 
 def main(argv: list[str]) -> int:
@@ -61,10 +64,15 @@ def main(argv: list[str]) -> int:
         ensure_system(APT_RUNTIME + APT_TEST)
         python = ensure_venv(extras="[dev]")
         return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
+    if command == "package":
+        ensure_system(APT_RUNTIME + APT_PACKAGE)
+        python = ensure_venv(extras="[package]")
+        return subprocess.call([str(python), str(ROOT / "packaging" / "build.py"), *rest],
+                               cwd=ROOT)
     if command == "lint":
         python = ensure_venv(extras="[dev]")
         ruff = subprocess.call([str(python), "-m", "ruff", "check", "src", "tests", "bench",
-                                "run.py"], cwd=ROOT)
+                                "packaging", "docs", "run.py"], cwd=ROOT)
         mypy = subprocess.call([str(python), "-m", "mypy"], cwd=ROOT)
         return ruff or mypy
     if command == "bench":

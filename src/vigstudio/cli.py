@@ -235,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="VIG Studio: video micro-analysis for Video Interaction Guidance. "
                     "Without a command, starts the app.")
     parser.add_argument("--version", action="version", version=f"vigstudio {__version__}")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check that libVLC, PyAV, the project file and Qt work here, "
+                             "print a report (exit status 1 if anything failed)")
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -301,7 +304,16 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--worker"]:  # a child process of the app (vigstudio.workers)
+        from vigstudio.workers import run_worker
+
+        return run_worker(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.self_check:
+        from vigstudio.selfcheck import main as self_check
+
+        return self_check()
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -1,13 +1,23 @@
-"""Where the shipped data files (codebooks, icons) live.
+"""Where the shipped data files (codebooks, icons, licences) live.
 
-In a source checkout or editable install they are in the top-level ``resources/`` folder.
+In a source checkout or editable install they are in the top-level ``resources/`` folder; in
+the bundled application (PyInstaller) they are in ``resources/`` inside the bundle.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+def _resources_root() -> Path:
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+RESOURCES = _resources_root()
 
 
 def resource_path(*parts: str) -> Path:

@@ -48,6 +48,7 @@ from vigstudio.domain.project import Role
 from vigstudio.domain.time import FrameRate
 from vigstudio.errors import VigError
 from vigstudio.storage.records import EntityKind
+from vigstudio.workers import worker_command
 
 __all__ = [
     "CrashHarness",
@@ -518,7 +519,7 @@ class CrashHarness:
     def _ask(self, line: str) -> str:
         if self._zygote is None:
             self._zygote = subprocess.Popen(
-                [sys.executable, "-m", "vigstudio.app.crash_script", "zygote"],
+                worker_command("crash-script", "zygote"),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_child_env())
         assert self._zygote.stdin is not None and self._zygote.stdout is not None
         self._zygote.stdin.write(line + "\n")
@@ -563,7 +564,7 @@ class CrashHarness:
         args = [str(self.project), str(ack), str(seed), str(err)]
         if self.spawn:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "vigstudio.app.crash_script", "child", *args],
+                worker_command("crash-script", "child", *args),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=_child_env())
             time.sleep(life)
             proc.send_signal(signal.SIGKILL)

@@ -8,9 +8,11 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vigstudio import __version__
+from vigstudio.resources import resource_path
 
 NO_DISPLAY = ("VIG Studio needs a screen, and none was found (DISPLAY is not set). On a "
               "machine without one, start it under Xvfb: xvfb-run -a vigstudio")
@@ -26,6 +28,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("VIG Studio")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    app.setDesktopFileName("vigstudio")  # matches packaging/linux/vigstudio.desktop
+    app.setWindowIcon(QIcon(str(resource_path("icons", "vigstudio.png"))))
     return app
 
 

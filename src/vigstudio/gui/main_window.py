@@ -20,14 +20,11 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from vigstudio import __version__
 from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
@@ -48,6 +45,7 @@ from vigstudio.gui.relink_dialog import RelinkDialog
 from vigstudio.gui.tagging import TaggingController
 from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.gui.timeline.view import TimelineView
+from vigstudio.gui.welcome import WelcomePage
 
 Key = QKeySequence.StandardKey
 PROJECT_FILTER = "VIG Studio case projects (*.vigproj)"
@@ -66,46 +64,6 @@ class _Hint(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setStyleSheet("color: #666; padding: 16px;")
-
-
-class WelcomePage(QWidget):
-    """Shown when no case project is open."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        title = QLabel("<h1>VIG Studio</h1><p>Video micro-analysis for Video Interaction "
-                       "Guidance. Everything stays on this computer.</p>", self)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(title)
-        for text, slot in (("New case project…", window.new_project_dialog),
-                           ("Open case project…", window.open_project_dialog)):
-            button = QPushButton(text, self)
-            button.setMinimumWidth(260)
-            button.clicked.connect(slot)
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.recent_box = QVBoxLayout()
-        layout.addLayout(self.recent_box)
-        layout.addStretch(2)
-        self._window = window
-        self.refresh()
-
-    def refresh(self) -> None:
-        while self.recent_box.count():
-            item = self.recent_box.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
-        paths = recent.recent_projects()
-        if paths:
-            self.recent_box.addWidget(QLabel("<b>Recent case projects</b>"), 0,
-                                      Qt.AlignmentFlag.AlignHCenter)
-        for path in paths[:6]:
-            button = QPushButton(path.name, self)
-            button.setFlat(True)
-            button.setToolTip(str(path))
-            button.clicked.connect(lambda _c=False, p=path: self._window.open_project(p))
-            self.recent_box.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
 
 
 class MainWindow(QMainWindow):
@@ -130,7 +88,9 @@ class MainWindow(QMainWindow):
         self.record_dialog: CaseRecordDialog | None = None
 
         self.stack = QStackedWidget(self)
-        self.welcome = WelcomePage(self)
+        self.welcome = WelcomePage(new_case=self.new_project_dialog,
+                                   open_case=self.open_project_dialog,
+                                   open_path=self.open_project, parent=self)
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
         self.splitter: QSplitter | None = None
@@ -216,6 +176,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&Self-check…", self.show_self_check)
         self._action(help_menu, "&About VIG Studio", self.show_about)
         self._update_actions()
 
@@ -578,10 +539,14 @@ class MainWindow(QMainWindow):
             "Edit: Ctrl+Z undo · Ctrl+Shift+Z redo"))
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About VIG Studio", (
-            f"<h3>VIG Studio {__version__}</h3><p>Video micro-analysis for Video Interaction "
-            "Guidance.</p><p>Works offline: no network access, no telemetry. Every change is "
-            "saved to the case project file as you make it.</p>"))
+        from vigstudio.gui.about import AboutDialog
+
+        AboutDialog(self.session.path if self.session else None, self).exec()
+
+    def show_self_check(self) -> None:
+        from vigstudio.gui.selfcheck_dialog import SelfCheckDialog
+
+        SelfCheckDialog(self).exec()
 
     def _error(self, title: str, exc: VigError) -> None:
         QMessageBox.warning(self, title, str(exc))

@@ -39,7 +39,6 @@ import pickle
 import queue
 import secrets
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -61,6 +60,7 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
+from vigstudio.workers import worker_command
 
 __all__ = [
     "HEIGHT_PRESETS",
@@ -200,7 +200,7 @@ class _Child:
 
     def __init__(self, job: bytes) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vigstudio.media.export_worker"],
+            worker_command("export"),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=_child_env())
         assert self.proc.stdin is not None

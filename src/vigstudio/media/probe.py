@@ -77,6 +77,7 @@ from vigstudio import errors
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRate
 from vigstudio.media.timestamps import frame_key
+from vigstudio.workers import worker_command
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -207,7 +208,7 @@ def require_complete(info: MediaInfo, path: Path | str) -> None:
 
 
 def _worker_command(path: Path) -> list[str]:
-    return [sys.executable, "-m", "vigstudio.media._probe_worker", str(path)]
+    return worker_command("probe", str(path))
 
 
 def _worker_env() -> dict[str, str]:

@@ -13,7 +13,6 @@ import errno
 import os
 import pickle
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from PIL import Image
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import DecoderCrashError, ExportError
 from vigstudio.media import decode
+from vigstudio.workers import worker_command
 
 __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
 
@@ -122,7 +122,7 @@ def _run_stills_child(requests: list[StillRequest], folder: Path, overwrite: boo
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    proc = subprocess.Popen([sys.executable, "-m", "vigstudio.media.export_worker"],
+    proc = subprocess.Popen(worker_command("export"),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     try:
