@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
-from vigstudio.app.timeline_geometry import TimeLabels
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
+from vigstudio.domain.time import FrameRange
 from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.time_format import labels_for
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.storage.records import EntityKind
@@ -58,7 +59,7 @@ class Entry:
     title: str = ""  # a clip's title
 
 
-_COLUMNS = ("", "Frame", "Timecode", "What", "Who", "Note")
+_COLUMNS = ("", "Frame", "Time", "What", "Who", "Note")
 
 
 def sort_key(e: Entry) -> tuple[int, str, int]:
@@ -150,7 +151,7 @@ class AnnotationList(QWidget):
         self.player = player
         self.recording_id = recording_id
         self.selection = selection
-        self.labels = TimeLabels.of(session.recording(recording_id).info)
+        self.labels = labels_for(session, recording_id)
         self.kind = QComboBox(self)
         for label, data in (("Everything", None), ("Moments", "moment"), ("Clips", "clip"),
                             ("Stills", "still")):
@@ -178,6 +179,9 @@ class AnnotationList(QWidget):
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.view.clicked.connect(self._clicked)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view,
+                           self.delete_selected)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.view.selectionModel().selectionChanged.connect(self._list_selection)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -237,9 +241,13 @@ class AnnotationList(QWidget):
                 what += " (working point)"
         elif e.kind == "clip":
             end = e.end if e.end is not None else e.frame + 1
-            what = e.title or f"Clip, {end - e.frame} frames"
+            frames = FrameRange(e.frame, end)
+            what = e.title or "Clip"
             frame_text = f"{e.frame}–{end - 1}"
             note = e.text[len(e.title) + 1:]
+            return ((e.kind, frame_text,
+                     f"{self.labels.span(frames)} ({self.labels.length(frames)})", what, "",
+                     note), colour)
         else:
             what = "Still"
         return ((e.kind, frame_text, self.labels.label(e.frame), what,
@@ -267,7 +275,11 @@ class AnnotationList(QWidget):
         self._people = {p.id: p.pseudonym for p in self.session.participants()}
         entries = self.entries()
         self._all = {(e.kind, e.id): e for e in entries}
-        self.model.set_rows(self.visible_entries(entries))
+        self._syncing = True
+        try:
+            self.model.set_rows(self.visible_entries(entries))
+        finally:
+            self._syncing = False
         self._show_selection()
         self._fill_summary()
 
@@ -291,7 +303,20 @@ class AnnotationList(QWidget):
         return None
 
     def _apply(self, change: Change) -> None:
-        """Update only the rows a change touched."""
+        """Update only the rows a change touched.
+
+        Rows are removed and re-inserted; the view's selection must not be read back as the
+        practitioner's choice meanwhile (that dropped the selected moment after each edit).
+        """
+        self._syncing = True
+        try:
+            self._apply_rows(change)
+        finally:
+            self._syncing = False
+        self._show_selection()
+        self._fill_summary()
+
+    def _apply_rows(self, change: Change) -> None:
         for kind, ek in (("moment", EntityKind.MOMENT), ("clip", EntityKind.CLIP),
                          ("still", EntityKind.STILL)):
             for entity_id in change.ids(ek):
@@ -303,8 +328,6 @@ class AnnotationList(QWidget):
                     self._all[(kind, entity_id)] = new
                     if self._passes(new):
                         self.model.insert(new)
-        self._show_selection()
-        self._fill_summary()
 
     def _fill_summary(self) -> None:
         by_principle: Counter[int | None] = Counter()
@@ -358,6 +381,14 @@ class AnnotationList(QWidget):
                                    QTableView.ScrollHint.EnsureVisible)
         finally:
             self._syncing = False
+
+    def delete_selected(self) -> None:
+        """Delete what is selected (asking first when a reel shows it)."""
+        from vigstudio.gui.deleting import delete_annotations
+
+        sel = self.selection
+        delete_annotations(self.session, self, moments=sel.moments, clips=sel.clips,
+                           stills=sel.stills)
 
     def _on_change(self, change: Change) -> None:
         if change.touches(EntityKind.PRINCIPLE, EntityKind.PARTICIPANT,

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -35,10 +36,12 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
+from vigstudio.app.reel_timing import item_seconds, reel_seconds
 from vigstudio.app.session import CaseSession
+from vigstudio.app.timeline_geometry import short_seconds
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
-from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
+from vigstudio.gui.time_format import labels_for
 from vigstudio.storage.records import EntityKind
 
 T = TypeVar("T")
@@ -102,10 +105,15 @@ class ReelsPanel(QWidget):
         top.addWidget(self.cycle_box)
         top.addWidget(reel_menu)
         self.items = ItemList(self)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.items, 1)
+        self.total = QLabel(self)
+        self.total.setToolTip("How long the exported reel plays")
+        layout.addWidget(self.total)
         layout.addLayout(self._build_item_buttons())
         layout.addWidget(self._build_settings())
         layout.addLayout(self._build_bottom())
@@ -138,9 +146,13 @@ class ReelsPanel(QWidget):
         for w in (add, remove, up, down):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        QShortcut(QKeySequence("Alt+Up"), self.items, lambda: self.move_current(-1))
-        QShortcut(QKeySequence("Alt+Down"), self.items, lambda: self.move_current(1))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.items, self.remove_item)
+        # these keys act on the reel list only when it has focus (a Delete pressed on the
+        # timeline or the clip list must not remove the reel's current item)
+        for key, slot in (("Alt+Up", lambda: self.move_current(-1)),
+                          ("Alt+Down", lambda: self.move_current(1)),
+                          (QKeySequence.StandardKey.Delete, self.remove_item)):
+            shortcut = QShortcut(QKeySequence(key), self.items, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         return buttons
 
     def _build_settings(self) -> QWidget:
@@ -205,26 +217,38 @@ class ReelsPanel(QWidget):
         return reel.items[row]
 
     def describe(self, item: ReelItem) -> str:
-        """One line naming an item, as the list shows it."""
+        """One line naming an item, as the list shows it: first how long it plays in the
+        reel (slow motion and freeze included), then what it is."""
         s = self.session
+        plays = short_seconds(item_seconds(s, item))
         if item.kind is ItemKind.TITLE:
-            return f"Title card: {item.title_text}  ({format_seconds(item.hold)})"
+            return f"{plays} · Title card: {item.title_text}"
         if item.kind is ItemKind.STILL and item.still_id is not None:
             still = s.still(item.still_id)
-            name = still.caption or f"frame {still.frame}"
-            return f"Still: {name}  (frame {still.frame}, {format_seconds(item.hold)})"
+            labels = labels_for(s, still.recording_id)
+            name = still.caption or "Still"
+            return f"{plays} · Still: {name}  ({labels.label(still.frame)})"
         assert item.clip_id is not None
         clip = s.clip(item.clip_id)
-        rate = s.recording(clip.recording_id).info.clock
-        length = rate.time_of(clip.range.last) - rate.time_of(clip.range.start)
+        labels = labels_for(s, clip.recording_id)
         extras = []
         if item.speed != 1:
             extras.append(f"slow {item.speed}×")
         if item.freeze_last:
-            extras.append(f"freeze {format_seconds(item.freeze_last)}")
-        title = clip.title or f"frames {clip.range.start}–{clip.range.end}"
-        more = f", {', '.join(extras)}" if extras else ""
-        return f"Clip: {title}  ({format_seconds(length)}{more})"
+            extras.append(f"freeze {short_seconds(item.freeze_last)}")
+        more = f"; {', '.join(extras)}" if extras else ""
+        name = clip.title or "Clip"
+        return (f"{plays} · Clip: {name}  ({labels.span(clip.range)}, "
+                f"{clip.range.duration} frames{more})")
+
+    def total_text(self) -> str:
+        reel = self.reel
+        if reel is None:
+            return ""
+        total = reel_seconds(self.session, reel)
+        count = len(reel.items)
+        return (f"{count} item{'s' if count != 1 else ''} · reel length {short_seconds(total)}"
+                " (slow motion, freezes and holds included)")
 
     # --- filling ------------------------------------------------------------------------
 
@@ -233,6 +257,10 @@ class ReelsPanel(QWidget):
             self._fill_reels()
         elif change.touches(EntityKind.CLIP, EntityKind.STILL):
             self._fill_items()
+
+    def refresh(self) -> None:
+        """Re-describe the items (after the time format changed)."""
+        self._fill_items()
 
     def _fill_reels(self) -> None:
         current = self.reel_box.currentData()
@@ -270,11 +298,13 @@ class ReelsPanel(QWidget):
         reel = self.reel
         for item in reel.items if reel else ():
             entry = QListWidgetItem(self.describe(item))
+            entry.setToolTip(entry.text())
             entry.setData(_ITEM_ROLE, item.id)
             self.items.addItem(entry)
         if reel and reel.items:
             self.items.setCurrentRow(min(max(row, 0), len(reel.items) - 1))
         self.items.blockSignals(False)
+        self.total.setText(self.total_text())
         self._show_item()
 
     def _show_item(self) -> None:
@@ -301,9 +331,12 @@ class ReelsPanel(QWidget):
             return
         clips = menu.addMenu("Clip")
         for clip in s.clips():
-            label = clip.title or f"frames {clip.range.start}–{clip.range.end}"
+            labels = labels_for(s, clip.recording_id)
+            label = clip.title or "Clip"
             rec = s.recording(clip.recording_id).display_title
-            clips.addAction(f"{label}  ({rec})", partial(self._add, ItemKind.CLIP, clip.id))
+            clips.addAction(f"{label}  ({rec}, {labels.span(clip.range)}, "
+                            f"{labels.length(clip.range)})",
+                            partial(self._add, ItemKind.CLIP, clip.id))
         clips.setEnabled(bool(s.clips()))
         stills = menu.addMenu("Still")
         for still in s.stills():
@@ -379,6 +412,12 @@ class ReelsPanel(QWidget):
         if reel is None or reel.id is None or item is None or item.id is None:
             return
         rid, iid = reel.id, item.id
+        from vigstudio.gui.preferences import current
+
+        if current().confirm_reel_remove and QMessageBox.question(
+                self, "Remove from reel", f"Remove “{self.describe(item)}” from the reel "
+                f"“{reel.name}”?") != QMessageBox.StandardButton.Yes:
+            return
         self._try(lambda: self.session.remove_reel_item(rid, iid))
 
     def move_current(self, delta: int) -> None:

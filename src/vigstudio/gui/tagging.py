@@ -50,6 +50,12 @@ class TaggingController(QObject):
         self.selection = selection
         people = session.participants()
         self.participant_id: int | None = people[0].id if people else None
+        from vigstudio.gui.preferences import current
+
+        role = current().default_role
+        preferred = [p.id for p in people if role is not None and p.role is role]
+        if preferred:
+            self.participant_id = preferred[0]
         self.valence = Valence.STRENGTH
         self.mark_in: int | None = None
         self._host: QWidget | None = None
@@ -94,6 +100,9 @@ class TaggingController(QObject):
             return None
         if self.selection is not None and moment.id is not None:
             self.selection.set(moments=[moment.id])
+        if self.valence is Valence.WORKING_POINT:
+            # one-shot, as labelled: strengths stay the default (VIG is strength-based)
+            self.set_valence(Valence.STRENGTH)
         self.tagged.emit(moment)
         return moment
 

@@ -511,14 +511,11 @@ class TimelineCanvas(QWidget):
         return frame
 
     def delete_selection(self) -> None:
+        from vigstudio.gui.deleting import delete_annotations
+
         sel = self.selection
-        if sel.is_empty:
-            return
-        try:
-            self.session.delete_annotations(moments=sel.moments, clips=sel.clips,
-                                            stills=sel.stills)
-        except VigError as exc:
-            self.message.emit(str(exc))
+        delete_annotations(self.session, self, moments=sel.moments, clips=sel.clips,
+                           stills=sel.stills)
 
     def copy_selected_range(self) -> str | None:
         clips = [c for c in self.data.clips if c.id in self.selection.clips]
