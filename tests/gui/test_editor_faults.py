@@ -190,3 +190,81 @@ def test_deleting_a_clip_in_a_reel_asks_and_names_the_reel(
     QTest.keyClick(canvas, Qt.Key.Key_Delete)
     assert used not in {c.id for c in s.clips()}
     assert len(s.reels()[0].items) == len(reel.items) - 1
+
+
+# --- 5. The preview shows burned-in captions as the export does ----------------------------
+
+
+def test_preview_burns_the_caption_into_the_picture_like_the_export(
+        window: MainWindow, qtbot: QtBot) -> None:
+    import numpy as np
+
+    from vigstudio.media.captions import render_caption, render_title_card
+
+    s, player = window.session, window.player
+    assert s is not None and player is not None and window.player_widget is not None
+    reel = s.reels()[0]
+    assert reel.id is not None
+    row, item = next((i, it) for i, it in enumerate(reel.items) if it.kind is ItemKind.STILL)
+    assert item.id is not None and item.still_id is not None
+    s.update_reel_item(reel.id, item.id, caption="What do you see here?", burn_caption=True)
+    still = s.still(item.still_id)
+    panel = reels(window)
+    panel.items.setCurrentRow(row)
+    panel.play_item()
+    picture = window.player_widget.picture
+    qtbot.waitUntil(lambda: picture.frame == still.frame and picture.caption != "",
+                    timeout=10_000)
+    assert player.reader is not None
+    raw = np.ascontiguousarray(player.reader.frame(still.frame))
+    h, w = raw.shape[:2]
+    overlay = render_caption("What do you see here?", w, h)
+    assert overlay is not None
+    shown = np.asarray(picture._keep)
+    assert shown.shape == raw.shape and not np.array_equal(shown, raw)
+    assert np.array_equal(shown, overlay.apply(raw.copy()))
+    # a title card is previewed as the export draws it, not as plain text
+    assert window.preview is not None
+    window.preview.stop()
+    assert picture.caption == ""
+    panel.items.setCurrentRow(0)
+    panel.play_item()
+    title = s.reels()[0].items[0]
+    expected = render_title_card(title.title_text, 960, 540)
+    assert np.array_equal(np.asarray(picture._keep), expected)
+
+
+# --- 6. The window works on a laptop screen -------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_window_fits_a_laptop_screen_without_cutting_the_player_controls(
+        window: MainWindow, qtbot: QtBot, size: tuple[int, int]) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(*size)
+    window._arrange_docks()
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.width() <= size[0] and window.height() <= size[1],
+                    timeout=3000)
+    assert window.minimumSizeHint().width() <= size[0]
+    pw = window.player_widget
+    assert pw is not None and window.player is not None
+    window.player.seek(499)
+    qtbot.waitUntil(lambda: pw.readout_frame == 499, timeout=10_000)
+    readout = pw.readout
+    assert readout.width() >= readout.fontMetrics().horizontalAdvance(readout.text())
+    goto = pw.goto_edit
+    assert goto.width() >= goto.fontMetrics().horizontalAdvance(goto.placeholderText())
+    assert pw.volume_slider.width() >= 60  # a slider, not a checkbox-sized stub
+    assert pw.picture.height() >= 150 and pw.picture.width() >= 300
+    assert window.timeline is not None and window.timeline.isVisible()
+    assert window.timeline.height() >= 150
+    panel = reels(window)
+    assert panel.isVisible() or window.reels_dock.isVisible()
+    window.reels_dock.raise_()
+    QApplication.processEvents()
+    rows = panel.items.height() // max(1, panel.items.sizeHintForRow(0))
+    assert rows >= len(window.session.reels()[0].items)  # type: ignore[union-attr]
+    for w in (panel.total, pw.readout):
+        assert w.isVisible()

@@ -377,6 +377,11 @@ class PlayerController:
             self._anchor(frame, picture_first=False)
         self._move_to(frame)
 
+    def refresh_frame(self) -> None:
+        """Deliver the exact frame at the position again (e.g. to redraw it with a caption)."""
+        if self._fetcher is not None and not self.is_playing:
+            self._fetcher.request(self._position)
+
     def step(self, delta: int) -> None:
         """Step ``delta`` frames (pauses first when playing)."""
         if self._info is None:
