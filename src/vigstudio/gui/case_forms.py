@@ -6,9 +6,8 @@ A form only collects values; the case record dialog turns them into one session 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import datetime as dt
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor

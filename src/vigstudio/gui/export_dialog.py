@@ -13,8 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QObject, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -44,6 +44,8 @@ from vigstudio.gui.sheet import write_feedback_sheet
 from vigstudio.media.export import export_reel
 from vigstudio.media.export_plan import ReelPlan
 from vigstudio.media.stills import still_rgb
+
+CANCELLED = "Export cancelled; nothing was written."
 
 
 class ExportKind(StrEnum):
@@ -116,6 +118,9 @@ class ExportDialog(QDialog):
         self.size_box.addItem("Original size", None)
         self.size_box.addItem("720p (smaller file)", 720)
         self.size_box.addItem("480p (smallest)", 480)
+        from vigstudio.gui.preferences import current
+
+        self.size_box.setCurrentIndex(max(0, self.size_box.findData(current().export_height)))
         self.target = QLineEdit(self)
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
@@ -137,6 +142,14 @@ class ExportDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.export_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self._cancel_or_close)
+        self.show_button = self.buttons.addButton("Show in folder",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_button.clicked.connect(self.show_in_folder)
+        self.play_button = self.buttons.addButton("Play", QDialogButtonBox.ButtonRole.ActionRole)
+        self.play_button.clicked.connect(self.play_result)
+        self.show_button.setVisible(False)
+        self.play_button.setVisible(False)
+        self.result_path: Path | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -176,6 +189,9 @@ class ExportDialog(QDialog):
     # --- running ------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.show_button.setVisible(False)
+        self.play_button.setVisible(False)
+        self.status.setStyleSheet("")
         target = Path(self.target.text()).expanduser()
         overwrite = False
         exists = target.exists() and (self.export_kind is not ExportKind.STILLS
@@ -210,8 +226,9 @@ class ExportDialog(QDialog):
         self._job.progress.connect(self._progress)
         self._job.done.connect(self._finished)
         self._job.failed.connect(self._failed)
-        self._job.cancelled.connect(lambda: self._failed("Export cancelled; nothing was "
-                                                         "written."))
+        # a bound method (not a lambda): it runs on the GUI thread; a lambda ran on the
+        # worker, which then waited on itself ("QThread::wait: Thread tried to wait on itself")
+        self._job.cancelled.connect(self._cancelled)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
@@ -230,14 +247,37 @@ class ExportDialog(QDialog):
             self._thread = None
             self._job = None
 
+    @Slot()
+    def _cancelled(self) -> None:
+        self._failed(CANCELLED)
+
+    @Slot(str)
     def _finished(self, message: str) -> None:
         self._stop_thread()
         self.result_message = message
+        self.result_path = Path(self.target.text()).expanduser()
         self.progress.setValue(1000)
         self.status.setText(message)
+        self.status.setStyleSheet("")
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
+        self.show_button.setVisible(True)
+        self.play_button.setVisible(self.export_kind is not ExportKind.STILLS)
+        self.play_button.setText("Play" if self.export_kind is ExportKind.VIDEO else "Open")
 
+    def show_in_folder(self) -> None:
+        """Open the folder that holds what was exported (the file manager shows it)."""
+        path = self.result_path
+        if path is not None:
+            folder = path if path.is_dir() else path.parent
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def play_result(self) -> None:
+        """Open the exported film (or sheet) in the computer's own player (or viewer)."""
+        if self.result_path is not None and self.result_path.is_file():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_path)))
+
+    @Slot(str)
     def _failed(self, message: str) -> None:
         self._stop_thread()
         self.result_message = message
@@ -258,10 +298,23 @@ class ExportDialog(QDialog):
             self.reject()
 
     def reject(self) -> None:
-        if self._job is not None:  # closing the window cancels a running export
+        if self._job is not None:  # closing the window mid-export: ask, then cancel
+            answer = QMessageBox.question(
+                self, "Stop the export?", "The export is still running. Stop it? Nothing "
+                "is written when it stops.")
+            if answer != QMessageBox.StandardButton.Yes or self._job is None:
+                return
             self._job.cancel.set()
             self._stop_thread()
+            self._failed(CANCELLED)
         super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._job is not None:
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
 
 
 __all__ = ["ExportDialog", "ExportKind", "write_reel_sheet"]

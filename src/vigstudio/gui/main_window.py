@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,6 +50,7 @@ from vigstudio.gui.timeline.view import TimelineView
 
 Key = QKeySequence.StandardKey
 PROJECT_FILTER = "VIG Studio case projects (*.vigproj)"
+MEDIA_CHECK_MS = 2000
 #: Every container FFmpeg reads that cameras, phones and old camcorders write.
 MEDIA_EXTENSIONS = ("mp4", "m4v", "mov", "mkv", "webm", "avi", "wmv", "mpg", "mpeg", "mts",
                     "m2ts", "ts", "3gp", "3g2", "dv", "flv", "ogv", "vob", "mxf")
@@ -146,6 +147,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.signals.changed.connect(self._on_change)
         preferences.notifier().changed.connect(self._preferences_changed)
+        self._media_check = QTimer(self)  # a file put back where it was comes back online
+        self._media_check.setInterval(MEDIA_CHECK_MS)
+        self._media_check.timeout.connect(self.check_media)
+        self._statuses: dict[int, RecordingStatus] = {}
         self._show_docks(False)
         self.statusBar().showMessage("Open or create a case project to begin.")
 
@@ -321,6 +326,7 @@ class MainWindow(QMainWindow):
         self.record_dialog = None
 
     def close_project(self) -> None:
+        self._media_check.stop()
         if self.record_dialog is not None:
             self.record_dialog.close()
             self.record_dialog = None
@@ -385,6 +391,9 @@ class MainWindow(QMainWindow):
         self._set_dock(self.reels_dock, self._build_reels_panel())
         self._show_docks(True)
         self._arrange_docks()
+        self._statuses = {}
+        self.check_media()
+        self._media_check.start()
         title = session.case().name
         self.setWindowTitle(f"{title} — VIG Studio" + (" (read-only)" if session.read_only
                                                         else ""))
@@ -419,7 +428,10 @@ class MainWindow(QMainWindow):
         from vigstudio.gui.export_dialog import ExportDialog
 
         assert self.session is not None
-        ExportDialog(self.session, reel_id, self).exec()
+        dialog = ExportDialog(self.session, reel_id, self)
+        dialog.exec()
+        if dialog.result_message:
+            self.statusBar().showMessage(dialog.result_message, 10_000)
 
     # --- the recording on screen --------------------------------------------------------
 
@@ -469,6 +481,34 @@ class MainWindow(QMainWindow):
                 dock.setWidget(QWidget())
                 old.deleteLater()
         self.recording_id = None
+
+    def check_media(self) -> None:
+        """Notice recordings whose files appeared or vanished (a drive plugged back in, a
+        file moved back): the case panel follows, and the recording on screen reloads."""
+        session = self.session
+        if session is None:
+            return
+        statuses = {r.id: session.recording_status(r.id) for r in session.recordings()
+                    if r.id is not None}
+        if statuses == self._statuses:
+            return
+        came_back = [rid for rid, st in statuses.items()
+                     if st is not RecordingStatus.OFFLINE
+                     and self._statuses.get(rid) is RecordingStatus.OFFLINE]
+        self._statuses = statuses
+        if self.case_panel is not None:
+            self.case_panel.refresh()
+        current = self.recording_id
+        if current in came_back and self.player is not None and self.player.offline:
+            self.recording_id = None
+            self.show_recording(current)
+            self.statusBar().showMessage(
+                f"{session.recording(current).display_title} is back online.", 6000)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_media()
+        super().changeEvent(event)
 
     def selected_clip_range(self) -> FrameRange | None:
         """The selected clip's frames (the first one if several are selected)."""
