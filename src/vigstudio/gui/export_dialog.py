@@ -142,14 +142,7 @@ class ExportDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.export_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self._cancel_or_close)
-        self.show_button = self.buttons.addButton("Show in folder",
-                                                  QDialogButtonBox.ButtonRole.ActionRole)
-        self.show_button.clicked.connect(self.show_in_folder)
-        self.play_button = self.buttons.addButton("Play", QDialogButtonBox.ButtonRole.ActionRole)
-        self.play_button.clicked.connect(self.play_result)
-        self.show_button.setVisible(False)
-        self.play_button.setVisible(False)
-        self.result_path: Path | None = None
+        self._add_result_buttons()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -160,6 +153,17 @@ class ExportDialog(QDialog):
         self.result_message = ""
         self._kind_changed()
         self.resize(620, self.sizeHint().height())
+
+    def _add_result_buttons(self) -> None:
+        """Shown after an export: open its folder, or play (open) what was made."""
+        self.show_button = self.buttons.addButton("Show in folder",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_button.clicked.connect(self.show_in_folder)
+        self.play_button = self.buttons.addButton("Play", QDialogButtonBox.ButtonRole.ActionRole)
+        self.play_button.clicked.connect(self.play_result)
+        self.show_button.setVisible(False)
+        self.play_button.setVisible(False)
+        self.result_path: Path | None = None
 
     @property
     def export_kind(self) -> ExportKind:
