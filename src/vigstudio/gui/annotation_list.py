@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
 )
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
@@ -37,6 +38,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
 from vigstudio.domain.time import FrameRange
+from vigstudio.gui import actions
 from vigstudio.gui.codebook_panel import swatch
 from vigstudio.gui.time_format import labels_for
 from vigstudio.gui.timeline.ports import PlayerPort
@@ -168,21 +170,7 @@ class AnnotationList(QWidget):
         self._all: dict[tuple[str, int], Entry] = {}
         self._people: dict[int | None, str] = {}
         self.model = AnnotationTableModel(self._describe, self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
-        self.view.clicked.connect(self._clicked)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view,
-                           self.delete_selected)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        self.view.selectionModel().selectionChanged.connect(self._list_selection)
+        self.view = self._build_view()
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         filters = QHBoxLayout()
@@ -199,6 +187,28 @@ class AnnotationList(QWidget):
         self.destroyed.connect(lambda *_: unsubscribe())
         self._fill_filters()
         self.refill()
+
+    def _build_view(self) -> QTableView:
+        view = self.view = QTableView(self)
+        view.setModel(self.model)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        view.clicked.connect(self._clicked)
+        for row in actions.rows("list"):  # keys from the one table of actions
+            for key in row.keys:
+                shortcut = QShortcut(QKeySequence(key), view, getattr(self, row.handler))
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        view.doubleClicked.connect(self._double_clicked)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
+        view.selectionModel().selectionChanged.connect(self._list_selection)
+        return view
 
     # --- data ---------------------------------------------------------------------------
 
@@ -381,6 +391,27 @@ class AnnotationList(QWidget):
                                    QTableView.ScrollHint.EnsureVisible)
         finally:
             self._syncing = False
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        """Double-click a clip or still to rename it."""
+        from vigstudio.gui.naming import rename
+
+        if index.isValid() and not self.session.read_only:
+            e = self.model.rows[index.row()]
+            if e.kind in ("clip", "still"):
+                rename(self.session, self, e.kind, e.id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        from vigstudio.gui import item_menu as menus
+
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        e = self.model.rows[index.row()]
+        if not self.selection.contains(e.kind, e.id):
+            self.selection.set(**{e.kind + "s": [e.id]})
+        menus.show_menu(menus.item_menu(self.session, self, self.selection, self.player),
+                        self.view.viewport().mapToGlobal(pos))
 
     def delete_selected(self) -> None:
         """Delete what is selected (asking first when a reel shows it)."""

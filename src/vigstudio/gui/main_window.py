@@ -455,6 +455,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineView(session, player, recording_id, self.selection, self)
         self.timeline.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.tagging.markInChanged.connect(self.timeline.canvas.set_mark_in)
+        self.timeline.canvas.trimEdge.connect(self.player_widget.set_trim_edge)
         self.timeline_area.addWidget(self.timeline)
         self.timeline_area.setCurrentWidget(self.timeline)
         self._set_dock(self.codebook_dock,

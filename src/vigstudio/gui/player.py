@@ -283,6 +283,7 @@ class PlayerWidget(QWidget):
         self._bridge.frame_failed.connect(self._on_frame_failed)
         self._live_serial = -1
         self._readout_frame: int | None = None
+        self._trim_note = ""  # names the edge frame while a clip edge is dragged
 
         self.picture = PictureView(self)
         self.picture.setFocusProxy(self)
@@ -431,6 +432,16 @@ class PlayerWidget(QWidget):
             return f"frame {frame}"
         return f"{frame}  {labels_of(info).label(frame)}"
 
+    def set_trim_edge(self, edge: object) -> None:
+        """While a clip edge is dragged on the timeline: ``(frame, "first" | "last")`` names
+        the edge frame in the readout; None ends it."""
+        if isinstance(edge, tuple):
+            _frame, which = edge
+            self._trim_note = f"  ◆ {which} frame of the clip"
+        else:
+            self._trim_note = ""
+        self._set_readout(self._readout_frame)
+
     def refresh_readout(self) -> None:
         """After the time format changed."""
         self._size_readout()
@@ -533,7 +544,8 @@ class PlayerWidget(QWidget):
 
     def _set_readout(self, frame: int | None) -> None:
         self._readout_frame = frame
-        self.readout.setText(self._readout_text(frame) if frame is not None else "–")
+        text = self._readout_text(frame) if frame is not None else "–"
+        self.readout.setText(text + self._trim_note)
 
     # --- user actions -------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.app.timeline_geometry import short_seconds
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
 from vigstudio.errors import VigError
+from vigstudio.gui import actions
 from vigstudio.gui.time_format import labels_for
 from vigstudio.storage.records import EntityKind
 
@@ -146,13 +147,15 @@ class ReelsPanel(QWidget):
         for w in (add, remove, up, down):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        # these keys act on the reel list only when it has focus (a Delete pressed on the
-        # timeline or the clip list must not remove the reel's current item)
-        for key, slot in (("Alt+Up", lambda: self.move_current(-1)),
-                          ("Alt+Down", lambda: self.move_current(1)),
-                          (QKeySequence.StandardKey.Delete, self.remove_item)):
-            shortcut = QShortcut(QKeySequence(key), self.items, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        # keys from the one table of actions; they act on the reel list only when it has
+        # focus (a Delete pressed on the timeline or the clip list must not remove the
+        # reel's current item)
+        for row in actions.rows("reel list"):
+            for key in row.keys:
+                shortcut = QShortcut(QKeySequence(key), self.items, getattr(self, row.handler))
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.items.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.items.customContextMenuRequested.connect(self._context_menu)
         return buttons
 
     def _build_settings(self) -> QWidget:
@@ -419,6 +422,51 @@ class ReelsPanel(QWidget):
                 f"“{reel.name}”?") != QMessageBox.StandardButton.Yes:
             return
         self._try(lambda: self.session.remove_reel_item(rid, iid))
+
+    def move_up(self) -> None:
+        self.move_current(-1)
+
+    def move_down(self) -> None:
+        self.move_current(1)
+
+    def item_menu(self) -> QMenu:
+        """The right-click menu of the current item."""
+        from vigstudio.gui.naming import edit_note, rename
+
+        menu = QMenu(self)
+        item = self.current_item
+        if item is None:
+            return menu
+        writable = not self.session.read_only
+        menu.addAction("Play this item", self.play_item)
+        menu.addSeparator()
+        up = menu.addAction("Move up\tAlt+Up", self.move_up)
+        down = menu.addAction("Move down\tAlt+Down", self.move_down)
+        row = self.items.currentRow()
+        up.setEnabled(writable and row > 0)
+        down.setEnabled(writable and row < self.items.count() - 1)
+        if item.kind is ItemKind.CLIP and item.clip_id is not None:
+            cid = item.clip_id
+            menu.addAction("Rename the clip…", lambda: rename(self.session, self, "clip", cid)
+                           ).setEnabled(writable)
+            menu.addAction("Edit the clip's note…",
+                           lambda: edit_note(self.session, self, cid)).setEnabled(writable)
+        elif item.kind is ItemKind.STILL and item.still_id is not None:
+            sid = item.still_id
+            menu.addAction("Rename the still…",
+                           lambda: rename(self.session, self, "still", sid)).setEnabled(writable)
+        menu.addSeparator()
+        menu.addAction("Remove from the reel\tDelete", self.remove_item).setEnabled(writable)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        entry = self.items.itemAt(pos)
+        if entry is None:
+            return
+        from vigstudio.gui import item_menu as menus
+
+        self.items.setCurrentItem(entry)
+        menus.show_menu(self.item_menu(), self.items.viewport().mapToGlobal(pos))
 
     def move_current(self, delta: int) -> None:
         row = self.items.currentRow()

@@ -164,8 +164,10 @@ class TaggingController(QObject):
             if principle.shortcut and principle.id is not None:
                 pid = principle.id
                 bindings.append((principle.shortcut, lambda pid=pid: self.tag(pid)))
-        bindings += [("I", self.set_mark_in), ("O", self.set_mark_out), ("S", self.grab_still),
-                     ("W", self.toggle_working_point)]
+        from vigstudio.gui import actions  # I, O, S, W: from the one table of actions
+
+        bindings += [(key, getattr(self, row.handler)) for row in actions.rows("tagging")
+                     for key in row.keys]
         for i, person in enumerate(self.session.participants()[:9]):
             bindings.append((f"Ctrl+{i + 1}",
                              lambda pid=person.id: self.set_participant(pid)))
