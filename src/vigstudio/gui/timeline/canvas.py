@@ -149,7 +149,9 @@ class TimelineCanvas(QWidget):
 
     def _on_position(self, frame: int) -> None:
         self.state.playhead = frame
-        if self.follow_playhead or self._drag is not None:
+        trimming = self._drag is not None and self._drag.kind in (DragKind.TRIM_START,
+                                                                 DragKind.TRIM_END)
+        if not trimming and (self.follow_playhead or self._drag is not None):
             self.set_scale(self.scale.showing(frame))
         self.update()
 
@@ -421,9 +423,7 @@ class TimelineCanvas(QWidget):
             # the player shows the edge frame, as an editor's viewer does while trimming
             first = drag.kind is DragKind.TRIM_START
             edge = trimmed.start if first else trimmed.last
-            self.follow_playhead = False
-            self.player.seek(edge)
-            self.follow_playhead = True
+            self.player.seek(edge)  # the view stays put while trimming
             self.trimEdge.emit((edge, "first" if first else "last"))
 
     def _snap_move(self, moved: FrameRange, drag: Drag, snapping: bool) -> FrameRange:
