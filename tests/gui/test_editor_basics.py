@@ -334,3 +334,16 @@ def test_reel_item_kinds_are_described(window: MainWindow) -> None:
         word = {ItemKind.TITLE: "Title card", ItemKind.CLIP: "Clip",
                 ItemKind.STILL: "Still"}[kind]
         assert f" · {word}" in text
+
+
+def test_clips_in_reels_say_which_principles_they_show(window: MainWindow) -> None:
+    panel = reels(window)
+    assert window.session is not None
+    reel = window.session.reels()[0]
+    row = next(i for i, it in enumerate(reel.items) if it.kind is ItemKind.CLIP)
+    tip = panel.items.item(row).toolTip()
+    # the demo's first clip (frames 40-109) holds moments tagged "encouraging" and "receiving"
+    assert "Shows: Encouraging initiatives, Receiving initiatives" in tip
+    panel._fill_add_menu()
+    clip_menu = next(a.menu() for a in panel.add_menu.actions() if a.text() == "Clip")
+    assert any("Encouraging initiatives" in a.text() for a in clip_menu.actions())

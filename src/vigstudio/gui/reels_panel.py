@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.changes import Change
+from vigstudio.app.clip_meaning import principles_at_still, principles_in_clip
 from vigstudio.app.player import PlayerController
 from vigstudio.app.reel_timing import item_seconds, reel_seconds
 from vigstudio.app.session import CaseSession
@@ -244,6 +245,15 @@ class ReelsPanel(QWidget):
         return (f"{plays} · Clip: {name}  ({labels.span(clip.range)}, "
                 f"{clip.range.duration} frames{more})")
 
+    def explain(self, item: ReelItem) -> str:
+        """The tooltip: the whole line, and the principles the clip or still shows."""
+        shows: list[str] = []
+        if item.kind is ItemKind.CLIP and item.clip_id is not None:
+            shows = principles_in_clip(self.session, item.clip_id)
+        elif item.kind is ItemKind.STILL and item.still_id is not None:
+            shows = principles_at_still(self.session, item.still_id)
+        return self.describe(item) + (f"\nShows: {', '.join(shows)}" if shows else "")
+
     def total_text(self) -> str:
         reel = self.reel
         if reel is None:
@@ -301,7 +311,7 @@ class ReelsPanel(QWidget):
         reel = self.reel
         for item in reel.items if reel else ():
             entry = QListWidgetItem(self.describe(item))
-            entry.setToolTip(entry.text())
+            entry.setToolTip(self.explain(item))
             entry.setData(_ITEM_ROLE, item.id)
             self.items.addItem(entry)
         if reel and reel.items:
@@ -337,8 +347,10 @@ class ReelsPanel(QWidget):
             labels = labels_for(s, clip.recording_id)
             label = clip.title or "Clip"
             rec = s.recording(clip.recording_id).display_title
+            assert clip.id is not None
+            shows = ", ".join(principles_in_clip(s, clip.id))
             clips.addAction(f"{label}  ({rec}, {labels.span(clip.range)}, "
-                            f"{labels.length(clip.range)})",
+                            f"{labels.length(clip.range)})" + (f" — {shows}" if shows else ""),
                             partial(self._add, ItemKind.CLIP, clip.id))
         clips.setEnabled(bool(s.clips()))
         stills = menu.addMenu("Still")
