@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-__all__ = ["ACTIONS", "MENUS", "Action", "by_id", "help_html", "key_of_event", "rows",
-           "shortcut_map"]
+__all__ = ["ACTIONS", "MENUS", "Action", "KeyboardHelp", "by_id", "help_html", "key_of_event",
+           "rows", "shortcut_map"]
 
 #: The menu bar's menus, in order.
 MENUS = ("File", "Edit", "Case", "Playback", "View", "Help")
@@ -101,7 +102,7 @@ ACTIONS: tuple[Action, ...] = (
     _w("help.keys", "Help", "&Keyboard shortcuts", "show_shortcuts", "F1"),
     _w("help.about", "Help", "&About VIG Studio", "show_about"),
     # --- the player (while it has focus) ---
-    _k("player", "player.play", "Play / pause (at normal speed)", "play_pause", "Space"),
+    _k("player", "player.play", "Play / pause (at the speed chosen in the speed box)", "play_pause", "Space"),
     _k("player", "player.back", "Back one frame (hold to keep stepping)", "back", "Left"),
     _k("player", "player.forward", "Forward one frame", "forward", "Right"),
     _k("player", "player.back10", "Back ten frames", "back10", "Shift+Left"),
@@ -111,10 +112,10 @@ ACTIONS: tuple[Action, ...] = (
        "Ctrl+Right"),
     _k("player", "player.start", "Go to the start", "go_to_start", "Home"),
     _k("player", "player.end", "Go to the end", "go_to_end", "End"),
-    _k("player", "player.reverse", "Play backwards; again: faster (starts at 1×)",
+    _k("player", "player.reverse", "Play backwards; again: faster (a shuttle speed ends at the pause)",
        "shuttle_reverse", "J"),
     _k("player", "player.stop", "Pause", "shuttle_stop", "K"),
-    _k("player", "player.shuttle", "Play forwards; again: faster (starts at 1×)",
+    _k("player", "player.shuttle", "Play forwards; again: faster (a shuttle speed ends at the pause)",
        "shuttle_forward", "L"),
     _k("player", "player.mute", "Sound on / off", "toggle_mute", "M"),
     # --- tagging (window-wide) ---
@@ -200,3 +201,20 @@ def help_html(extra: dict[str, list[tuple[str, str]]] | None = None) -> str:
             body = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in lines)
             parts.append(f"<h4>{title}</h4><table cellspacing='4'>{body}</table>")
     return "".join(parts)
+
+
+class KeyboardHelp(QDialog):
+    """The keyboard help (F1): the table's keys as a scrolling page."""
+
+    def __init__(self, html: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.text = QTextBrowser(self)
+        self.text.setHtml(html)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        height = parent.height() if parent is not None else 700
+        self.resize(560, max(360, int(height * 0.85)))

@@ -641,12 +641,9 @@ class MainWindow(QMainWindow):
         return actions.help_html(extra)
 
     def show_shortcuts(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.shortcuts_html())
-        box.show()
-        self.shortcuts_box = box
+        """F1: every key, in a window that scrolls and can stay open beside the work."""
+        self.shortcuts_box = actions.KeyboardHelp(self.shortcuts_html(), self)
+        self.shortcuts_box.show()
 
     def preferences_dialog(self) -> None:
         from vigstudio.gui.preferences import PreferencesDialog
