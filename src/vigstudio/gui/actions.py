@@ -102,7 +102,8 @@ ACTIONS: tuple[Action, ...] = (
     _w("help.keys", "Help", "&Keyboard shortcuts", "show_shortcuts", "F1"),
     _w("help.about", "Help", "&About VIG Studio", "show_about"),
     # --- the player (while it has focus) ---
-    _k("player", "player.play", "Play / pause (at the speed chosen in the speed box)", "play_pause", "Space"),
+    _k("player", "player.play", "Play / pause (at the speed chosen in the speed box)",
+       "play_pause", "Space"),
     _k("player", "player.back", "Back one frame (hold to keep stepping)", "back", "Left"),
     _k("player", "player.forward", "Forward one frame", "forward", "Right"),
     _k("player", "player.back10", "Back ten frames", "back10", "Shift+Left"),
@@ -112,10 +113,10 @@ ACTIONS: tuple[Action, ...] = (
        "Ctrl+Right"),
     _k("player", "player.start", "Go to the start", "go_to_start", "Home"),
     _k("player", "player.end", "Go to the end", "go_to_end", "End"),
-    _k("player", "player.reverse", "Play backwards; again: faster (a shuttle speed ends at the pause)",
+    _k("player", "player.reverse", "Play backwards; again: faster (until the next pause)",
        "shuttle_reverse", "J"),
     _k("player", "player.stop", "Pause", "shuttle_stop", "K"),
-    _k("player", "player.shuttle", "Play forwards; again: faster (a shuttle speed ends at the pause)",
+    _k("player", "player.shuttle", "Play forwards; again: faster (until the next pause)",
        "shuttle_forward", "L"),
     _k("player", "player.mute", "Sound on / off", "toggle_mute", "M"),
     # --- tagging (window-wide) ---
