@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,10 +35,12 @@ from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ProjectLockedError, VigError
 from vigstudio.gui import actions, preferences, recent
+from vigstudio.gui.adding import MEDIA_FILTER, add_recordings
 from vigstudio.gui.annotation_list import AnnotationList
 from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
+from vigstudio.gui.media_watch import MediaWatcher
 from vigstudio.gui.opening import choose_how_to_open, wants_relink
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
@@ -50,12 +52,6 @@ from vigstudio.gui.timeline.view import TimelineView
 
 Key = QKeySequence.StandardKey
 PROJECT_FILTER = "VIG Studio case projects (*.vigproj)"
-MEDIA_CHECK_MS = 2000
-#: Every container FFmpeg reads that cameras, phones and old camcorders write.
-MEDIA_EXTENSIONS = ("mp4", "m4v", "mov", "mkv", "webm", "avi", "wmv", "mpg", "mpeg", "mts",
-                    "m2ts", "ts", "3gp", "3g2", "dv", "flv", "ogv", "vob", "mxf")
-MEDIA_FILTER = ("Video files (" + " ".join(f"*.{e} *.{e.upper()}" for e in MEDIA_EXTENSIONS)
-                + ");;All files (*)")
 
 
 class SessionSignals(QObject):
@@ -147,10 +143,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.signals.changed.connect(self._on_change)
         preferences.notifier().changed.connect(self._preferences_changed)
-        self._media_check = QTimer(self)  # a file put back where it was comes back online
-        self._media_check.setInterval(MEDIA_CHECK_MS)
-        self._media_check.timeout.connect(self.check_media)
-        self._statuses: dict[int, RecordingStatus] = {}
+        self.media_watch: MediaWatcher | None = None  # a file put back comes back online
         self._show_docks(False)
         self.statusBar().showMessage("Open or create a case project to begin.")
 
@@ -326,7 +319,10 @@ class MainWindow(QMainWindow):
         self.record_dialog = None
 
     def close_project(self) -> None:
-        self._media_check.stop()
+        if self.media_watch is not None:
+            self.media_watch.stop()
+            self.media_watch.deleteLater()
+            self.media_watch = None
         if self.record_dialog is not None:
             self.record_dialog.close()
             self.record_dialog = None
@@ -391,9 +387,9 @@ class MainWindow(QMainWindow):
         self._set_dock(self.reels_dock, self._build_reels_panel())
         self._show_docks(True)
         self._arrange_docks()
-        self._statuses = {}
-        self.check_media()
-        self._media_check.start()
+        self.media_watch = MediaWatcher(session, self)
+        self.media_watch.changed.connect(self.case_panel.refresh)
+        self.media_watch.cameBack.connect(self._came_back)
         title = session.case().name
         self.setWindowTitle(f"{title} — VIG Studio" + (" (read-only)" if session.read_only
                                                         else ""))
@@ -483,28 +479,18 @@ class MainWindow(QMainWindow):
                 old.deleteLater()
         self.recording_id = None
 
-    def check_media(self) -> None:
-        """Notice recordings whose files appeared or vanished (a drive plugged back in, a
-        file moved back): the case panel follows, and the recording on screen reloads."""
-        session = self.session
-        if session is None:
-            return
-        statuses = {r.id: session.recording_status(r.id) for r in session.recordings()
-                    if r.id is not None}
-        if statuses == self._statuses:
-            return
-        came_back = [rid for rid, st in statuses.items()
-                     if st is not RecordingStatus.OFFLINE
-                     and self._statuses.get(rid) is RecordingStatus.OFFLINE]
-        self._statuses = statuses
-        if self.case_panel is not None:
-            self.case_panel.refresh()
-        current = self.recording_id
-        if current in came_back and self.player is not None and self.player.offline:
+    def _came_back(self, recording_id: int) -> None:
+        """A recording's file is there again: reload it if it is the one on screen."""
+        if (recording_id == self.recording_id and self.player is not None
+                and self.player.offline and self.session is not None):
             self.recording_id = None
-            self.show_recording(current)
+            self.show_recording(recording_id)
             self.statusBar().showMessage(
-                f"{session.recording(current).display_title} is back online.", 6000)
+                f"{self.session.recording(recording_id).display_title} is back online.", 6000)
+
+    def check_media(self) -> None:
+        if self.media_watch is not None:
+            self.media_watch.check()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
@@ -539,43 +525,10 @@ class MainWindow(QMainWindow):
             self.add_recordings([Path(f) for f in files])
 
     def add_recordings(self, files: list[Path]) -> list[int]:
-        """Check each file first (what cannot be read is named, nothing else is asked about
-        it), then ask once whether to copy the readable ones into the case folder."""
-        from vigstudio.media.probe import probe
-
+        """Check the files, ask once whether to copy them, add them (see gui/adding.py)."""
         assert self.session is not None
-        readable: list[Path] = []
-        problems: list[str] = []
-        for path in files:
-            self.statusBar().showMessage(f"Checking {path.name} …")
-            try:
-                probe(path)
-            except VigError as exc:
-                problems.append(f"{path.name}: {exc}")
-            else:
-                readable.append(path)
-        if problems:
-            QMessageBox.warning(self, "Some files cannot be added",
-                                "These files were not added:\n\n" + "\n".join(problems))
-        if not readable:
-            self.statusBar().clearMessage()
-            return []
-        copy = QMessageBox.question(
-            self, "Add recordings",
-            f"Copy the {len(readable)} recording(s) into the case folder (media/ beside the "
-            "project file)?\n\nCopying keeps the case self-contained, e.g. on an encrypted "
-            "USB stick. Otherwise the case refers to the files where they are.") == \
-            QMessageBox.StandardButton.Yes
-        added: list[int] = []
-        for path in readable:
-            self.statusBar().showMessage(f"Adding {path.name} …")
-            try:
-                rec = self.session.import_recording(path, copy=copy)
-            except VigError as exc:
-                self._error(f"Could not add {path.name}", exc)
-                continue
-            if rec.id is not None:
-                added.append(rec.id)
+        added = add_recordings(self.session, self, files,
+                               lambda text: self.statusBar().showMessage(text))
         if added:
             self.show_recording(added[-1])
         return added
