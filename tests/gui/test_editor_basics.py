@@ -347,3 +347,81 @@ def test_clips_in_reels_say_which_principles_they_show(window: MainWindow) -> No
     panel._fill_add_menu()
     clip_menu = next(a.menu() for a in panel.add_menu.actions() if a.text() == "Clip")
     assert any("Encouraging initiatives" in a.text() for a in clip_menu.actions())
+
+
+# --- marks on stills ---------------------------------------------------------------------------
+
+
+def _yellow(rgb: object, x: int, y: int, r: int = 6) -> bool:
+    import numpy as np
+
+    patch = np.asarray(rgb)[max(0, y - r):y + r, max(0, x - r):x + r].reshape(-1, 3).astype(int)
+    return bool(((patch[:, 0] > 200) & (patch[:, 1] > 170) & (patch[:, 2] < 90)).any())
+
+
+def test_marks_drawn_on_a_still_go_into_stills_sheet_and_preview(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from vigstudio.domain.annotations import MarkKind
+    from vigstudio.gui import export_dialog
+    from vigstudio.gui.export_dialog import ExportDialog, ExportKind
+    from vigstudio.gui.marks_editor import MarksDialog
+    from vigstudio.media.stills import still_rgb
+
+    s = window.session
+    assert s is not None
+    still = s.stills()[0]
+    assert still.id is not None
+    dialog = MarksDialog(s, still.id, window)
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 600)
+    dialog.show()
+    canvas = dialog.canvas
+    r = canvas.picture_rect()
+    tail = QPoint(r.x() + r.width() // 5, r.y() + r.height() // 5)
+    tip = QPoint(r.x() + r.width() // 2, r.y() + r.height() // 2)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tail)
+    QTest.mouseMove(canvas, tip)
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tip)
+    dialog.accept()
+    (mark,) = s.still(still.id).marks
+    assert mark.kind is MarkKind.ARROW and abs(mark.x - 500) <= 3 and abs(mark.y - 500) <= 3
+    rec = s.recording(still.recording_id)
+    raw = still_rgb(s.media_path(rec.id or 0), rec.info, still.frame)
+    h, w = raw.shape[:2]
+    mid = (w // 2, h // 2)
+    assert not _yellow(raw, *mid)
+    # the PNG stills
+    out = tmp_path / "stills"
+    export = ExportDialog(s, s.reels()[0].id or 0, window)
+    qtbot.addWidget(export)
+    export.kind.setCurrentIndex(export.kind.findData(ExportKind.STILLS.value))
+    export.target.setText(str(out))
+    export.start()
+    first = sorted(out.iterdir())[0]
+    assert _yellow(np.asarray(Image.open(first).convert("RGB")), *mid)
+    # the feedback sheet gets the marked picture
+    pictures: list[object] = []
+    monkeypatch.setattr(export_dialog, "write_feedback_sheet",
+                        lambda out, **k: pictures.extend(k["stills"]) or out)
+    export_dialog.write_reel_sheet(s, s.reels()[0].id or 0, tmp_path / "sheet.pdf")
+    image = pictures[0][0]  # type: ignore[index]
+    assert _yellow(np.asarray(image.pixelColor(mid[0], mid[1]).getRgb()[:3]).reshape(1, 1, 3),
+                   0, 0, 1)
+    # the reel preview of that still shows the marks
+    panel = reels(window)
+    reel = s.reels()[0]
+    row = next(i for i, it in enumerate(reel.items) if it.still_id == still.id)
+    panel.items.setCurrentRow(row)
+    panel.play_item()
+    picture = window.player_widget.picture  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: picture.frame == still.frame and picture.marks != (),
+                    timeout=10_000)
+    shown = np.asarray(picture._keep)
+    sh, sw = shown.shape[:2]
+    assert _yellow(shown, sw // 2, sh // 2)
+    window.undo_action.trigger()
+    assert s.still(still.id).marks == ()

@@ -40,6 +40,7 @@ from vigstudio.errors import (
     ReadOnlyProjectError,
 )
 from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
+from vigstudio.storage.migrations import current_version
 from vigstudio.storage.records import decode_frame_times, encode_frame_times
 
 CODEBOOK = Codebook("Test book", (
@@ -66,6 +67,13 @@ def vfr_recording() -> Recording:
 
 def make(path: Path) -> ProjectFile:
     return ProjectFile.create(path, CASE, CODEBOOK)
+
+
+def mark_as_version_1(path: Path) -> None:
+    """Label a closed file as schema version 1, to run test migrations from there."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version=1")
+    conn.close()
 
 
 def test_round_trip_of_every_entity(tmp_path: Path) -> None:
@@ -129,7 +137,7 @@ def test_frame_times_blob_is_exact(pts: list[int], tb: Fraction) -> None:
 def test_file_settings(tmp_path: Path) -> None:
     with make(tmp_path / "a.vigproj") as pf:
         assert pf.application_id == APPLICATION_ID
-        assert pf.schema_version == 1
+        assert pf.schema_version == current_version()
         assert pf.pragma("journal_mode") == "delete"
         assert pf.pragma("synchronous") == 2  # FULL
         assert pf.pragma("foreign_keys") == 1
@@ -226,6 +234,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
     with make(path) as pf, pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
+    mark_as_version_1(path)
     ran: list[int] = []
 
     def v2(conn: sqlite3.Connection) -> None:
@@ -260,6 +269,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
     make(path).close()
+    mark_as_version_1(path)
     before = path.read_bytes()
 
     def broken(conn: sqlite3.Connection) -> None:

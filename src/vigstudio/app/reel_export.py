@@ -94,7 +94,7 @@ def still_requests(session: CaseSession, reel: Reel | int) -> list[StillRequest]
         label = item.caption or still.caption or f"frame-{still.frame}"
         name = f"{len(requests) + 1:02d}-{_slug(label)}.png"
         requests.append(StillRequest(_media(session, still.recording_id), rec.info, still.frame,
-                                     name))
+                                     name, still.marks))
     return requests
 
 

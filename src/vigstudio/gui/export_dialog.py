@@ -43,6 +43,7 @@ from vigstudio.errors import ExportCancelled, ExportError, VigError
 from vigstudio.gui.sheet import write_feedback_sheet
 from vigstudio.media.export import export_reel
 from vigstudio.media.export_plan import ReelPlan
+from vigstudio.media.marks import draw_marks
 from vigstudio.media.stills import still_rgb
 
 CANCELLED = "Export cancelled; nothing was written."
@@ -61,7 +62,8 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
     stills = []
     for request, caption in zip(still_requests(session, reel_id), content.captions,
                                 strict=True):
-        rgb = np.ascontiguousarray(still_rgb(request.path, request.info, request.frame))
+        rgb = np.ascontiguousarray(draw_marks(still_rgb(request.path, request.info,
+                                                        request.frame), request.marks))
         height, width, _ = rgb.shape
         image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
         stills.append((image, caption))

@@ -47,6 +47,8 @@ def item_menu(session: CaseSession, parent: QWidget, selection: AnnotationSelect
         menu.addAction("Go to the still", lambda: player.seek(frame))
         menu.addAction("Rename…\tF2", partial(rename, session, parent, "still", one_still)
                        ).setEnabled(writable)
+        menu.addAction("Marks (arrow, circle, text)…",
+                       partial(_edit_marks, session, parent, one_still)).setEnabled(writable)
     if (one_clip is not None or one_still is not None) and session.reels():
         add = menu.addMenu("Add to reel")
         for reel in session.reels():
@@ -65,6 +67,12 @@ def item_menu(session: CaseSession, parent: QWidget, selection: AnnotationSelect
                    lambda: delete_annotations(session, parent, moments=moments, clips=clips,
                                               stills=stills)).setEnabled(writable)
     return menu
+
+
+def _edit_marks(session: CaseSession, parent: QWidget, still_id: int) -> None:
+    from vigstudio.gui.marks_editor import edit_marks
+
+    edit_marks(session, parent, still_id)
 
 
 def _add_to_reel(session: CaseSession, parent: QWidget, reel_id: int, clip_id: int | None,

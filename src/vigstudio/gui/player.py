@@ -49,10 +49,12 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.player import RATES, PlayerController, PlayerState
 from vigstudio.app.timeline_geometry import TimeStyle
+from vigstudio.domain.annotations import Mark
 from vigstudio.domain.time import TimecodeError
 from vigstudio.errors import VigError
 from vigstudio.media.captions import CaptionOverlay, render_caption
 from vigstudio.media.frames import RGBFrame
+from vigstudio.media.marks import draw_marks
 
 __all__ = ["PictureView", "PlayerWidget"]
 
@@ -92,6 +94,7 @@ class PictureView(QWidget):
         self._frame: int | None = None
         self._message = ""
         self.caption = ""  # burned into the picture (reel preview of a captioned item)
+        self.marks: tuple[Mark, ...] = ()  # a still's marks (reel preview of a still)
         self._overlay: tuple[tuple[int, int, str], CaptionOverlay | None] | None = None
         self.zoom = 1.0
         self.centre = (0.5, 0.5)  # the picture point (fractions) at the middle of the view
@@ -108,7 +111,13 @@ class PictureView(QWidget):
         """Burn ``text`` into the following pictures ("" for none), as the export does."""
         self.caption = text.strip()
 
+    def set_marks(self, marks: tuple[Mark, ...]) -> None:
+        """Draw a still's marks on the following pictures (() for none), as the export does."""
+        self.marks = tuple(marks)
+
     def _with_caption(self, pixels: np.ndarray) -> np.ndarray:
+        if self.marks and pixels.shape[2] == 3:
+            pixels = draw_marks(pixels, self.marks)
         if not self.caption:
             return pixels
         h, w = pixels.shape[:2]

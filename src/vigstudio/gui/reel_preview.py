@@ -63,6 +63,7 @@ class ReelPreview(QObject):
     def stop(self) -> None:
         was_active = self.active
         self.widget.picture.set_caption("")
+        self.widget.picture.set_marks(())
         self._timer.stop()
         self._waiting_for_end = False
         self.index = -1
@@ -108,6 +109,7 @@ class ReelPreview(QObject):
         title card is the export's own card."""
         hold_ms = int(item.hold * 1000)
         picture = self.widget.picture
+        picture.set_marks(())
         if item.kind is ItemKind.TITLE:
             picture.set_caption("")
             width, height = TITLE_SIZE
@@ -119,6 +121,7 @@ class ReelPreview(QObject):
             still = self.session.still(item.still_id)
             self.show_recording(still.recording_id)
             picture.set_caption(self.burned_caption(item))
+            picture.set_marks(still.marks)
             self.player.seek(still.frame)
             self.player.refresh_frame()
             self._timer.start(hold_ms)

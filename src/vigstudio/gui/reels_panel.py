@@ -467,9 +467,16 @@ class ReelsPanel(QWidget):
             sid = item.still_id
             menu.addAction("Rename the still…",
                            lambda: rename(self.session, self, "still", sid)).setEnabled(writable)
+            menu.addAction("Marks on the still (arrow, circle, text)…",
+                           lambda: self._edit_marks(sid)).setEnabled(writable)
         menu.addSeparator()
         menu.addAction("Remove from the reel\tDelete", self.remove_item).setEnabled(writable)
         return menu
+
+    def _edit_marks(self, still_id: int) -> None:
+        from vigstudio.gui.marks_editor import edit_marks
+
+        edit_marks(self.session, self, still_id)
 
     def _context_menu(self, pos: QPoint) -> None:
         entry = self.items.itemAt(pos)

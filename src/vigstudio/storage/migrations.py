@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.errors import ProjectError
+from vigstudio.storage import migration_still_marks
 
 FIRST_VERSION = 1
 
@@ -27,7 +28,9 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, migration_still_marks.DESCRIPTION, migration_still_marks.add_still_marks),
+)
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

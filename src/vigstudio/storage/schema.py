@@ -180,6 +180,8 @@ class StillRow(Base):
     recording_id: Mapped[int] = mapped_column(_fk("recording.id"), index=True)
     frame: Mapped[int] = mapped_column(Integer)
     caption: Mapped[str] = mapped_column(Text, default="")
+    # marks drawn over the still, as JSON (migration_still_marks.py); "" for none
+    marks: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ReelRow(Base):
