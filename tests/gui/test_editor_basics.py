@@ -359,6 +359,24 @@ def _yellow(rgb: object, x: int, y: int, r: int = 6) -> bool:
     return bool(((patch[:, 0] > 200) & (patch[:, 1] > 170) & (patch[:, 2] < 90)).any())
 
 
+def _draw_arrow_to_the_middle(dialog: object, qtbot: QtBot) -> None:
+    """In the marks dialog: drag from a fifth of the way in to the middle, then OK."""
+    from vigstudio.gui.marks_editor import MarksDialog
+
+    assert isinstance(dialog, MarksDialog)
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 600)
+    dialog.show()
+    canvas = dialog.canvas
+    r = canvas.picture_rect()
+    tail = QPoint(r.x() + r.width() // 5, r.y() + r.height() // 5)
+    tip = QPoint(r.x() + r.width() // 2, r.y() + r.height() // 2)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tail)
+    QTest.mouseMove(canvas, tip)
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tip)
+    dialog.accept()
+
+
 def test_marks_drawn_on_a_still_go_into_stills_sheet_and_preview(
         window: MainWindow, qtbot: QtBot, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -375,18 +393,7 @@ def test_marks_drawn_on_a_still_go_into_stills_sheet_and_preview(
     assert s is not None
     still = s.stills()[0]
     assert still.id is not None
-    dialog = MarksDialog(s, still.id, window)
-    qtbot.addWidget(dialog)
-    dialog.resize(900, 600)
-    dialog.show()
-    canvas = dialog.canvas
-    r = canvas.picture_rect()
-    tail = QPoint(r.x() + r.width() // 5, r.y() + r.height() // 5)
-    tip = QPoint(r.x() + r.width() // 2, r.y() + r.height() // 2)
-    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tail)
-    QTest.mouseMove(canvas, tip)
-    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tip)
-    dialog.accept()
+    _draw_arrow_to_the_middle(MarksDialog(s, still.id, window), qtbot)
     (mark,) = s.still(still.id).marks
     assert mark.kind is MarkKind.ARROW and abs(mark.x - 500) <= 3 and abs(mark.y - 500) <= 3
     rec = s.recording(still.recording_id)

@@ -468,9 +468,6 @@ def test_reopening_a_case_goes_back_to_the_recording_last_worked_on(
 def test_a_file_put_back_comes_back_online_by_itself(
         qtbot: QtBot, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vigstudio.app.player import PlayerState
-    from vigstudio.gui import media_watch
-
-    monkeypatch.setattr(media_watch, "MEDIA_CHECK_MS", 200)
     film = demo.parent / "demo-family-film.mp4"
     away = tmp_path / "away.mp4"
     film.rename(away)
