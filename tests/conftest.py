@@ -20,10 +20,11 @@ os.environ.setdefault("VIGSTUDIO_NO_RECENT", "1")
 
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo case project, made once per test run (never edited: copy it with ``demo``)."""
+    """The demo case project, made once per test run (never edited: copy it with ``demo``).
+    Its film carries frame barcodes (the practitioners' demo does not)."""
     from vigstudio.demo import create_demo
 
-    return create_demo(tmp_path_factory.mktemp("demo-master"))
+    return create_demo(tmp_path_factory.mktemp("demo-master"), barcode=True)
 
 
 @pytest.fixture

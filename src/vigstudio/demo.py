@@ -58,14 +58,17 @@ _CLIPS = [
 _STILLS = [(55, "The smile"), (150, "Eye contact")]
 
 
-def create_demo(folder: Path) -> Path:
-    """Write the demo case project into ``folder`` (or reuse it) and return its path."""
+def create_demo(folder: Path, *, barcode: bool = False) -> Path:
+    """Write the demo case project into ``folder`` (or reuse it) and return its path.
+
+    ``barcode=True`` (tests only) puts a frame barcode along the film's bottom edge so tests
+    can read which frame a picture shows; the demo a practitioner sees has none."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     project = folder / PROJECT_NAME
     media = folder / MEDIA_NAME
     if not media.exists():
-        _make_media(media)
+        _make_media(media, barcode=barcode)
     if project.exists():
         return project
     building = folder / f".building-{os.getpid()}-{PROJECT_NAME}"
@@ -82,12 +85,12 @@ def create_demo(folder: Path) -> Path:
     return project
 
 
-def _make_media(media: Path) -> None:
+def _make_media(media: Path, *, barcode: bool) -> None:
     from vigstudio.media.synth import make_demo_recording
 
     part = media.with_name(f".part-{os.getpid()}-{media.name}")
     try:
-        make_demo_recording(part, seconds=SECONDS)
+        make_demo_recording(part, seconds=SECONDS, barcode=barcode)
         os.replace(part, media)
     finally:
         part.unlink(missing_ok=True)

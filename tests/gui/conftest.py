@@ -57,3 +57,14 @@ def player(session: CaseSession, rec_id: int) -> Iterator[PlayerController]:
     p.load(session.media_path(rec_id), session.recording(rec_id).info)
     yield p
     p.close()
+
+
+@pytest.fixture(autouse=True)
+def user_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each GUI test gets its own empty per-user Qt settings (preferences, recent list)."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder

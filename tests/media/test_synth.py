@@ -126,7 +126,7 @@ def test_containers_and_hevc(video_hevc_mov: Path, tmp_path: Path) -> None:
 
 
 def test_demo_recording(tmp_path: Path) -> None:
-    path = synth.make_demo_recording(tmp_path / "demo.mp4", seconds=4)
+    path = synth.make_demo_recording(tmp_path / "demo.mp4", seconds=4, barcode=True)
     with av.open(str(path)) as container:
         assert container.streams.audio
         frames = list(container.decode(video=0))

@@ -72,6 +72,11 @@ def make(path: Path) -> ProjectFile:
 def make_numbered_v1(path: Path) -> ProjectFile:
     """A file numbered version 1, for tests of the migration machinery itself."""
     return ProjectFile.create(path, CASE, CODEBOOK, migrations=())
+def mark_as_version_1(path: Path) -> None:
+    """Label a closed file as schema version 1, to run test migrations from there."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version=1")
+    conn.close()
 
 
 def test_round_trip_of_every_entity(tmp_path: Path) -> None:
@@ -232,6 +237,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
     with make_numbered_v1(path) as pf, pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
+    mark_as_version_1(path)
     ran: list[int] = []
 
     def v2(conn: sqlite3.Connection) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from vigstudio.app.defaults import ROLE_COLOURS
+from vigstudio.app.defaults import participant_colour
 from vigstudio.app.session_core import (
     K,
     SessionCore,
@@ -39,7 +39,8 @@ class CaseEdits(SessionCore):
         return self._update("Edit case details", self.case(), replace(case, id=1))
 
     def add_participant(self, pseudonym: str, role: Role, colour: str | None = None) -> Participant:
-        p = Participant(pseudonym.strip(), Role(role), colour or ROLE_COLOURS[Role(role)])
+        p = Participant(pseudonym.strip(), Role(role), colour or participant_colour(
+            Role(role), (q.colour for q in self.participants())))
         self._check_participant(p)
         return self._add("Add participant", p)
 

@@ -13,7 +13,7 @@ from vigstudio.app.session_core import (
     SessionCore,
     entity_id,
 )
-from vigstudio.domain.media import Fingerprint, Recording, RecordingKind
+from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
 from vigstudio.errors import (
     InvalidEditError,
     MediaError,
@@ -58,7 +58,8 @@ class RecordingEdits(SessionCore):
     def import_recording(self, media: Path, *, copy: bool = False,
                          kind: RecordingKind = RecordingKind.FAMILY_FILM, title: str = "",
                          cycle_id: int | None = None, recorded_on: dt.date | None = None,
-                         probe_timeout: float = 60.0) -> Recording:
+                         probe_timeout: float = 60.0,
+                         info: MediaInfo | None = None) -> Recording:
         """Probe ``media`` (in a child process) and add it by reference, or copy it first into
         the ``media/`` folder beside the project. Undo removes the recording from the case
         but leaves a copied file in place."""
@@ -70,7 +71,8 @@ class RecordingEdits(SessionCore):
         media = Path(media)
         if not media.is_file():
             raise MediaMissingError(f"there is no media file at {media}")
-        info = probe(media, timeout=probe_timeout)
+        if info is None:  # (a caller that probed the file just now passes what it found)
+            info = probe(media, timeout=probe_timeout)
         print_ = fingerprint(media)
         if copy:
             media = self._copy_into_case(media, print_, fingerprint)

@@ -192,6 +192,8 @@ class PlayerController:
         self._generation = 0
         self._position = 0
         self._rate = Fraction(1)
+        self._chosen_rate = Fraction(1)  # the speed chosen (speed box); J/L shuttle is transient
+        self._shuttling = False
         self._volume = 100
         self._muted = False
         self._loop: FrameRange | None = None
@@ -329,6 +331,8 @@ class PlayerController:
         self._stop_at = None
         self._position = 0
         self._state = PlayerState.EMPTY
+        self._rate = self._chosen_rate = Fraction(1)  # a new recording starts at 1×
+        self._shuttling = False
         self._generation += 1
 
     def relink(self, new_path: Path | str) -> None:
@@ -372,6 +376,11 @@ class PlayerController:
         elif self._state is PlayerState.REVERSE:
             self._anchor(frame, picture_first=False)
         self._move_to(frame)
+
+    def refresh_frame(self) -> None:
+        """Deliver the exact frame at the position again (e.g. to redraw it with a caption)."""
+        if self._fetcher is not None and not self.is_playing:
+            self._fetcher.request(self._position)
 
     def step(self, delta: int) -> None:
         """Step ``delta`` frames (pauses first when playing)."""
@@ -461,6 +470,10 @@ class PlayerController:
         if self._state is PlayerState.PLAYING and self._backend is not None:
             self._backend.pause()
         self._stop_at = None
+        if self._shuttling:  # back to the chosen speed
+            self._shuttling = False
+            self._rate = self._chosen_rate
+            self._backend_call(lambda b: b.set_rate(self._chosen_rate))
         was = self._state
         self._state = PlayerState.PAUSED  # first, so the exact frame is fetched ...
         self._move_to(frame, force=True)
@@ -474,7 +487,13 @@ class PlayerController:
             self.play()
 
     def set_rate(self, rate: Fraction) -> None:
-        """Playback rate, 1/8× to 4× (clamped); applies at once while playing."""
+        """Playback rate, 1/8× to 4× (clamped); applies at once while playing. This is the
+        chosen speed: it stays after a pause (a J/L shuttle speed does not)."""
+        self._apply_rate(rate)
+        self._chosen_rate = self._rate
+        self._shuttling = False
+
+    def _apply_rate(self, rate: Fraction) -> None:
         rate = max(MIN_RATE, min(MAX_RATE, Fraction(rate)))
         if self.is_playing:
             frame = self._estimate()
@@ -487,20 +506,30 @@ class PlayerController:
         self._notify_state()
 
     def shuttle_forward(self) -> None:
-        """L: play forward; pressed again while playing forward, the next faster rate."""
+        """L: play forward at the chosen speed (1× unless the speed box says otherwise);
+        pressed again while playing forward, the next faster rate. The shuttle's speed lasts
+        until the next pause."""
         if self._state is PlayerState.PLAYING:
-            self.set_rate(_next_rate(self._rate))
+            self._apply_rate(_next_rate(self._rate))
+            self._shuttling = True
         else:
             if self._state is PlayerState.REVERSE:
                 self.pause()
+            self._apply_rate(self._chosen_rate)
+            self._shuttling = True
             self.play()
 
     def shuttle_reverse(self) -> None:
-        """J: play backwards; pressed again while playing backwards, the next faster rate."""
+        """J: play backwards at the chosen speed; pressed again while playing backwards, the
+        next faster rate (J after L L L starts again at 1× backwards, not at 4×)."""
         if self._state is PlayerState.REVERSE:
-            self.set_rate(_next_rate(self._rate))
+            self._apply_rate(_next_rate(self._rate))
         else:
+            if self._state is PlayerState.PLAYING:
+                self.pause()
+            self._apply_rate(self._chosen_rate)
             self.play_reverse()
+        self._shuttling = True
 
     def shuttle_stop(self) -> None:
         """K: pause."""

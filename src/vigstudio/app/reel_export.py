@@ -151,7 +151,7 @@ def still_requests(session: CaseSession, reel: Reel | int) -> list[StillRequest]
         label = item.caption or still.caption or f"frame-{still.frame}"
         name = f"{len(requests) + 1:02d}-{_slug(label)}.png"
         requests.append(StillRequest(_media(session, still.recording_id), rec.info, still.frame,
-                                     name))
+                                     name, still.marks))
     return requests
 
 
@@ -190,5 +190,10 @@ def sheet_content(session: CaseSession, reel: Reel | int, *,
     for item in reel.items:
         if item.kind is ItemKind.STILL and item.still_id is not None:
             captions.append(item.caption or session.still(item.still_id).caption)
-    return SheetContent(session.case().name, questions[0].text if questions else "",
-                        date or dt.date.today(), tuple(captions))
+    # the question as written on the reel's first title card (the parent's own words for
+    # this reel), else the case's first helping question
+    cards = [i.title_text.strip().strip("“”\"'‘’ ") for i in reel.items
+             if i.kind is ItemKind.TITLE and i.title_text.strip()]
+    question = cards[0] if cards else (questions[0].text if questions else "")
+    return SheetContent(session.case().name, question, date or dt.date.today(),
+                        tuple(captions))

@@ -14,6 +14,8 @@ import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -161,23 +163,68 @@ class TimelineScale:
 # --- labels -------------------------------------------------------------------------------
 
 
+class TimeStyle(StrEnum):
+    """How positions are written across the panels (chosen in Preferences)."""
+
+    TIMECODE = "timecode"  # SMPTE timecode (clock time for variable-rate video)
+    FRAMES = "frames"  # the frame number
+    CLOCK = "clock"  # clock time HH:MM:SS.mmm
+
+
+def short_seconds(seconds: Fraction) -> str:
+    """A length as people say it: ``2.8 s``, ``1 min 05.0 s`` (tenths, rounded)."""
+    tenths = round(Fraction(seconds) * 10)
+    minutes, rest = divmod(tenths, 600)
+    text = f"{rest // 10}.{rest % 10} s"
+    return f"{minutes} min {rest // 10:02d}.{rest % 10} s" if minutes else text
+
+
 @dataclass(frozen=True, slots=True)
 class TimeLabels:
     """How a frame is named on screen: SMPTE timecode for constant-rate video, clock time
-    (``HH:MM:SS.mmm`` from the frame's own timestamp) for variable-rate video."""
+    (``HH:MM:SS.mmm`` from the frame's own timestamp) for variable-rate video; or, by the
+    practitioner's choice (``style``), the frame number or clock time everywhere.
+
+    One way to write a range and a length everywhere: :meth:`span` names the first and the
+    last frame *inside* the range (a clip 20–70 holds 51 frames), :meth:`length` its real
+    duration (from the frames' own times)."""
 
     rate: FrameRate
     clock: FrameClock | None = None  # only for variable-rate recordings
+    style: TimeStyle = TimeStyle.TIMECODE
+    duration: Fraction | None = None  # the recording's length (the last frame's end)
 
     @classmethod
-    def of(cls, info: MediaInfo) -> TimeLabels:
+    def of(cls, info: MediaInfo, style: TimeStyle | str = TimeStyle.TIMECODE) -> TimeLabels:
         vfr = info.variable_frame_rate and info.frame_times is not None
-        return cls(info.frame_rate, info.clock if vfr else None)
+        return cls(info.frame_rate, info.clock if vfr else None, TimeStyle(style),
+                   info.duration)
+
+    def seconds_at(self, frame: int) -> Fraction:
+        """When ``frame`` starts (``frame`` may be one past the last: the end)."""
+        if self.clock is None:
+            return Fraction(max(0, frame)) / self.rate.value
+        count = self.clock.frame_count
+        if frame >= count and self.duration is not None:
+            return self.duration
+        return self.clock.time_of(max(0, min(frame, count - 1)))
 
     def label(self, frame: int) -> str:
-        if self.clock is None:
-            return frames_to_timecode(max(0, frame), self.rate)
-        return format_seconds(self.clock.time_of(max(0, min(frame, self.clock.frame_count - 1))))
+        if self.style is TimeStyle.FRAMES:
+            return str(max(0, frame))
+        if self.style is TimeStyle.CLOCK or self.clock is not None:
+            last = frame if self.clock is None else min(frame, self.clock.frame_count - 1)
+            return format_seconds(self.seconds_at(last))
+        return frames_to_timecode(max(0, frame), self.rate)
+
+    def span(self, frames: FrameRange) -> str:
+        """First and last frame inside the range, as labels: ``20–70``."""
+        return f"{self.label(frames.start)}–{self.label(frames.last)}"
+
+    def length(self, frames: FrameRange) -> str:
+        """The range's real duration: ``51 frames, 2.0 s``."""
+        seconds = self.seconds_at(frames.end) - self.seconds_at(frames.start)
+        return f"{frames.duration} frames, {short_seconds(seconds)}"
 
     def range_text(self, frames: FrameRange) -> str:
         """In and out as shown (both frames inside the clip), frames and length."""

@@ -58,12 +58,44 @@ class Clip:
             raise ValueError("a clip must hold at least one frame")
 
 
+class MarkKind(StrEnum):
+    ARROW = "arrow"  # from (x2, y2) to the tip at (x, y)
+    CIRCLE = "circle"  # centred on (x, y), through (x2, y2)
+    TEXT = "text"  # a short text at (x, y)
+
+
+MARK_SCALE = 1000  # mark positions are thousandths of the upright picture's width / height
+MARK_TEXT_MAX = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A simple mark drawn over a still (an arrow to a look, a circle round a smile, a short
+    text), in thousandths of the upright picture so it fits any size it is drawn at."""
+
+    kind: MarkKind
+    x: int
+    y: int
+    x2: int = 0
+    y2: int = 0
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not all(0 <= v <= MARK_SCALE for v in (self.x, self.y, self.x2, self.y2)):
+            raise ValueError("a mark must lie inside the picture")
+        if self.kind is MarkKind.TEXT and not self.text.strip():
+            raise ValueError("a text mark needs text")
+        if len(self.text) > MARK_TEXT_MAX:
+            raise ValueError(f"a mark's text is at most {MARK_TEXT_MAX} characters")
+
+
 @dataclass(frozen=True, slots=True)
 class Still:
-    """A single selected frame, e.g. the instant of eye contact."""
+    """A single selected frame, e.g. the instant of eye contact, with optional marks."""
 
     recording_id: int
     frame: int
     caption: str = ""
     appears: tuple[int, ...] | None = None  # confirmed participants; None = not confirmed yet
+    marks: tuple[Mark, ...] = ()
     id: int | None = field(default=None, kw_only=True)

@@ -19,9 +19,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -34,10 +35,12 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
-from vigstudio.app.timeline_geometry import TimeLabels
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
+from vigstudio.domain.time import FrameRange
+from vigstudio.gui import actions
 from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.time_format import labels_for
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.storage.records import EntityKind
@@ -58,7 +61,7 @@ class Entry:
     title: str = ""  # a clip's title
 
 
-_COLUMNS = ("", "Frame", "Timecode", "What", "Who", "Note")
+_COLUMNS = ("", "Frame", "Time", "What", "Who", "Note")
 
 
 def sort_key(e: Entry) -> tuple[int, str, int]:
@@ -150,7 +153,7 @@ class AnnotationList(QWidget):
         self.player = player
         self.recording_id = recording_id
         self.selection = selection
-        self.labels = TimeLabels.of(session.recording(recording_id).info)
+        self.labels = labels_for(session, recording_id)
         self.kind = QComboBox(self)
         for label, data in (("Everything", None), ("Moments", "moment"), ("Clips", "clip"),
                             ("Stills", "still")):
@@ -167,18 +170,7 @@ class AnnotationList(QWidget):
         self._all: dict[tuple[str, int], Entry] = {}
         self._people: dict[int | None, str] = {}
         self.model = AnnotationTableModel(self._describe, self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
-        self.view.clicked.connect(self._clicked)
-        self.view.selectionModel().selectionChanged.connect(self._list_selection)
+        self.view = self._build_view()
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         filters = QHBoxLayout()
@@ -195,6 +187,28 @@ class AnnotationList(QWidget):
         self.destroyed.connect(lambda *_: unsubscribe())
         self._fill_filters()
         self.refill()
+
+    def _build_view(self) -> QTableView:
+        view = self.view = QTableView(self)
+        view.setModel(self.model)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        view.clicked.connect(self._clicked)
+        for row in actions.rows("list"):  # keys from the one table of actions
+            for key in row.keys:
+                shortcut = QShortcut(QKeySequence(key), view, getattr(self, row.handler))
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        view.doubleClicked.connect(self._double_clicked)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
+        view.selectionModel().selectionChanged.connect(self._list_selection)
+        return view
 
     # --- data ---------------------------------------------------------------------------
 
@@ -237,9 +251,13 @@ class AnnotationList(QWidget):
                 what += " (working point)"
         elif e.kind == "clip":
             end = e.end if e.end is not None else e.frame + 1
-            what = e.title or f"Clip, {end - e.frame} frames"
+            frames = FrameRange(e.frame, end)
+            what = e.title or "Clip"
             frame_text = f"{e.frame}–{end - 1}"
             note = e.text[len(e.title) + 1:]
+            return ((e.kind, frame_text,
+                     f"{self.labels.span(frames)} ({self.labels.length(frames)})", what, "",
+                     note), colour)
         else:
             what = "Still"
         return ((e.kind, frame_text, self.labels.label(e.frame), what,
@@ -267,7 +285,11 @@ class AnnotationList(QWidget):
         self._people = {p.id: p.pseudonym for p in self.session.participants()}
         entries = self.entries()
         self._all = {(e.kind, e.id): e for e in entries}
-        self.model.set_rows(self.visible_entries(entries))
+        self._syncing = True
+        try:
+            self.model.set_rows(self.visible_entries(entries))
+        finally:
+            self._syncing = False
         self._show_selection()
         self._fill_summary()
 
@@ -291,7 +313,20 @@ class AnnotationList(QWidget):
         return None
 
     def _apply(self, change: Change) -> None:
-        """Update only the rows a change touched."""
+        """Update only the rows a change touched.
+
+        Rows are removed and re-inserted; the view's selection must not be read back as the
+        practitioner's choice meanwhile (that dropped the selected moment after each edit).
+        """
+        self._syncing = True
+        try:
+            self._apply_rows(change)
+        finally:
+            self._syncing = False
+        self._show_selection()
+        self._fill_summary()
+
+    def _apply_rows(self, change: Change) -> None:
         for kind, ek in (("moment", EntityKind.MOMENT), ("clip", EntityKind.CLIP),
                          ("still", EntityKind.STILL)):
             for entity_id in change.ids(ek):
@@ -303,8 +338,6 @@ class AnnotationList(QWidget):
                     self._all[(kind, entity_id)] = new
                     if self._passes(new):
                         self.model.insert(new)
-        self._show_selection()
-        self._fill_summary()
 
     def _fill_summary(self) -> None:
         by_principle: Counter[int | None] = Counter()
@@ -358,6 +391,35 @@ class AnnotationList(QWidget):
                                    QTableView.ScrollHint.EnsureVisible)
         finally:
             self._syncing = False
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        """Double-click a clip or still to rename it."""
+        from vigstudio.gui.naming import rename
+
+        if index.isValid() and not self.session.read_only:
+            e = self.model.rows[index.row()]
+            if e.kind in ("clip", "still"):
+                rename(self.session, self, e.kind, e.id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        from vigstudio.gui import item_menu as menus
+
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        e = self.model.rows[index.row()]
+        if not self.selection.contains(e.kind, e.id):
+            self.selection.set(**{e.kind + "s": [e.id]})
+        menus.show_menu(menus.item_menu(self.session, self, self.selection, self.player),
+                        self.view.viewport().mapToGlobal(pos))
+
+    def delete_selected(self) -> None:
+        """Delete what is selected (asking first when a reel shows it)."""
+        from vigstudio.gui.deleting import delete_annotations
+
+        sel = self.selection
+        delete_annotations(self.session, self, moments=sel.moments, clips=sel.clips,
+                           stills=sel.stills)
 
     def _on_change(self, change: Change) -> None:
         if change.touches(EntityKind.PRINCIPLE, EntityKind.PARTICIPANT,

@@ -7,6 +7,7 @@ A form only collects values; the case record dialog turns them into one session 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vigstudio.app.defaults import ROLE_COLOURS
+from vigstudio.app.defaults import participant_colour
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.media import RecordingKind
 from vigstudio.domain.project import (
@@ -88,8 +89,9 @@ class ParticipantForm(_Form):
     """Pseudonym, role and colour of one participant."""
 
     def __init__(self, participant: Participant | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, used_colours: Iterable[str] = ()) -> None:
         super().__init__("Edit participant" if participant else "Add participant", parent)
+        self._used = list(used_colours)
         self.pseudonym = QLineEdit(participant.pseudonym if participant else "", self)
         self.pseudonym.setPlaceholderText("e.g. Mum, Child A, Sibling")
         self.pseudonym.setToolTip("A pseudonym or a role word. Never a real name.")
@@ -106,7 +108,8 @@ class ParticipantForm(_Form):
         self._colour_chosen = participant is not None
         role = participant.role if participant else Role.PARTNER
         self.role.setCurrentIndex(list(ROLE_TEXT).index(role))
-        self._colour = participant.colour if participant else ROLE_COLOURS[role]
+        self._colour = (participant.colour if participant
+                        else participant_colour(role, self._used))
         self._show_colour()
         self.role.currentIndexChanged.connect(self._role_changed)
         self.pseudonym.textChanged.connect(lambda _t: self._check())
@@ -132,7 +135,7 @@ class ParticipantForm(_Form):
 
     def _role_changed(self, _index: int) -> None:
         if not self._colour_chosen:  # a new participant follows the role's usual colour
-            self._colour = ROLE_COLOURS[Role(self.role.currentData())]
+            self._colour = participant_colour(Role(self.role.currentData()), self._used)
             self._show_colour()
 
     def _show_colour(self) -> None:

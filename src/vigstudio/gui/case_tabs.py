@@ -301,7 +301,8 @@ class ParticipantsTab(RecordTab):
             name, role, colour = form.values()
             return self.session.add_participant(name, role, colour)
 
-        self._ask(ParticipantForm(parent=self), edit)
+        self._ask(ParticipantForm(parent=self, used_colours=[
+            p.colour for p in self.session.participants()]), edit)
 
     def edit_selected(self) -> None:
         pid = _selected_id(self.table)

@@ -18,8 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -52,7 +52,10 @@ from vigstudio.domain.time import format_seconds
 from vigstudio.errors import ConsentCheckError, ExportCancelled, ExportError, VigError
 from vigstudio.gui.sheet import write_feedback_sheet
 from vigstudio.media.export_plan import ReelPlan
+from vigstudio.media.marks import draw_marks
 from vigstudio.media.stills import still_rgb
+
+CANCELLED = "Export cancelled; nothing was written."
 
 
 class ExportKind(StrEnum):
@@ -73,7 +76,8 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
     stills = []
     for request, caption in zip(still_requests(session, reel_id), content.captions,
                                 strict=True):
-        rgb = np.ascontiguousarray(still_rgb(request.path, request.info, request.frame))
+        rgb = np.ascontiguousarray(draw_marks(still_rgb(request.path, request.info,
+                                                        request.frame), request.marks))
         height, width, _ = rgb.shape
         image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
         stills.append((image, caption))
@@ -121,15 +125,7 @@ class ExportDialog(QDialog):
         self.session, self.reel_id = session, reel_id
         reel = session.reel(reel_id)
         self.setWindowTitle(f"Export “{reel.name}”")
-        self.kind = QComboBox(self)
-        self.kind.addItem("Feedback reel video (MP4, plays anywhere)", ExportKind.VIDEO.value)
-        self.kind.addItem("Stills as pictures (PNG, full resolution)", ExportKind.STILLS.value)
-        self.kind.addItem("Printable feedback sheet (PDF)", ExportKind.SHEET.value)
-        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
-        self.size_box = QComboBox(self)
-        self.size_box.addItem("Original size", None)
-        self.size_box.addItem("720p (smaller file)", 720)
-        self.size_box.addItem("480p (smallest)", 480)
+        self.kind, self.size_box = self._build_choices()
         self.target = QLineEdit(self)
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
@@ -156,6 +152,7 @@ class ExportDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.export_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self._cancel_or_close)
+        self._add_result_buttons()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.check)
@@ -170,6 +167,22 @@ class ExportDialog(QDialog):
         self._kind_changed()
         self.resize(620, self.sizeHint().height())
 
+    def _build_choices(self) -> tuple[QComboBox, QComboBox]:
+        """What to export, and the picture size (the preference's default size chosen)."""
+        from vigstudio.gui.preferences import current
+
+        kind = QComboBox(self)
+        kind.addItem("Feedback reel video (MP4, plays anywhere)", ExportKind.VIDEO.value)
+        kind.addItem("Stills as pictures (PNG, full resolution)", ExportKind.STILLS.value)
+        kind.addItem("Printable feedback sheet (PDF)", ExportKind.SHEET.value)
+        kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        size_box = QComboBox(self)
+        size_box.addItem("Original size", None)
+        size_box.addItem("720p (smaller file)", 720)
+        size_box.addItem("480p (smallest)", 480)
+        size_box.setCurrentIndex(max(0, size_box.findData(current().export_height)))
+        return kind, size_box
+
     def _build_check(self) -> tuple[QLabel, QLineEdit]:
         check = QLabel("", self)
         check.setWordWrap(True)
@@ -180,6 +193,17 @@ class ExportDialog(QDialog):
         override.setToolTip("Only if you must export although the check fails: write why. The "
                             "reason and what it let through are recorded.")
         return check, override
+
+    def _add_result_buttons(self) -> None:
+        """Shown after an export: open its folder, or play (open) what was made."""
+        self.show_button = self.buttons.addButton("Show in folder",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_button.clicked.connect(self.show_in_folder)
+        self.play_button = self.buttons.addButton("Play", QDialogButtonBox.ButtonRole.ActionRole)
+        self.play_button.clicked.connect(self.play_result)
+        self.show_button.setVisible(False)
+        self.play_button.setVisible(False)
+        self.result_path: Path | None = None
 
     @property
     def export_kind(self) -> ExportKind:
@@ -233,6 +257,9 @@ class ExportDialog(QDialog):
     # --- running ------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.show_button.setVisible(False)
+        self.play_button.setVisible(False)
+        self.status.setStyleSheet("")
         target = Path(self.target.text()).expanduser()
         overwrite = False
         exists = target.exists() and (self.export_kind is not ExportKind.STILLS
@@ -276,8 +303,9 @@ class ExportDialog(QDialog):
         self._job.progress.connect(self._progress)
         self._job.done.connect(self._video_done)
         self._job.failed.connect(self._failed)
-        self._job.cancelled.connect(lambda: self._failed("Export cancelled; nothing was "
-                                                         "written."))
+        # a bound method (not a lambda): it runs on the GUI thread; a lambda ran on the
+        # worker, which then waited on itself ("QThread::wait: Thread tried to wait on itself")
+        self._job.cancelled.connect(self._cancelled)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
@@ -309,14 +337,37 @@ class ExportDialog(QDialog):
             self._thread = None
             self._job = None
 
+    @Slot()
+    def _cancelled(self) -> None:
+        self._failed(CANCELLED)
+
+    @Slot(str)
     def _finished(self, message: str) -> None:
         self._stop_thread()
         self.result_message = message
+        self.result_path = Path(self.target.text()).expanduser()
         self.progress.setValue(1000)
         self.status.setText(message)
+        self.status.setStyleSheet("")
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
+        self.show_button.setVisible(True)
+        self.play_button.setVisible(self.export_kind is not ExportKind.STILLS)
+        self.play_button.setText("Play" if self.export_kind is ExportKind.VIDEO else "Open")
 
+    def show_in_folder(self) -> None:
+        """Open the folder that holds what was exported (the file manager shows it)."""
+        path = self.result_path
+        if path is not None:
+            folder = path if path.is_dir() else path.parent
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def play_result(self) -> None:
+        """Open the exported film (or sheet) in the computer's own player (or viewer)."""
+        if self.result_path is not None and self.result_path.is_file():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_path)))
+
+    @Slot(str)
     def _failed(self, message: str) -> None:
         self._stop_thread()
         self.result_message = message
@@ -337,10 +388,23 @@ class ExportDialog(QDialog):
             self.reject()
 
     def reject(self) -> None:
-        if self._job is not None:  # closing the window cancels a running export
+        if self._job is not None:  # closing the window mid-export: ask, then cancel
+            answer = QMessageBox.question(
+                self, "Stop the export?", "The export is still running. Stop it? Nothing "
+                "is written when it stops.")
+            if answer != QMessageBox.StandardButton.Yes or self._job is None:
+                return
             self._job.cancel.set()
             self._stop_thread()
+            self._failed(CANCELLED)
         super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._job is not None:
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
 
 
 __all__ = ["ExportDialog", "ExportKind", "write_reel_sheet"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from vigstudio.app.tag_transfer import export_tags, export_timeline, import_tags
 from vigstudio.errors import ConsentCheckError, VigError
@@ -35,20 +35,16 @@ TIER_CHOICES = ("One tier per participant", "One tier per principle")
 
 
 class InterchangeMenu:
-    """Adds the interchange actions to the window's menus and runs them."""
+    """Runs the interchange actions (File ▸ Export tags…, Import tags…, Reels ▸ Export as
+    timeline…; their menu entries come from the actions table) and keeps them enabled only
+    where they apply."""
 
-    def __init__(self, window: MainWindow, file_menu: QMenu, reels_menu: QMenu) -> None:
+    def __init__(self, window: MainWindow, export_tags: QAction, import_tags: QAction,
+                 export_timeline: QAction) -> None:
         self.window = window
-        self.export_tags_action = QAction("E&xport tags…", window)
-        self.import_tags_action = QAction("&Import tags…", window)
-        self.export_timeline_action = QAction("Export as &timeline (OpenTimelineIO)…", window)
-        self.export_tags_action.triggered.connect(lambda _c=False: self.export_tags_dialog())
-        self.import_tags_action.triggered.connect(lambda _c=False: self.import_tags_dialog())
-        self.export_timeline_action.triggered.connect(
-            lambda _c=False: self.export_timeline_dialog())
-        file_menu.addAction(self.export_tags_action)
-        file_menu.addAction(self.import_tags_action)
-        reels_menu.addAction(self.export_timeline_action)
+        self.export_tags_action = export_tags
+        self.import_tags_action = import_tags
+        self.export_timeline_action = export_timeline
         self.update()
 
     def update(self) -> None:

@@ -8,17 +8,18 @@ from the session's change notices (relayed here as one Qt signal).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -30,15 +31,16 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import ProjectLockedError, VigError
-from vigstudio.gui import recent
+from vigstudio.gui import actions, preferences, recent
+from vigstudio.gui.adding import MEDIA_FILTER, add_recordings
 from vigstudio.gui.annotation_list import AnnotationList
 from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_panel import CasePanel
 from vigstudio.gui.codebook_panel import CodebookPanel
 from vigstudio.gui.interchange_menu import InterchangeMenu
+from vigstudio.gui.media_watch import MediaWatcher
 from vigstudio.gui.opening import choose_how_to_open, offer_erase, wants_relink
 from vigstudio.gui.player import PlayerWidget
-from vigstudio.gui.presenter.menus import install_review_actions
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import ReelsPanel
 from vigstudio.gui.relink_dialog import RelinkDialog
@@ -49,7 +51,6 @@ from vigstudio.gui.welcome import WelcomePage
 
 Key = QKeySequence.StandardKey
 PROJECT_FILTER = "VIG Studio case projects (*.vigproj)"
-MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.3gp *.webm);;All files (*)"
 
 
 class SessionSignals(QObject):
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         self.reels_dock = self._dock("Reels", Qt.DockWidgetArea.RightDockWidgetArea)
         self._build_menus()
         self.signals.changed.connect(self._on_change)
+        preferences.notifier().changed.connect(self._preferences_changed)
+        self.media_watch: MediaWatcher | None = None  # a file put back comes back online
         self._show_docks(False)
         self.statusBar().showMessage("Open or create a case project to begin.")
 
@@ -115,75 +118,73 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def _set_dock(self, dock: QDockWidget, panel: QWidget) -> None:
+        """Put a panel in a dock; its drop-down lists do not widen it (a long principle or
+        helping question would push the window past a laptop screen)."""
+        for combo in panel.findChildren(QComboBox):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        dock.setWidget(panel)
+
+    def _arrange_docks(self) -> None:
+        """Side panels sized to the screen. Below 900 pixels high (1366×768, 1280×720 laptops)
+        the two panels of each side share the height as tabs, so each gets all of it."""
+        width, height = max(self.width(), 800), self.height()
+        compact = height < 900
+        left, right = (self.case_dock, self.codebook_dock), (self.list_dock, self.reels_dock)
+        if compact:
+            self.tabifyDockWidget(self.case_dock, self.codebook_dock)
+            self.tabifyDockWidget(self.list_dock, self.reels_dock)
+            self.codebook_dock.raise_()
+            self.reels_dock.raise_()
+        else:
+            self.resizeDocks(list(left), [300, 500], Qt.Orientation.Vertical)
+            self.resizeDocks(list(right), [450, 350], Qt.Orientation.Vertical)
+        self.resizeDocks([self.case_dock, self.list_dock],
+                         [int(width * 0.24), int(width * 0.3)], Qt.Orientation.Horizontal)
+
     def _show_docks(self, visible: bool) -> None:
         for dock in (self.case_dock, self.codebook_dock, self.list_dock, self.reels_dock):
             dock.setVisible(visible)
 
     def _build_menus(self) -> None:
+        """Menus and their shortcuts from the one table of actions (gui/actions.py)."""
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New case project…", self.new_project_dialog, Key.New)
-        self._action(file_menu, "&Open case project…", self.open_project_dialog,
-                     Key.Open)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        self.add_media_action = self._action(file_menu, "&Add recordings…",
-                                             self.add_recordings_dialog, "Ctrl+Shift+A")
-        self.relink_action = self._action(file_menu, "&Find moved recordings…",
-                                          self.relink_dialog)
-        self.copy_action = self._action(file_menu, "Save a &copy as…", self.save_copy_dialog,
-                                        Key.SaveAs)
-        self.close_action = self._action(file_menu, "&Close case project", self.close_project,
-                                         Key.Close)
-        file_menu.addSeparator()
-        reels_menu = QMenu("&Reels", self)
-        self.interchange = InterchangeMenu(self, file_menu, reels_menu)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, Key.Quit)
-
-        edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit_menu, "&Undo", self.undo, Key.Undo)
-        self.redo_action = self._action(edit_menu, "&Redo", self.redo, Key.Redo)
-
-        case_menu = bar.addMenu("&Case")
-        self.record_action = self._action(case_menu, "Case &record…", self.open_case_record,
-                                          "Ctrl+Shift+R")
-        self._action(case_menu, "&Participants…",
-                     lambda: self.open_case_record("participants"))
-        self._action(case_menu, "&Helping questions…", lambda: self.open_case_record("questions"))
-        self._action(case_menu, "&Cycles and shared reviews…",
-                     lambda: self.open_case_record("cycles"))
-        self._action(case_menu, "C&onsent…", lambda: self.open_case_record("consent"))
-        self._action(case_menu, "Clip &sharing decisions…",
-                     lambda: self.open_case_record("sharing"))
-        self.case_menu = case_menu
-
-        bar.addMenu(reels_menu)
-        play_menu = bar.addMenu("&Playback")
-        self.play_clip_action = self._action(play_menu, "&Play selected clip (in to out)",
-                                             lambda: self.play_selected_clip(loop=False),
-                                             "Alt+P")
-        self.loop_clip_action = self._action(play_menu, "&Loop selected clip",
-                                             lambda: self.play_selected_clip(loop=True), "Alt+L")
-        self._action(play_menu, "&Stop looping", self.stop_looping, "Alt+Shift+L")
-
-        self.view_menu = bar.addMenu("&View")
+        self.menus = {name: bar.addMenu(f"&{name}") for name in actions.MENUS}
+        self.actions_by_id: dict[str, QAction] = {}
+        for row in actions.ACTIONS:
+            if row.scope != "window" or not row.menu:
+                continue
+            menu = self.menus[row.menu]
+            if row.separator_before:
+                menu.addSeparator()
+            handler: Callable[..., object] = getattr(self, row.handler)
+            self.actions_by_id[row.id] = self._action(
+                menu, row.label, partial(handler, *row.args), list(row.keys))
+            if row.id == "file.open":
+                self.recent_menu = menu.addMenu("Open &recent")
+                self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        get = self.actions_by_id.__getitem__
+        self.add_media_action, self.relink_action = get("file.add"), get("file.relink")
+        self.copy_action, self.close_action = get("file.copy"), get("file.close")
+        self.undo_action, self.redo_action = get("edit.undo"), get("edit.redo")
+        self.record_action = get("case.record")
+        self.play_clip_action, self.loop_clip_action = get("play.clip"), get("play.loop")
+        self.case_menu, self.view_menu = self.menus["Case"], self.menus["View"]
+        self.interchange = InterchangeMenu(self, get("file.export_tags"),
+                                           get("file.import_tags"), get("reels.timeline"))
+        self.view_menu.addSeparator()
         for dock in (self.case_dock, self.codebook_dock, self.list_dock, self.reels_dock):
             self.view_menu.addAction(dock.toggleViewAction())
-
-        install_review_actions(self)  # View ▸ Present reel (F5), Case ▸ Case overview …
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
-        self._action(help_menu, "&Self-check…", self.show_self_check)
-        self._action(help_menu, "&About VIG Studio", self.show_about)
         self._update_actions()
 
     def _action(self, menu: object, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
+                shortcut: QKeySequence.StandardKey | str | list[str] | None = None) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, list):
+            action.setShortcuts([QKeySequence(k) for k in shortcut])
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)  # type: ignore[attr-defined]
@@ -283,6 +284,10 @@ class MainWindow(QMainWindow):
         self.record_dialog = None
 
     def close_project(self) -> None:
+        if self.media_watch is not None:
+            self.media_watch.stop()
+            self.media_watch.deleteLater()
+            self.media_watch = None
         if self.record_dialog is not None:
             self.record_dialog.close()
             self.record_dialog = None
@@ -341,26 +346,29 @@ class MainWindow(QMainWindow):
         self.case_panel = CasePanel(session, self)
         self.case_panel.recordingChosen.connect(self.show_recording)
         self.case_panel.recordRequested.connect(self.open_case_record)
-        self.case_dock.setWidget(self.case_panel)
+        self._set_dock(self.case_dock, self.case_panel)
         self.codebook_dock.setWidget(_Hint("The codebook appears with a recording."))
         self.list_dock.setWidget(_Hint("Tagged moments, clips and stills appear here."))
-        self.reels_dock.setWidget(self._build_reels_panel())
+        self._set_dock(self.reels_dock, self._build_reels_panel())
         self._show_docks(True)
-        self.resizeDocks([self.case_dock, self.codebook_dock], [300, 500],
-                         Qt.Orientation.Vertical)
-        self.resizeDocks([self.list_dock, self.reels_dock], [450, 350], Qt.Orientation.Vertical)
-        self.resizeDocks([self.case_dock, self.list_dock], [380, 430], Qt.Orientation.Horizontal)
+        self._arrange_docks()
+        self.media_watch = MediaWatcher(session, self)
+        self.media_watch.changed.connect(self.case_panel.refresh)
+        self.media_watch.cameBack.connect(self._came_back)
         title = session.case().name
         self.setWindowTitle(f"{title} — VIG Studio" + (" (read-only)" if session.read_only
                                                         else ""))
         self.statusBar().showMessage(
-            f"{session.path}  ·  every change is saved as you make it"
-            + ("  ·  opened read-only" if session.read_only else ""))
+            f"{session.path}  ·  opened read-only: you can look, nothing can be changed"
+            if session.read_only else f"{session.path}  ·  every change is saved as you make it")
         self._update_actions()
         online = [r.id for r in session.recordings()
                   if r.id is not None and session.recording_status(r.id)
                   is not RecordingStatus.OFFLINE]
         first = online[0] if online else next((r.id for r in session.recordings()), None)
+        last = recent.last_recording(session.path)
+        if last is not None and last in {r.id for r in session.recordings()}:
+            first = last  # where the practitioner left off
         if first is not None:
             self.show_recording(first)
 
@@ -381,7 +389,10 @@ class MainWindow(QMainWindow):
         from vigstudio.gui.export_dialog import ExportDialog
 
         assert self.session is not None
-        ExportDialog(self.session, reel_id, self).exec()
+        dialog = ExportDialog(self.session, reel_id, self)
+        dialog.exec()
+        if dialog.result_message:
+            self.statusBar().showMessage(dialog.result_message, 10_000)
 
     # --- the recording on screen --------------------------------------------------------
 
@@ -405,13 +416,16 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineView(session, player, recording_id, self.selection, self)
         self.timeline.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.tagging.markInChanged.connect(self.timeline.canvas.set_mark_in)
+        self.timeline.canvas.trimEdge.connect(self.player_widget.set_trim_edge)
         self.timeline_area.addWidget(self.timeline)
         self.timeline_area.setCurrentWidget(self.timeline)
-        self.codebook_dock.setWidget(CodebookPanel(session, self.tagging, self.selection, self))
-        self.list_dock.setWidget(AnnotationList(session, player, recording_id, self.selection,
-                                                self))
+        self._set_dock(self.codebook_dock,
+                       CodebookPanel(session, self.tagging, self.selection, self))
+        self._set_dock(self.list_dock,
+                       AnnotationList(session, player, recording_id, self.selection, self))
         if self.case_panel is not None:
             self.case_panel.set_current(recording_id)
+        recent.remember_recording(session.path, recording_id)
         self._update_actions()
         self.player_widget.setFocus()
 
@@ -431,13 +445,31 @@ class MainWindow(QMainWindow):
                 old.deleteLater()
         self.recording_id = None
 
+    def _came_back(self, recording_id: int) -> None:
+        """A recording's file is there again: reload it if it is the one on screen."""
+        if (recording_id == self.recording_id and self.player is not None
+                and self.player.offline and self.session is not None):
+            self.recording_id = None
+            self.show_recording(recording_id)
+            self.statusBar().showMessage(
+                f"{self.session.recording(recording_id).display_title} is back online.", 6000)
+
+    def check_media(self) -> None:
+        if self.media_watch is not None:
+            self.media_watch.check()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_media()
+        super().changeEvent(event)
+
     def selected_clip_range(self) -> FrameRange | None:
         """The selected clip's frames (the first one if several are selected)."""
         if self.session is None or self.selection is None or not self.selection.clips:
             return None
         return self.session.clip(min(self.selection.clips)).range
 
-    def play_selected_clip(self, *, loop: bool) -> None:
+    def play_selected_clip(self, *, loop: bool = False) -> None:
         frames = self.selected_clip_range()
         if self.player is None or frames is None:
             self.statusBar().showMessage("Select a clip first (on the timeline or in the list).",
@@ -455,23 +487,17 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         files, _ = QFileDialog.getOpenFileNames(self, "Add recordings", "", MEDIA_FILTER)
-        if not files:
-            return
-        copy = QMessageBox.question(
-            self, "Add recordings",
-            "Copy the recordings into the case folder (media/ beside the project file)?\n\n"
-            "Copying keeps the case self-contained, e.g. on an encrypted USB stick. "
-            "Otherwise the case refers to the files where they are.") == \
-            QMessageBox.StandardButton.Yes
-        report = self.session.import_recordings(
-            [Path(name) for name in files], copy=copy,
-            on_file=lambda media: self.statusBar().showMessage(f"Checking {media.name} …"))
-        if report.failed:
-            QMessageBox.warning(self, "Add recordings", report.summary())
-        if report.imported:
-            last = report.imported[-1][1].id
-            if last is not None:
-                self.show_recording(last)
+        if files:
+            self.add_recordings([Path(f) for f in files])
+
+    def add_recordings(self, files: list[Path]) -> list[int]:
+        """Check the files, ask once whether to copy them, add them (see gui/adding.py)."""
+        assert self.session is not None
+        added = add_recordings(self.session, self, files,
+                               lambda text: self.statusBar().showMessage(text))
+        if added:
+            self.show_recording(added[-1])
+        return added
 
     def save_copy_dialog(self) -> None:
         if self.session is None:
@@ -512,11 +538,10 @@ class MainWindow(QMainWindow):
         s = self.session
         open_ = s is not None
         writable = open_ and not s.read_only  # type: ignore[union-attr]
-        self.add_media_action.setEnabled(writable)
-        self.relink_action.setEnabled(writable)
-        self.case_menu.setEnabled(open_)
-        self.copy_action.setEnabled(open_)
-        self.close_action.setEnabled(open_)
+        for row in actions.ACTIONS:
+            action = self.actions_by_id.get(row.id)
+            if action is not None and row.needs:
+                action.setEnabled(writable if row.needs == "writable" else open_)
         self.undo_action.setEnabled(bool(s and s.can_undo))
         self.redo_action.setEnabled(bool(s and s.can_redo))
         self.undo_action.setText(f"&Undo {s.undo_label}" if s and s.undo_label else "&Undo")
@@ -526,17 +551,108 @@ class MainWindow(QMainWindow):
 
     # --- help ---------------------------------------------------------------------------
 
+    def shortcuts_html(self) -> str:
+        """Every key: the table of actions, and this case's codebook and participant keys."""
+        extra: dict[str, list[tuple[str, str]]] = {}
+        if self.session is not None:
+            extra["codebook"] = [(p.shortcut, f"Tag the frame on screen: {p.name}")
+                                 for p in self.session.principles() if p.shortcut]
+            extra["people"] = [(f"Ctrl+{i + 1}", f"Tag for {p.pseudonym} ({p.role.value})")
+                               for i, p in enumerate(self.session.participants()[:9])]
+        return actions.help_html(extra)
+
     def show_shortcuts(self) -> None:
-        keys = ", ".join(self.tagging.shortcut_keys()) if self.tagging else "1–6"
-        QMessageBox.information(self, "Keyboard shortcuts", (
-            "Player: Space play/pause · ←/→ one frame · Shift+←/→ ten frames · "
-            "Ctrl+←/→ one second · Home/End · J/K/L shuttle\n\n"
-            f"Tagging: {keys} tag the frame on screen with a principle · I/O mark a clip's "
-            "in and out · S grab a still · W next tag is a working point\n\n"
-            "Timeline: +/− zoom · 0 fit · Delete removes the selection\n\n"
-            "Shared review: F5 presents the reel full screen (Space, ←/→, R, S, "
-            "Page Up/Down, N notes, Escape leaves)\n\n"
-            "Edit: Ctrl+Z undo · Ctrl+Shift+Z redo"))
+        """F1: every key, in a window that scrolls and can stay open beside the work."""
+        self.shortcuts_box = actions.KeyboardHelp(self.shortcuts_html(), self)
+        self.shortcuts_box.show()
+
+    def preferences_dialog(self) -> None:
+        from vigstudio.gui.preferences import PreferencesDialog
+
+        PreferencesDialog(self).exec()
+
+    def _preferences_changed(self, _prefs: object) -> None:
+        """Panels show the new time format at once: rebuild the recording's panels."""
+        if self.session is None or self.recording_id is None:
+            return
+        current = self.recording_id
+        self._teardown_recording()
+        self.show_recording(current)
+        reels = self.reels_dock.widget()
+        if isinstance(reels, ReelsPanel):
+            reels.refresh()
+        if self.player_widget is not None:
+            self.player_widget.refresh_readout()
+
+    def _selected_one(self) -> tuple[str, int] | None:
+        sel = self.selection
+        if sel is None:
+            return None
+        if len(sel.clips) == 1 and not sel.stills:
+            return "clip", next(iter(sel.clips))
+        if len(sel.stills) == 1 and not sel.clips:
+            return "still", next(iter(sel.stills))
+        return None
+
+    def rename_selected(self) -> None:
+        """F2: the selected clip's title or still's caption."""
+        from vigstudio.gui.naming import rename
+
+        chosen = self._selected_one()
+        if self.session is None or chosen is None:
+            self.statusBar().showMessage("Select one clip or still to rename it.", 5000)
+            return
+        rename(self.session, self, *chosen)
+
+    def edit_selected_note(self) -> None:
+        from vigstudio.gui.naming import edit_note
+
+        chosen = self._selected_one()
+        if self.session is None or chosen is None or chosen[0] != "clip":
+            self.statusBar().showMessage("Select one clip to edit its note.", 5000)
+            return
+        edit_note(self.session, self, chosen[1])
+
+    def loop_selected_clip(self) -> None:
+        self.play_selected_clip(loop=True)
+
+    def zoom_picture(self, how: str) -> None:
+        if self.player_widget is not None:
+            view = self.player_widget.picture
+            {"in": view.zoom_in, "out": view.zoom_out, "fit": view.reset_zoom}[how]()
+
+    # --- shared review (rows of the actions table) ----------------------------------------
+
+    def present_reel(self) -> None:
+        from vigstudio.gui.presenter.menus import present_from_editor
+
+        present_from_editor(self)
+
+    def open_case_overview(self) -> None:
+        from vigstudio.gui.presenter.menus import open_overview
+
+        open_overview(self)
+
+    def edit_traject_plan(self) -> None:
+        from vigstudio.gui.presenter.menus import edit_traject_plan
+
+        edit_traject_plan(self)
+
+    def export_review_summary(self) -> None:
+        from vigstudio.gui.presenter.menus import export_review_summary
+
+        export_review_summary(self)
+
+    # --- interchange (rows of the actions table) ------------------------------------------
+
+    def export_tags_dialog(self) -> None:
+        self.interchange.export_tags_dialog()
+
+    def import_tags_dialog(self) -> None:
+        self.interchange.import_tags_dialog()
+
+    def export_timeline_dialog(self) -> None:
+        self.interchange.export_timeline_dialog()
 
     def show_about(self) -> None:
         from vigstudio.gui.about import AboutDialog

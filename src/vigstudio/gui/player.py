@@ -21,8 +21,17 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QObject, QPointF, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -39,9 +48,13 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.player import RATES, PlayerController, PlayerState
+from vigstudio.app.timeline_geometry import TimeStyle
+from vigstudio.domain.annotations import Mark
 from vigstudio.domain.time import TimecodeError
 from vigstudio.errors import VigError
+from vigstudio.media.captions import CaptionOverlay, render_caption
 from vigstudio.media.frames import RGBFrame
+from vigstudio.media.marks import draw_marks
 
 __all__ = ["PictureView", "PlayerWidget"]
 
@@ -60,7 +73,16 @@ class _FrameBridge(QObject):
 
 
 class PictureView(QWidget):
-    """Paints one picture, fitted with black bars; remembers what it painted."""
+    """Paints one picture, fitted with black bars; remembers what it painted.
+
+    The picture can be zoomed (Ctrl+wheel, Ctrl+= / Ctrl+-, up to 8×) and panned (drag) to
+    look at faces and eye contact in a wide shot; double-click or Ctrl+0 fits it again. A
+    burned-in caption (:meth:`set_caption`) is drawn onto the picture exactly as the export
+    draws it (:func:`vigstudio.media.captions.render_caption`).
+    """
+
+    zoomChanged = Signal(float)
+    MAX_ZOOM = 8.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +93,12 @@ class PictureView(QWidget):
         self._keep: object = None  # the array the QImage points into
         self._frame: int | None = None
         self._message = ""
+        self.caption = ""  # burned into the picture (reel preview of a captioned item)
+        self.marks: tuple[Mark, ...] = ()  # a still's marks (reel preview of a still)
+        self._overlay: tuple[tuple[int, int, str], CaptionOverlay | None] | None = None
+        self.zoom = 1.0
+        self.centre = (0.5, 0.5)  # the picture point (fractions) at the middle of the view
+        self._pan_from: tuple[QPointF, tuple[float, float]] | None = None
         self.painted_frame: int | None = None  # exact frame in the last paint (None: live)
         self.painted_at = 0.0  # time.perf_counter() of the last paint
 
@@ -79,7 +107,32 @@ class PictureView(QWidget):
         """The exact frame being shown, or None (live VLC picture, message, nothing)."""
         return self._frame
 
+    def set_caption(self, text: str) -> None:
+        """Burn ``text`` into the following pictures ("" for none), as the export does."""
+        self.caption = text.strip()
+
+    def set_marks(self, marks: tuple[Mark, ...]) -> None:
+        """Draw a still's marks on the following pictures (() for none), as the export does."""
+        self.marks = tuple(marks)
+
+    def _with_caption(self, pixels: np.ndarray) -> np.ndarray:
+        if self.marks and pixels.shape[2] == 3:
+            pixels = draw_marks(pixels, self.marks)
+        if not self.caption:
+            return pixels
+        h, w = pixels.shape[:2]
+        key = (w, h, self.caption)
+        if self._overlay is None or self._overlay[0] != key:
+            self._overlay = (key, render_caption(self.caption, w, h))
+        overlay = self._overlay[1]
+        if overlay is None:
+            return pixels
+        out = np.array(pixels, copy=True)
+        out[..., :3] = overlay.apply(np.ascontiguousarray(out[..., :3]))
+        return out
+
     def show_rgb(self, frame: int | None, rgb: RGBFrame) -> None:
+        rgb = self._with_caption(rgb)
         h, w = rgb.shape[:2]
         self._keep = rgb
         self._image = QImage(rgb.data, w, h, rgb.strides[0], QImage.Format.Format_RGB888)
@@ -88,6 +141,7 @@ class PictureView(QWidget):
         self.update()
 
     def show_bgrx(self, bgrx: np.ndarray) -> None:
+        bgrx = self._with_caption(bgrx)
         h, w = bgrx.shape[:2]
         self._keep = bgrx
         self._image = QImage(bgrx.data, w, h, bgrx.strides[0], QImage.Format.Format_RGB32)
@@ -102,7 +156,33 @@ class PictureView(QWidget):
         self._message = text
         self.update()
 
-    def target_rect(self) -> QRect:
+    # --- zoom and pan -------------------------------------------------------------------
+
+    def set_zoom(self, zoom: float, centre: tuple[float, float] | None = None) -> None:
+        self.zoom = max(1.0, min(self.MAX_ZOOM, zoom))
+        if centre is not None:
+            self.centre = centre
+        if self.zoom == 1.0:
+            self.centre = (0.5, 0.5)
+        self._clamp_centre()
+        self.zoomChanged.emit(self.zoom)
+        self.update()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * 1.5)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / 1.5)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def _clamp_centre(self) -> None:
+        half = 0.5 / self.zoom
+        x, y = self.centre
+        self.centre = (min(max(x, half), 1 - half), min(max(y, half), 1 - half))
+
+    def _fit_rect(self) -> QRect:
         if self._image is None:
             return self.rect()
         size = QSize(self._image.width(), self._image.height())
@@ -110,6 +190,72 @@ class PictureView(QWidget):
         x = (self.width() - size.width()) // 2
         y = (self.height() - size.height()) // 2
         return QRect(x, y, size.width(), size.height())
+
+    def target_rect(self) -> QRect:
+        """Where the whole picture is painted (larger than the view when zoomed)."""
+        fit = self._fit_rect()
+        if self.zoom == 1.0 or self._image is None:
+            return fit
+        w, h = round(fit.width() * self.zoom), round(fit.height() * self.zoom)
+        cx, cy = self.centre
+        x = round(self.width() / 2 - cx * w)
+        y = round(self.height() / 2 - cy * h)
+        return QRect(x, y, w, h)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier or self._image is None:
+            super().wheelEvent(event)
+            return
+        steps = event.angleDelta().y() / 120
+        target = self.target_rect()
+        pos = event.position()
+        under = ((pos.x() - target.x()) / max(1, target.width()),
+                 (pos.y() - target.y()) / max(1, target.height()))
+        self.set_zoom(self.zoom * (1.25 ** steps))
+        if self.zoom > 1.0:  # keep the picture point under the pointer where it is
+            fit = self._fit_rect()
+            zw, zh = fit.width() * self.zoom, fit.height() * self.zoom
+            self.centre = (under[0] - (pos.x() - self.width() / 2) / zw,
+                           under[1] - (pos.y() - self.height() / 2) / zh)
+            self._clamp_centre()
+            self.update()
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.zoom > 1.0 and event.button() == Qt.MouseButton.LeftButton:
+            self._pan_from = (event.position(), self.centre)
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            start, centre = self._pan_from
+            fit = self._fit_rect()
+            dx = (event.position().x() - start.x()) / max(1.0, fit.width() * self.zoom)
+            dy = (event.position().y() - start.y()) / max(1.0, fit.height() * self.zoom)
+            self.centre = (centre[0] - dx, centre[1] - dy)
+            self._clamp_centre()
+            self.update()
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.zoom > 1.0:
+            self.reset_zoom()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -119,6 +265,11 @@ class PictureView(QWidget):
             if target.size() != self._image.size():
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(target, self._image)
+            if self.zoom > 1.0:
+                painter.setPen(QColor(255, 255, 255))
+                painter.drawText(self.rect().adjusted(8, 6, -8, -6),
+                                 Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
+                                 f"zoom {self.zoom:.1f}× (double-click: fit)")
         elif self._message:
             painter.setPen(QColor(230, 230, 230))
             painter.drawText(self.rect().adjusted(12, 12, -12, -12),
@@ -141,6 +292,7 @@ class PlayerWidget(QWidget):
         self._bridge.frame_failed.connect(self._on_frame_failed)
         self._live_serial = -1
         self._readout_frame: int | None = None
+        self._trim_note = ""  # names the edge frame while a clip edge is dragged
 
         self.picture = PictureView(self)
         self.picture.setFocusProxy(self)
@@ -214,8 +366,11 @@ class PlayerWidget(QWidget):
         font.setFamily("monospace")
         self.readout.setFont(font)
         self.goto_edit = QLineEdit(self)
-        self.goto_edit.setPlaceholderText("Go to frame / timecode")
-        self.goto_edit.setMaximumWidth(170)
+        self.goto_edit.setPlaceholderText("Go to frame or time")
+        self.goto_edit.setToolTip("Type a frame number (e.g. 120) or a time (00:00:04:20, "
+                                  "4.8) and press Enter")
+        self.goto_edit.setMinimumWidth(
+            self.goto_edit.fontMetrics().horizontalAdvance("Go to frame or time") + 24)
         self.goto_edit.returnPressed.connect(self._go_to_typed)
 
         self.speed_box = QComboBox(self)
@@ -235,30 +390,71 @@ class PlayerWidget(QWidget):
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume_slider.setRange(0, 100)
-        self.volume_slider.setMaximumWidth(110)
+        self.volume_slider.setMinimumWidth(80)
+        self.volume_slider.setMaximumWidth(140)
         self.volume_slider.setToolTip("Volume")
         self.volume_slider.valueChanged.connect(controller.set_volume)
 
     def _build_layout(self) -> None:
+        # Two rows, so that at 1366×768 and 1280×720 (docks open) nothing is squeezed: the
+        # transport and the readout, then the go-to box, speed and sound.
         transport = QHBoxLayout()
         for w in (self.start_button, self.back10_button, self.back_button, self.play_button,
                   self.forward_button, self.forward10_button, self.end_button):
             transport.addWidget(w)
         transport.addSpacing(8)
         transport.addWidget(self.readout, 1)
-        transport.addWidget(self.goto_edit)
-        transport.addWidget(self.speed_box)
-        transport.addWidget(self.mute_button)
-        transport.addWidget(self.volume_slider)
+        extras = QHBoxLayout()
+        extras.addWidget(self.goto_edit, 1)
+        extras.addWidget(self.speed_box)
+        extras.addWidget(self.mute_button)
+        extras.addWidget(self.volume_slider)
         offline_row = QHBoxLayout()
         offline_row.addWidget(self.offline_label, 1)
         offline_row.addWidget(self.relink_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
         layout.addWidget(self.picture, 1)
         layout.addLayout(offline_row)
         layout.addWidget(self.error_label)
         layout.addLayout(transport)
+        layout.addLayout(extras)
+        self._size_readout()
+
+    def _size_readout(self) -> None:
+        """The readout is never cut: room for the longest text it can show."""
+        info = self.controller.info
+        last = max(0, (info.frame_count - 1) if info is not None else 99999)
+        longest = self._readout_text(last) if info is not None else "99999  00:00:00:00"
+        metrics = self.readout.fontMetrics()
+        self.readout.setMinimumWidth(metrics.horizontalAdvance(longest + "  ") + 8)
+
+    def _readout_text(self, frame: int) -> str:
+        """Frame number and the time in the chosen format (Preferences)."""
+        from vigstudio.gui.time_format import labels_of, style
+
+        info = self.controller.info
+        if info is None:
+            return "–"
+        if style() is TimeStyle.FRAMES:
+            return f"frame {frame}"
+        return f"{frame}  {labels_of(info).label(frame)}"
+
+    def set_trim_edge(self, edge: object) -> None:
+        """While a clip edge is dragged on the timeline: ``(frame, "first" | "last")`` names
+        the edge frame in the readout; None ends it."""
+        if isinstance(edge, tuple):
+            _frame, which = edge
+            self._trim_note = f"  ◆ {which} frame of the clip"
+        else:
+            self._trim_note = ""
+        self._set_readout(self._readout_frame)
+
+    def refresh_readout(self) -> None:
+        """After the time format changed."""
+        self._size_readout()
+        self._set_readout(self._readout_frame)
 
     # --- what tests and the main window read --------------------------------------------
 
@@ -298,6 +494,9 @@ class PlayerWidget(QWidget):
     def _on_state(self) -> None:
         c = self.controller
         state = c.state
+        if c.info is not getattr(self, "_sized_for", None):
+            self._sized_for = c.info
+            self._size_readout()
         self.play_button.setIcon(self._pause_icon if c.is_playing else self._play_icon)
         self.play_button.setText("Pause" if c.is_playing else "Play")
         offline = state is PlayerState.OFFLINE
@@ -354,7 +553,8 @@ class PlayerWidget(QWidget):
 
     def _set_readout(self, frame: int | None) -> None:
         self._readout_frame = frame
-        self.readout.setText(self.controller.label(frame) if frame is not None else "–")
+        text = self._readout_text(frame) if frame is not None else "–"
+        self.readout.setText(text + self._trim_note)
 
     # --- user actions -------------------------------------------------------------------
 
@@ -392,34 +592,37 @@ class PlayerWidget(QWidget):
         self.controller.set_display_size(
             (max(16, int(size.width() * ratio)), max(16, int(size.height() * ratio))))
 
+    # the player's keys come from the one table of actions (gui/actions.py)
+    def play_pause(self) -> None:
+        """Space: play at the chosen speed (a J/L shuttle speed does not stick), or pause."""
+        self.controller.toggle_play()
+
+    def back(self) -> None:
+        self.controller.step(-1)
+
+    def forward(self) -> None:
+        self.controller.step(1)
+
+    def back10(self) -> None:
+        self.controller.step(-10)
+
+    def forward10(self) -> None:
+        self.controller.step(10)
+
+    def back_second(self) -> None:
+        self.controller.step_seconds(-1)
+
+    def forward_second(self) -> None:
+        self.controller.step_seconds(1)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        c = self.controller
-        key = event.key()
-        mods = event.modifiers()
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            sign = 1 if key == Qt.Key.Key_Right else -1
-            if ctrl:
-                c.step_seconds(sign)
-            else:
-                c.step(sign * (10 if shift else 1))
-        elif key == Qt.Key.Key_Space:
-            if not event.isAutoRepeat():
-                c.toggle_play()
-        elif key == Qt.Key.Key_Home:
-            c.go_to_start()
-        elif key == Qt.Key.Key_End:
-            c.go_to_end()
-        elif key == Qt.Key.Key_J:
-            c.shuttle_reverse()
-        elif key == Qt.Key.Key_K:
-            c.shuttle_stop()
-        elif key == Qt.Key.Key_L:
-            c.shuttle_forward()
-        elif key == Qt.Key.Key_M:
-            c.toggle_mute()
-        else:
+        from vigstudio.gui import actions
+
+        name = actions.shortcut_map("player").get(actions.key_of_event(event))
+        if name is None:
             super().keyPressEvent(event)
             return
+        if not (name == "play_pause" and event.isAutoRepeat()):
+            target = getattr(self, name, None) or getattr(self.controller, name)
+            target()
         event.accept()

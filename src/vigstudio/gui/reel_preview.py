@@ -16,6 +16,9 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind, ReelItem
 from vigstudio.errors import VigError
 from vigstudio.gui.player import PlayerWidget
+from vigstudio.media.captions import render_title_card
+
+TITLE_SIZE = (960, 540)  # a title card as previewed (the export draws it at the reel's size)
 
 
 class ReelPreview(QObject):
@@ -38,6 +41,7 @@ class ReelPreview(QObject):
         self.items: tuple[ReelItem, ...] = ()
         self.index = -1
         self.only_one = False
+        self._first = 0
         self._waiting_for_end = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -53,10 +57,13 @@ class ReelPreview(QObject):
         self.items = self.session.reel(reel_id).items
         self.only_one = only_one
         self.index = first - 1
+        self._first = first
         self._next()
 
     def stop(self) -> None:
         was_active = self.active
+        self.widget.picture.set_caption("")
+        self.widget.picture.set_marks(())
         self._timer.stop()
         self._waiting_for_end = False
         self.index = -1
@@ -70,7 +77,7 @@ class ReelPreview(QObject):
         self._unsubscribe()
 
     def _next(self) -> None:
-        if self.index >= 0 and self.only_one:
+        if self.only_one and self.index >= self._first:  # that one item has played
             self.stop()
             return
         self.index += 1
@@ -87,21 +94,42 @@ class ReelPreview(QObject):
             self.message.emit(f"Cannot preview item {self.index + 1}: {exc}")
             self._timer.start(1500)
 
+    def burned_caption(self, item: ReelItem) -> str:
+        """The caption the export burns into this item's pictures ("" for none)."""
+        if not item.burn_caption:
+            return ""
+        if item.kind is ItemKind.CLIP and item.clip_id is not None:
+            return item.caption or self.session.clip(item.clip_id).caption
+        if item.kind is ItemKind.STILL and item.still_id is not None:
+            return item.caption or self.session.still(item.still_id).caption
+        return item.caption
+
     def _play(self, item: ReelItem) -> None:
+        """Show the item as the export will: a burned caption is drawn into the picture, a
+        title card is the export's own card."""
         hold_ms = int(item.hold * 1000)
+        picture = self.widget.picture
+        picture.set_marks(())
         if item.kind is ItemKind.TITLE:
-            self.widget.picture.show_message(item.title_text)
+            picture.set_caption("")
+            width, height = TITLE_SIZE
+            picture.show_rgb(None, render_title_card(item.title_text, width, height,
+                                                     self.burned_caption(item)))
             self._timer.start(hold_ms)
         elif item.kind is ItemKind.STILL:
             assert item.still_id is not None
             still = self.session.still(item.still_id)
             self.show_recording(still.recording_id)
+            picture.set_caption(self.burned_caption(item))
+            picture.set_marks(still.marks)
             self.player.seek(still.frame)
+            self.player.refresh_frame()
             self._timer.start(hold_ms)
         else:
             assert item.clip_id is not None
             clip = self.session.clip(item.clip_id)
             self.show_recording(clip.recording_id)
+            picture.set_caption(self.burned_caption(item))
             self.player.set_rate(item.speed)
             self.player.play_range(clip.range)
             self._waiting_for_end = True

@@ -12,7 +12,7 @@ from fractions import Fraction
 from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -36,12 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.changes import Change
+from vigstudio.app.clip_meaning import principles_at_still, principles_in_clip
 from vigstudio.app.player import PlayerController
+from vigstudio.app.reel_timing import item_seconds, reel_seconds
 from vigstudio.app.session import CaseSession
+from vigstudio.app.timeline_geometry import short_seconds
 from vigstudio.domain.privacy import PURPOSE_TEXT, Purpose
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
-from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
+from vigstudio.gui import actions
+from vigstudio.gui.time_format import labels_for
 from vigstudio.storage.records import EntityKind
 
 T = TypeVar("T")
@@ -144,14 +149,23 @@ class ReelsPanel(QWidget):
         self.purpose_box.activated.connect(lambda _i: self._purpose_chosen())
         top = QHBoxLayout()
         top.addWidget(self.reel_box, 1)
-        top.addWidget(self.purpose_box)
-        top.addWidget(self.cycle_box)
         top.addWidget(reel_menu)
+        # purpose and cycle on a row of their own: the panel stays narrow on a laptop screen
+        about = QHBoxLayout()
+        about.addWidget(self.purpose_box, 1)
+        about.addWidget(self.cycle_box, 1)
         self.items = ItemList(self)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addLayout(about)
         layout.addWidget(self.items, 1)
+        self.total = QLabel(self)
+        self.total.setWordWrap(True)  # never what decides the panel's width
+        self.total.setToolTip("How long the exported reel plays")
+        layout.addWidget(self.total)
         layout.addLayout(self._build_item_buttons())
         layout.addWidget(self._build_settings())
         layout.addLayout(self._build_bottom())
@@ -184,9 +198,15 @@ class ReelsPanel(QWidget):
         for w in (add, remove, up, down):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        QShortcut(QKeySequence("Alt+Up"), self.items, lambda: self.move_current(-1))
-        QShortcut(QKeySequence("Alt+Down"), self.items, lambda: self.move_current(1))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.items, self.remove_item)
+        # keys from the one table of actions; they act on the reel list only when it has
+        # focus (a Delete pressed on the timeline or the clip list must not remove the
+        # reel's current item)
+        for row in actions.rows("reel list"):
+            for key in row.keys:
+                shortcut = QShortcut(QKeySequence(key), self.items, getattr(self, row.handler))
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.items.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.items.customContextMenuRequested.connect(self._context_menu)
         return buttons
 
     def _build_settings(self) -> QWidget:
@@ -251,33 +271,54 @@ class ReelsPanel(QWidget):
         return reel.items[row]
 
     def describe(self, item: ReelItem) -> str:
-        """One line naming an item, as the list shows it."""
+        """One line naming an item, as the list shows it: first how long it plays in the
+        reel (slow motion and freeze included), then what it is."""
         s = self.session
+        plays = short_seconds(item_seconds(s, item))
         if item.kind is ItemKind.TITLE:
-            return f"Title card: {item.title_text}  ({format_seconds(item.hold)})"
+            return f"{plays} · Title card: {item.title_text}"
         if item.kind is ItemKind.STILL and item.still_id is not None:
             still = s.still(item.still_id)
-            name = still.caption or f"frame {still.frame}"
-            return (f"Still: {name}  (frame {still.frame}, {format_seconds(item.hold)})"
+            labels = labels_for(s, still.recording_id)
+            name = still.caption or "Still"
+            return (f"{plays} · Still: {name}  ({labels.label(still.frame)})"
                     f"  — {self._who(s.appears_in_still(item.still_id))}")
         assert item.clip_id is not None
         clip = s.clip(item.clip_id)
-        rate = s.recording(clip.recording_id).info.clock
-        length = rate.time_of(clip.range.last) - rate.time_of(clip.range.start)
+        labels = labels_for(s, clip.recording_id)
         extras = []
         if item.speed != 1:
             extras.append(f"slow {item.speed}×")
         if item.freeze_last:
-            extras.append(f"freeze {format_seconds(item.freeze_last)}")
-        title = clip.title or f"frames {clip.range.start}–{clip.range.end}"
-        more = f", {', '.join(extras)}" if extras else ""
-        return (f"Clip: {title}  ({format_seconds(length)}{more})"
+            extras.append(f"freeze {short_seconds(item.freeze_last)}")
+        more = f"; {', '.join(extras)}" if extras else ""
+        name = clip.title or "Clip"
+        return (f"{plays} · Clip: {name}  ({labels.span(clip.range)}, "
+                f"{clip.range.duration} frames{more})"
                 f"  — {self._who(s.appears_in_clip(item.clip_id))}")
 
     def _who(self, ids: tuple[int, ...]) -> str:
         """Who appears in an item, as the list shows it."""
         known = {p.id: p.pseudonym for p in self.session.participants()}
         return ", ".join(known.get(i, "?") for i in ids) or "nobody recorded"
+
+    def explain(self, item: ReelItem) -> str:
+        """The tooltip: the whole line, and the principles the clip or still shows."""
+        shows: list[str] = []
+        if item.kind is ItemKind.CLIP and item.clip_id is not None:
+            shows = principles_in_clip(self.session, item.clip_id)
+        elif item.kind is ItemKind.STILL and item.still_id is not None:
+            shows = principles_at_still(self.session, item.still_id)
+        return self.describe(item) + (f"\nShows: {', '.join(shows)}" if shows else "")
+
+    def total_text(self) -> str:
+        reel = self.reel
+        if reel is None:
+            return ""
+        total = reel_seconds(self.session, reel)
+        count = len(reel.items)
+        return (f"{count} item{'s' if count != 1 else ''} · reel length {short_seconds(total)}"
+                " (slow motion, freezes and holds included)")
 
     # --- filling ------------------------------------------------------------------------
 
@@ -288,6 +329,10 @@ class ReelsPanel(QWidget):
             # not on every tag: who is proposed to appear is shown as of the last reel or
             # clip change (the check at export always works it out afresh)
             self._fill_items()
+
+    def refresh(self) -> None:
+        """Re-describe the items (after the time format changed)."""
+        self._fill_items()
 
     def _fill_reels(self) -> None:
         current = self.reel_box.currentData()
@@ -336,11 +381,13 @@ class ReelsPanel(QWidget):
         reel = self.reel
         for item in reel.items if reel else ():
             entry = QListWidgetItem(self.describe(item))
+            entry.setToolTip(self.explain(item))
             entry.setData(_ITEM_ROLE, item.id)
             self.items.addItem(entry)
         if reel and reel.items:
             self.items.setCurrentRow(min(max(row, 0), len(reel.items) - 1))
         self.items.blockSignals(False)
+        self.total.setText(self.total_text())
         self._show_item()
 
     def _show_item(self) -> None:
@@ -367,9 +414,14 @@ class ReelsPanel(QWidget):
             return
         clips = menu.addMenu("Clip")
         for clip in s.clips():
-            label = clip.title or f"frames {clip.range.start}–{clip.range.end}"
+            labels = labels_for(s, clip.recording_id)
+            label = clip.title or "Clip"
             rec = s.recording(clip.recording_id).display_title
-            clips.addAction(f"{label}  ({rec})", partial(self._add, ItemKind.CLIP, clip.id))
+            assert clip.id is not None
+            shows = ", ".join(principles_in_clip(s, clip.id))
+            clips.addAction(f"{label}  ({rec}, {labels.span(clip.range)}, "
+                            f"{labels.length(clip.range)})" + (f" — {shows}" if shows else ""),
+                            partial(self._add, ItemKind.CLIP, clip.id))
         clips.setEnabled(bool(s.clips()))
         stills = menu.addMenu("Still")
         for still in s.stills():
@@ -450,7 +502,65 @@ class ReelsPanel(QWidget):
         if reel is None or reel.id is None or item is None or item.id is None:
             return
         rid, iid = reel.id, item.id
+        from vigstudio.gui.preferences import current
+
+        if current().confirm_reel_remove and QMessageBox.question(
+                self, "Remove from reel", f"Remove “{self.describe(item)}” from the reel "
+                f"“{reel.name}”?") != QMessageBox.StandardButton.Yes:
+            return
         self._try(lambda: self.session.remove_reel_item(rid, iid))
+
+    def move_up(self) -> None:
+        self.move_current(-1)
+
+    def move_down(self) -> None:
+        self.move_current(1)
+
+    def item_menu(self) -> QMenu:
+        """The right-click menu of the current item."""
+        from vigstudio.gui.naming import edit_note, rename
+
+        menu = QMenu(self)
+        item = self.current_item
+        if item is None:
+            return menu
+        writable = not self.session.read_only
+        menu.addAction("Play this item", self.play_item)
+        menu.addSeparator()
+        up = menu.addAction("Move up\tAlt+Up", self.move_up)
+        down = menu.addAction("Move down\tAlt+Down", self.move_down)
+        row = self.items.currentRow()
+        up.setEnabled(writable and row > 0)
+        down.setEnabled(writable and row < self.items.count() - 1)
+        if item.kind is ItemKind.CLIP and item.clip_id is not None:
+            cid = item.clip_id
+            menu.addAction("Rename the clip…", lambda: rename(self.session, self, "clip", cid)
+                           ).setEnabled(writable)
+            menu.addAction("Edit the clip's note…",
+                           lambda: edit_note(self.session, self, cid)).setEnabled(writable)
+        elif item.kind is ItemKind.STILL and item.still_id is not None:
+            sid = item.still_id
+            menu.addAction("Rename the still…",
+                           lambda: rename(self.session, self, "still", sid)).setEnabled(writable)
+            menu.addAction("Marks on the still (arrow, circle, text)…",
+                           lambda: self._edit_marks(sid)).setEnabled(writable)
+        menu.addSeparator()
+        menu.addAction("Remove from the reel\tDelete", self.remove_item).setEnabled(writable)
+        return menu
+
+    def _edit_marks(self, still_id: int) -> None:
+        from vigstudio.gui.marks_editor import edit_marks
+
+        edit_marks(self.session, self, still_id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        entry = self.items.itemAt(pos)
+        if entry is None:
+            return
+        from vigstudio.gui import item_menu as menus
+
+        self.items.setCurrentItem(entry)
+        menus.show_menu(self.item_menu(), self.items.viewport().mapToGlobal(pos))
 
     def move_current(self, delta: int) -> None:
         row = self.items.currentRow()

@@ -50,6 +50,12 @@ class TaggingController(QObject):
         self.selection = selection
         people = session.participants()
         self.participant_id: int | None = people[0].id if people else None
+        from vigstudio.gui.preferences import current
+
+        role = current().default_role
+        preferred = [p.id for p in people if role is not None and p.role is role]
+        if preferred:
+            self.participant_id = preferred[0]
         self.valence = Valence.STRENGTH
         self.mark_in: int | None = None
         self._host: QWidget | None = None
@@ -94,6 +100,9 @@ class TaggingController(QObject):
             return None
         if self.selection is not None and moment.id is not None:
             self.selection.set(moments=[moment.id])
+        if self.valence is Valence.WORKING_POINT:
+            # one-shot, as labelled: strengths stay the default (VIG is strength-based)
+            self.set_valence(Valence.STRENGTH)
         self.tagged.emit(moment)
         return moment
 
@@ -155,8 +164,10 @@ class TaggingController(QObject):
             if principle.shortcut and principle.id is not None:
                 pid = principle.id
                 bindings.append((principle.shortcut, lambda pid=pid: self.tag(pid)))
-        bindings += [("I", self.set_mark_in), ("O", self.set_mark_out), ("S", self.grab_still),
-                     ("W", self.toggle_working_point)]
+        from vigstudio.gui import actions  # I, O, S, W: from the one table of actions
+
+        bindings += [(key, getattr(self, row.handler)) for row in actions.rows("tagging")
+                     for key in row.keys]
         for i, person in enumerate(self.session.participants()[:9]):
             bindings.append((f"Ctrl+{i + 1}",
                              lambda pid=person.id: self.set_participant(pid)))

@@ -51,7 +51,8 @@ def main() -> int:
             requests = job["requests"]
             for done, request in enumerate(requests, start=1):
                 export_still_png(request.path, request.info, request.frame,
-                                 job["folder"] / request.name, overwrite=job["overwrite"])
+                                 job["folder"] / request.name, overwrite=job["overwrite"],
+                                 marks=request.marks)
                 progress(done, len(requests))
         else:
             render_reel(job["plan"], job["out"], height=job["height"], progress=progress)

@@ -21,9 +21,11 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import DecoderCrashError, ExportError
 from vigstudio.media import decode
+from vigstudio.media.marks import draw_marks
 from vigstudio.workers import worker_command
 
 __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
@@ -43,18 +45,19 @@ def still_rgb(path: Path | str, info: MediaInfo, frame: int) -> RGB:
 
 
 def export_still_png(path: Path | str, info: MediaInfo, frame: int, out: Path | str, *,
-                     overwrite: bool = False) -> Path:
+                     overwrite: bool = False, marks: Sequence[Mark] = ()) -> Path:
     """Write frame ``frame`` of the recording at ``path`` as a PNG at ``out``.
 
-    Full resolution, upright, exactly that frame. Written to a hidden temporary file beside
-    ``out`` and renamed when complete; an existing ``out`` is kept unless ``overwrite``.
+    Full resolution, upright, exactly that frame, with the still's ``marks`` drawn on it.
+    Written to a hidden temporary file beside ``out`` and renamed when complete; an existing
+    ``out`` is kept unless ``overwrite``.
     """
     out = Path(out)
     if out.exists() and not overwrite:
         raise ExportError(f"{out} already exists; choose another name or allow replacing it.")
     if not out.parent.is_dir():
         raise ExportError(f"The folder {out.parent} does not exist.")
-    rgb = still_rgb(path, info, frame)
+    rgb = draw_marks(still_rgb(path, info, frame), marks)
     tmp = out.parent / f".{out.name}.{os.getpid()}.part"
     try:
         Image.fromarray(rgb, "RGB").save(tmp, format="PNG")
@@ -78,6 +81,7 @@ class StillRequest:
     info: MediaInfo
     frame: int
     name: str  # e.g. "01-eye-contact.png"
+    marks: tuple[Mark, ...] = ()  # drawn over the picture
 
 
 def export_stills(requests: Sequence[StillRequest], folder: Path | str, *,
@@ -102,7 +106,8 @@ def export_stills(requests: Sequence[StillRequest], folder: Path | str, *,
     folder.mkdir(parents=True, exist_ok=True)
     targets = [folder / name for name in names]
     if not isolate:
-        return [export_still_png(r.path, r.info, r.frame, target, overwrite=overwrite)
+        return [export_still_png(r.path, r.info, r.frame, target, overwrite=overwrite,
+                                 marks=r.marks)
                 for r, target in zip(requests, targets, strict=True)]
     new = [t for t in targets if not t.exists()]
     try:

@@ -9,7 +9,8 @@ nibble (the sum of the index's nibbles, mod 16) rejects misreads. Cells are big 
 640 px wide), so the code survives lossy compression and scaling to a quarter of the size.
 
 Test video (:func:`make_barcode_video`) carries the code in the top eighth of the picture;
-the demo film (:func:`make_demo_recording`) carries it as a thin strip along the bottom edge.
+the tests' demo film (:func:`make_demo_recording` with ``barcode=True``) carries it as a thin
+strip along the bottom edge (the demo shown to practitioners has none).
 :func:`read_barcode` looks in both places, and also inside a letterboxed picture (a widget
 grab with uniform bars around the video).
 """
@@ -457,13 +458,14 @@ def _demo_background(width: int, height: int) -> RGB:
 
 
 def make_demo_recording(path: Path | str, seconds: int = 20, *, width: int = 640,
-                        height: int = 360, rate: int = 25) -> Path:
+                        height: int = 360, rate: int = 25, barcode: bool = False) -> Path:
     """A friendly demo 'family film': a parent and a child taking turns passing a ball.
 
     Every two seconds the turn changes: the figure whose turn it is faces the other, the
     ball travels between their hands, and a gentle tone marks the turn (a lower tone for
-    the parent, a higher one for the child). A thin barcode along the bottom edge names the
-    frame so tests can read it (:func:`read_barcode`).
+    the parent, a higher one for the child). With ``barcode=True`` (the tests' demo) a thin
+    barcode along the bottom edge names the frame (:func:`read_barcode`); the demo a
+    practitioner sees has none (a newcomer reads the strip as damage).
     """
     path = Path(path)
     frames = seconds * rate
@@ -494,7 +496,8 @@ def make_demo_recording(path: Path | str, seconds: int = 20, *, width: int = 640
             by = int(src[1] + (dst[1] - src[1]) * t - math.sin(math.pi * t) * height * 0.18)
             cv2.circle(img, (bx, by - 10), 11, (230, 70, 80), -1, cv2.LINE_AA)
             cv2.circle(img, (bx - 3, by - 14), 3, (250, 200, 200), -1, cv2.LINE_AA)
-            draw_barcode(img, index, band=_BOTTOM_BAND)
+            if barcode:
+                draw_barcode(img, index, band=_BOTTOM_BAND)
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             frame.pts = index
             container.mux(vstream.encode(frame))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.errors import ProjectError
-from vigstudio.storage import migration_frame_index
+from vigstudio.storage import migration_frame_index, migration_still_marks
 
 FIRST_VERSION = 1
 
@@ -37,6 +37,7 @@ def _registered() -> tuple[Migration, ...]:
                   migration_frame_index.add_frame_index_columns),
         SHARED_REVIEW_MIGRATION,
         migration_privacy.MIGRATION,
+        Migration(5, migration_still_marks.DESCRIPTION, migration_still_marks.add_still_marks),
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vigstudio.domain.annotations import Clip, Moment, Sharing, Still, Valence
+from vigstudio.domain.annotations import Clip, Mark, MarkKind, Moment, Sharing, Still, Valence
 from vigstudio.domain.codebook import Behaviour, Principle
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
 from vigstudio.domain.privacy import ExportRecord, Purpose
@@ -242,11 +242,27 @@ def _load_clip(session: Session, r: s.ClipRow,
                 Sharing(r.sharing), _confirmed(r, found), id=r.id)
 
 
+def marks_text(marks: Sequence[Mark]) -> str:
+    """A still's marks as JSON text ("" for none)."""
+    if not marks:
+        return ""
+    return json.dumps([{"kind": m.kind.value, "x": m.x, "y": m.y, "x2": m.x2, "y2": m.y2,
+                        "text": m.text} for m in marks], ensure_ascii=False)
+
+
+def text_marks(text: str | None) -> tuple[Mark, ...]:
+    if not text:
+        return ()
+    return tuple(Mark(MarkKind(d["kind"]), int(d["x"]), int(d["y"]), int(d.get("x2", 0)),
+                      int(d.get("y2", 0)), str(d.get("text", ""))) for d in json.loads(text))
+
+
 def _load_still(session: Session, r: s.StillRow,
                 found: dict[int, tuple[int, ...]] | None = None) -> Still:
     if found is None:
         found = _appearances(session, "still_id", r.id) if r.appears_confirmed else {}
-    return Still(r.recording_id, r.frame, r.caption, _confirmed(r, found), id=r.id)
+    return Still(r.recording_id, r.frame, r.caption, appears=_confirmed(r, found),
+                 marks=text_marks(r.marks), id=r.id)
 
 
 def _load_item(r: s.ReelItemRow) -> ReelItem:
@@ -398,7 +414,8 @@ def _values(entity: Entity) -> dict[str, Any]:
                     "appears_confirmed": entity.appears is not None}
         case Still():
             return {"recording_id": entity.recording_id, "frame": entity.frame,
-                    "caption": entity.caption, "appears_confirmed": entity.appears is not None}
+                    "caption": entity.caption, "appears_confirmed": entity.appears is not None,
+                    "marks": marks_text(entity.marks)}
         case Reel():
             return {"name": entity.name, "cycle_id": entity.cycle_id,
                     "purpose": entity.purpose.value}

@@ -191,6 +191,8 @@ class StillRow(Base):
     recording_id: Mapped[int] = mapped_column(_fk("recording.id"), index=True)
     frame: Mapped[int] = mapped_column(Integer)
     caption: Mapped[str] = mapped_column(Text, default="")
+    # marks drawn over the still, as JSON (migration_still_marks.py); "" for none
+    marks: Mapped[str] = mapped_column(Text, default="", server_default="")
     appears_confirmed: Mapped[bool] = mapped_column(Boolean, default=False,
                                                     server_default="0")
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from PySide6.QtCore import QPoint, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QGuiApplication,
     QImage,
     QKeyEvent,
@@ -30,6 +31,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Valence
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
+from vigstudio.gui.time_format import labels_of
 from vigstudio.gui.timeline import painting as pt
 from vigstudio.gui.timeline.model import LaneMode, TimelineData
 from vigstudio.gui.timeline.ports import PlayerPort
@@ -71,6 +73,7 @@ class TimelineCanvas(QWidget):
 
     scaleChanged = Signal()
     message = Signal(str)  # a refused edit, to show the practitioner
+    trimEdge = Signal(object)  # (frame, "first" | "last") while trimming a clip, then None
     _positionArrived = Signal(int)
 
     def __init__(self, session: CaseSession, player: PlayerPort, recording_id: int,
@@ -83,7 +86,7 @@ class TimelineCanvas(QWidget):
         recording = session.recording(recording_id)
         self.frame_count = recording.info.frame_count
         self.rate = recording.info.frame_rate
-        self.labels = tg.TimeLabels.of(recording.info)
+        self.labels = labels_of(recording.info)
         self.lane_mode = LaneMode.BY_PARTICIPANT
         self.media = pt.MediaStrip()
         self.show_thumbnails = True
@@ -113,7 +116,7 @@ class TimelineCanvas(QWidget):
         if info.frame_count != self.frame_count:
             self.frame_count = info.frame_count
             self.scale = tg.TimelineScale.fit(self.frame_count, self.track_width)
-        self.labels = self.state.labels = tg.TimeLabels.of(info)
+        self.labels = self.state.labels = labels_of(info)
         self.data = TimelineData.build(
             self.frame_count, s.codebook(), s.participants(),
             moments=s.moments(self.recording_id), clips=s.clips(self.recording_id),
@@ -146,7 +149,9 @@ class TimelineCanvas(QWidget):
 
     def _on_position(self, frame: int) -> None:
         self.state.playhead = frame
-        if self.follow_playhead or self._drag is not None:
+        trimming = self._drag is not None and self._drag.kind in (DragKind.TRIM_START,
+                                                                 DragKind.TRIM_END)
+        if not trimming and (self.follow_playhead or self._drag is not None):
             self.set_scale(self.scale.showing(frame))
         self.update()
 
@@ -327,6 +332,8 @@ class TimelineCanvas(QWidget):
         drag, self._drag = self._drag, None
         if drag is None:
             return
+        if drag.kind in (DragKind.TRIM_START, DragKind.TRIM_END):
+            self.trimEdge.emit(None)
         try:
             self._commit(drag)
         except VigError as exc:
@@ -411,8 +418,13 @@ class TimelineCanvas(QWidget):
         else:
             assert drag.original is not None and drag.item_id is not None
             boundary = self._snap(self.scale.boundary_at(x), drag, snapping)
-            self.state.clip_previews = {
-                drag.item_id: tg.trimmed_range(drag.original, drag.kind.value, boundary, n)}
+            trimmed = tg.trimmed_range(drag.original, drag.kind.value, boundary, n)
+            self.state.clip_previews = {drag.item_id: trimmed}
+            # the player shows the edge frame, as an editor's viewer does while trimming
+            first = drag.kind is DragKind.TRIM_START
+            edge = trimmed.start if first else trimmed.last
+            self.player.seek(edge)  # the view stays put while trimming
+            self.trimEdge.emit((edge, "first" if first else "last"))
 
     def _snap_move(self, moved: FrameRange, drag: Drag, snapping: bool) -> FrameRange:
         shifts = [self._snap(moved.start, drag, snapping) - moved.start,
@@ -462,34 +474,75 @@ class TimelineCanvas(QWidget):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        mods = event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
-        actions: dict[int, Callable[[], None]] = {
-            Qt.Key.Key_Plus: lambda: self.zoom(ZOOM_STEP),
-            Qt.Key.Key_Equal: lambda: self.zoom(ZOOM_STEP),
-            Qt.Key.Key_Minus: lambda: self.zoom(1 / ZOOM_STEP),
-            Qt.Key.Key_0: self.fit,
-            Qt.Key.Key_Delete: self.delete_selection,
-            Qt.Key.Key_Backspace: self.delete_selection,
-        }
-        if ctrl and key == Qt.Key.Key_C:
-            self.copy_selected_range()
-        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Left):
-            forward = key == Qt.Key.Key_Right
-            if ctrl:
-                self.go_to_moment(forward)
-            elif alt:
-                self.go_to_clip_edge(forward)
-            else:
-                self.player.seek(self.state.playhead + (1 if forward else -1))
-        elif key in actions and not ctrl:
-            actions[key]()
-        else:
+        from vigstudio.gui import actions
+
+        name = actions.shortcut_map("timeline").get(actions.key_of_event(event))
+        if name is None:
             super().keyPressEvent(event)
             return
+        getattr(self, name)()
         event.accept()
+
+    # the timeline's keys come from the one table of actions (gui/actions.py)
+    def zoom_in(self) -> None:
+        self.zoom(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom(1 / ZOOM_STEP)
+
+    def step_back(self) -> None:
+        self.player.seek(self.state.playhead - 1)
+
+    def step_forward(self) -> None:
+        self.player.seek(self.state.playhead + 1)
+
+    def previous_moment(self) -> None:
+        self.go_to_moment(False)
+
+    def next_moment(self) -> None:
+        self.go_to_moment(True)
+
+    def previous_edge(self) -> None:
+        self.go_to_clip_edge(False)
+
+    def next_edge(self) -> None:
+        self.go_to_clip_edge(True)
+
+    # --- context menu and double-click ----------------------------------------------------
+
+    def item_at(self, pos: QPointF | QPoint) -> tuple[str, int] | None:
+        """The moment, clip or still under ``pos`` as (kind, id)."""
+        moment_id = self.moment_at(pos)
+        if moment_id is not None:
+            return "moment", moment_id
+        hit = self.clip_hit(pos)
+        if hit is not None:
+            return "clip", hit[0]
+        still_id = self.still_at(pos)
+        return ("still", still_id) if still_id is not None else None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        from vigstudio.gui import item_menu as menus
+
+        found = self.item_at(event.pos())
+        if found is None:
+            return
+        kind, item_id = found
+        if not self.selection.contains(kind, item_id):
+            self._select(False, **{kind: item_id})
+        menus.show_menu(menus.item_menu(self.session, self, self.selection, self.player),
+                        event.globalPos())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        from vigstudio.gui.naming import rename
+
+        found = self.item_at(event.position())
+        if found is not None and found[0] in ("clip", "still") and not self.session.read_only:
+            self._drag = None
+            rename(self.session, self, *found)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     # --- commands -----------------------------------------------------------------------
 
@@ -511,14 +564,11 @@ class TimelineCanvas(QWidget):
         return frame
 
     def delete_selection(self) -> None:
+        from vigstudio.gui.deleting import delete_annotations
+
         sel = self.selection
-        if sel.is_empty:
-            return
-        try:
-            self.session.delete_annotations(moments=sel.moments, clips=sel.clips,
-                                            stills=sel.stills)
-        except VigError as exc:
-            self.message.emit(str(exc))
+        delete_annotations(self.session, self, moments=sel.moments, clips=sel.clips,
+                           stills=sel.stills)
 
     def copy_selected_range(self) -> str | None:
         clips = [c for c in self.data.clips if c.id in self.selection.clips]

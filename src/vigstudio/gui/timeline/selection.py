@@ -39,6 +39,11 @@ class AnnotationSelection(QObject):
         self.set(moments=self.moments - set(moments), clips=self.clips - set(clips),
                  stills=self.stills - set(stills))
 
+    def contains(self, kind: str, item_id: int) -> bool:
+        """Is the ``kind`` ("moment", "clip", "still") with this id selected?"""
+        return item_id in {"moment": self.moments, "clip": self.clips,
+                           "still": self.stills}[kind]
+
     @property
     def is_empty(self) -> bool:
         return not (self.moments or self.clips or self.stills)
