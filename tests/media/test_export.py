@@ -405,3 +405,23 @@ def test_hevc_mov_source_to_480p(video_hevc_mov: Path, hd720: tuple[Path, MediaI
     export_reel(plan, out, height=480)
     assert barcodes(out) == list(range(30, 40)) + list(range(16, 29))
     check_file(out, 854, 480, Fraction(25), 23)
+
+
+def test_still_marks_are_drawn_into_the_reel(video_25: Path, tmp_path: Path) -> None:
+    """The arrow a practitioner drew over a still shows in the exported reel, as in its PNG."""
+    from vigstudio.domain.annotations import Mark, MarkKind
+    from vigstudio.media.marks import draw_marks
+    from vigstudio.media.stills import still_rgb
+
+    info = probe_in_process(video_25)
+    marks = (Mark(MarkKind.CIRCLE, 500, 500, 700, 500),)
+    plan = ReelPlan((StillSegment(video_25, info, 30, hold=Fraction(1, 5), marks=marks),))
+    out = tmp_path / "marked.mp4"
+    export_reel(plan, out)
+    with av.open(str(out)) as container:
+        shown = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    plain = still_rgb(video_25, info, 30).astype(int)
+    marked = draw_marks(still_rgb(video_25, info, 30), marks).astype(int)
+    drawn = np.abs(marked - plain).sum(axis=2) > 100  # where the circle is
+    assert drawn.any()
+    assert np.abs(shown[drawn] - marked[drawn]).mean() < np.abs(shown[drawn] - plain[drawn]).mean()

@@ -86,7 +86,7 @@ def plan_for_reel(session: CaseSession, reel: Reel | int) -> ReelPlan:
             segments.append(StillSegment(_media(session, still.recording_id), rec.info,
                                          still.frame, hold=item.hold,
                                          caption=item.caption or still.caption,
-                                         burn_caption=item.burn_caption))
+                                         burn_caption=item.burn_caption, marks=still.marks))
         else:
             segments.append(TitleCard(item.title_text, hold=item.hold, caption=item.caption,
                                       burn_caption=item.burn_caption))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
 
@@ -83,6 +84,7 @@ class StillSegment:
     hold: Fraction = Fraction(4)
     caption: str = ""
     burn_caption: bool = False
+    marks: tuple[Mark, ...] = ()  # drawn over the picture (arrows, circles, short texts)
 
     def __post_init__(self) -> None:
         if not 0 <= self.frame < self.info.frame_count:

@@ -19,6 +19,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 
+from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
 from vigstudio.media import captions, colour, decode
@@ -35,6 +36,7 @@ from vigstudio.media.export_plan import (
     layout_reel,
     samples_before,
 )
+from vigstudio.media.marks import draw_marks
 
 __all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "render_reel"]
 
@@ -59,8 +61,10 @@ class FrameShaper:
 
     def __init__(self, info: MediaInfo, width: int, height: int,
                  overlay: captions.CaptionOverlay | None,
-                 out_colour: colour.OutputColour = colour.BT709) -> None:
+                 out_colour: colour.OutputColour = colour.BT709, *,
+                 marks: tuple[Mark, ...] = ()) -> None:
         self.width, self.height = width, height
+        self.marks = marks
         self.hdr_transfer = info.color_transfer if info.is_hdr else None
         src = colour.source_matrix(info)
         self.src_matrix = colour.SWS_NAMES.get(src, "itu709")
@@ -74,7 +78,8 @@ class FrameShaper:
         self.stored = (fit_h, fit_w) if self.rotation in (90, 270) else (fit_w, fit_h)
         self.overlay = overlay
         self.fast = (self.rotation == 0 and self.fit == (width, height) and overlay is None
-                     and self.hdr_transfer is None and self.src_matrix == self.dst_matrix)
+                     and self.hdr_transfer is None and self.src_matrix == self.dst_matrix
+                     and not marks)
 
     def shape(self, frame: Any) -> Any:
         if self.fast:
@@ -95,6 +100,8 @@ class FrameShaper:
         if self.rotation:
             # rotation is the clockwise turn to show it upright; np.rot90 turns counter-clockwise
             rgb = np.rot90(rgb, k=-(self.rotation // 90))
+        if self.marks:  # on the upright picture, as the still's PNG has them
+            rgb = draw_marks(rgb, self.marks)
         fit_w, fit_h = self.fit
         if (fit_w, fit_h) != (self.width, self.height):
             canvas = np.zeros((self.height, self.width, 3), np.uint8)
@@ -325,7 +332,7 @@ def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
             elif isinstance(item, StillSegment):
                 shaper = FrameShaper(item.info, layout.width, layout.height,
                                      _overlay_for(item.caption, item.burn_caption, layout),
-                                     out_colour)
+                                     out_colour, marks=item.marks)
                 picture = shaper.shape(decode.read_frame(item.path, item.info, item.frame))
                 _render_hold(writer, picture, count)
             else:
