@@ -53,9 +53,9 @@ def jsonable(value: Any) -> Any:
 
 
 def media_json(info: Any) -> dict[str, Any]:
-    from vigstudio.media.probe import info_to_json
+    from vigstudio.app.probing import media_info_json
 
-    data = info_to_json(info)
+    data = media_info_json(info)
     data["has_audio"] = info.has_audio
     data["display_size"] = list(info.display_size)
     return data
@@ -140,9 +140,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from vigstudio.media.probe import probe
+    from vigstudio.app.probing import probe_file
 
-    info = probe(Path(args.media), timeout=args.timeout)
+    info = probe_file(Path(args.media), timeout=args.timeout)
     if args.json:
         _print_json(media_json(info))
     else:

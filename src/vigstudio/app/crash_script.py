@@ -43,11 +43,11 @@ from fractions import Fraction
 from pathlib import Path
 
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
 from vigstudio.domain.project import Role
 from vigstudio.domain.time import FrameRate
 from vigstudio.errors import VigError
-from vigstudio.storage.records import EntityKind
 
 __all__ = [
     "CrashHarness",

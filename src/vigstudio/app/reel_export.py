@@ -29,11 +29,20 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
-from vigstudio.media.stills import StillRequest, export_stills
+from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
 
-__all__ = ["SheetContent", "export_plan_video", "export_reel_stills", "export_reel_video",
-           "plan_for_reel",
-           "sheet_content", "still_requests"]
+__all__ = [
+    "FeedbackSheet",
+    "ReelPlan",
+    "SheetContent",
+    "export_plan_video",
+    "export_reel_stills",
+    "export_reel_video",
+    "feedback_sheet",
+    "plan_for_reel",
+    "sheet_content",
+    "still_requests",
+]
 
 
 def _media(session: CaseSession, recording_id: int) -> Path:
@@ -165,3 +174,26 @@ def sheet_content(session: CaseSession, reel: Reel | int, *,
             captions.append(item.caption or session.still(item.still_id).caption)
     return SheetContent(session.case().name, questions[0].text if questions else "",
                         date or dt.date.today(), tuple(captions))
+
+
+@dataclass(frozen=True)
+class FeedbackSheet:
+    """The printable feedback sheet, assembled: its text and each still's picture (upright
+    RGB, full resolution) with its caption. Drawn by ``vigstudio.render.sheet_pdf``."""
+
+    case_name: str
+    helping_question: str
+    date: dt.date
+    stills: tuple[tuple[RGB, str], ...]
+
+
+def feedback_sheet(session: CaseSession, reel: Reel | int, *,
+                   date: dt.date | None = None) -> FeedbackSheet:
+    """Assemble a reel's feedback sheet (the stills decoded exactly, in reel order)."""
+    content = sheet_content(session, reel, date=date)
+    stills = tuple((still_rgb(request.path, request.info, request.frame), caption)
+                   for request, caption in zip(still_requests(session, reel), content.captions,
+                                               strict=True))
+    if not stills:
+        raise ExportError("This reel has no stills to put on a feedback sheet.")
+    return FeedbackSheet(content.case_name, content.helping_question, content.date, stills)

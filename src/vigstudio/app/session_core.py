@@ -26,6 +26,7 @@ from vigstudio.app.undo import Command, Step, UndoStack
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.codebook import Codebook, Principle
+from vigstudio.domain.entities import CodebookName, Entity, EntityKind, kind_of
 from vigstudio.domain.media import Recording
 from vigstudio.domain.project import (
     Case,
@@ -44,7 +45,6 @@ from vigstudio.errors import (
     UnknownCodeError,
 )
 from vigstudio.storage.project_file import ProjectFile, Snapshot
-from vigstudio.storage.records import CodebookName, Entity, EntityKind, kind_of
 
 T = TypeVar("T")
 Listener = Callable[[Change], None]

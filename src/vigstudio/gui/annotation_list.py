@@ -37,10 +37,10 @@ from vigstudio.app.session import CaseSession
 from vigstudio.app.timeline_geometry import TimeLabels
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
+from vigstudio.domain.entities import EntityKind
 from vigstudio.gui.codebook_panel import swatch
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
-from vigstudio.storage.records import EntityKind
 
 _NO_INDEX = QModelIndex()
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Sharing
+from vigstudio.domain.entities import EntityKind as K
 from vigstudio.domain.project import Consent, ConsentScope, Role
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
@@ -51,7 +52,6 @@ from vigstudio.gui.case_forms import (
 )
 from vigstudio.gui.case_widgets import NotesEdit, OptionalDateField, hint, show_date, show_error
 from vigstudio.gui.codebook_panel import swatch
-from vigstudio.storage.records import EntityKind as K
 
 Today = Callable[[], dt.date]
 F = TypeVar("F", bound=QDialog)

@@ -12,9 +12,7 @@ import threading
 from enum import StrEnum
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,18 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.reel_export import (
+    ReelPlan,
     export_plan_video,
     export_reel_stills,
+    feedback_sheet,
     plan_for_reel,
-    sheet_content,
-    still_requests,
 )
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.time import format_seconds
-from vigstudio.errors import ExportCancelled, ExportError, VigError
-from vigstudio.gui.sheet import write_feedback_sheet
-from vigstudio.media.export_plan import ReelPlan
-from vigstudio.media.stills import still_rgb
+from vigstudio.errors import ExportCancelled, VigError
+from vigstudio.render.sheet_pdf import write_sheet
 
 
 class ExportKind(StrEnum):
@@ -55,19 +51,7 @@ class ExportKind(StrEnum):
 def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
                      overwrite: bool = False, date: dt.date | None = None) -> Path:
     """The printable A4 feedback sheet of a reel's stills (pseudonym only)."""
-    content = sheet_content(session, reel_id, date=date)
-    stills = []
-    for request, caption in zip(still_requests(session, reel_id), content.captions,
-                                strict=True):
-        rgb = np.ascontiguousarray(still_rgb(request.path, request.info, request.frame))
-        height, width, _ = rgb.shape
-        image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-        stills.append((image, caption))
-    if not stills:
-        raise ExportError("This reel has no stills to put on a feedback sheet.")
-    return write_feedback_sheet(out, case_name=content.case_name,
-                                helping_question=content.helping_question, date=content.date,
-                                stills=stills, overwrite=overwrite)
+    return write_sheet(out, feedback_sheet(session, reel_id, date=date), overwrite=overwrite)
 
 
 class _VideoJob(QObject):

@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
-from vigstudio.storage.records import EntityKind
 
 T = TypeVar("T")
 _ITEM_ROLE = Qt.ItemDataRole.UserRole + 1

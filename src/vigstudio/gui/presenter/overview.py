@@ -54,8 +54,8 @@ from vigstudio.app.review import CycleProgress, Picture, Progress, case_progress
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.review import PlannedDate, TrajectPlan
 from vigstudio.errors import ExportError, VigError
-from vigstudio.gui.sheet import _ensure_gui_application
 from vigstudio.media.stills import still_rgb
+from vigstudio.render.sheet_pdf import _ensure_gui_application
 
 __all__ = ["CaseOverview", "CaseOverviewDialog", "StrengthChart", "TrajectPlanDialog",
            "write_overview_page"]

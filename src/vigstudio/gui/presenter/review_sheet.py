@@ -22,7 +22,9 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 from vigstudio.app.review import Picture, ReviewSummary, SummaryItem, review_summary
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import ExportError, VigError
-from vigstudio.gui.sheet import (
+from vigstudio.media.captions import render_title_card
+from vigstudio.media.stills import still_rgb
+from vigstudio.render.sheet_pdf import (
     _ACCENT,
     _MUTED,
     _RESOLUTION,
@@ -32,8 +34,6 @@ from vigstudio.gui.sheet import (
     _mm,
     _Pages,
 )
-from vigstudio.media.captions import render_title_card
-from vigstudio.media.stills import still_rgb
 
 __all__ = ["write_review_summary"]
 
