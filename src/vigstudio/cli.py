@@ -78,7 +78,7 @@ def case_json(session: Any) -> dict[str, Any]:
     return {
         "format": "vigstudio-case",
         "project": str(session.path),
-        "schema_version": session.project.schema_version,
+        "schema_version": session.schema_version,
         "case": jsonable(session.case()),
         "participants": jsonable(session.participants()),
         "helping_questions": jsonable(session.helping_questions()),

@@ -105,6 +105,16 @@ class SessionCore:
     def read_only(self) -> bool:
         return self.project.read_only
 
+    @property
+    def schema_version(self) -> int:
+        """The project file's format version."""
+        return self.project.schema_version
+
+    def save_copy(self, dest: Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent copy of the whole case project to ``dest`` (this one stays
+        open); the use case behind File → Save a copy as…"""
+        return self.project.save_copy(dest, overwrite=overwrite)
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(change)`` after every edit, undo and redo; returns an unsubscribe."""
         self._listeners.append(listener)

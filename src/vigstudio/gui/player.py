@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.pictures import RGBFrame
 from vigstudio.app.player import RATES, PlayerController, PlayerState
 from vigstudio.domain.time import TimecodeError
 from vigstudio.errors import VigError
-from vigstudio.media.frames import RGBFrame
 
 __all__ = ["PictureView", "PlayerWidget"]
 

@@ -19,11 +19,10 @@ import numpy as np
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
+from vigstudio.app.pictures import render_title_card, still_rgb
 from vigstudio.app.review import Picture, ReviewSummary, SummaryItem, review_summary
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import ExportError, VigError
-from vigstudio.media.captions import render_title_card
-from vigstudio.media.stills import still_rgb
 from vigstudio.render.sheet_pdf import (
     _ACCENT,
     _MUTED,
