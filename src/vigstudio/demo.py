@@ -83,7 +83,7 @@ def create_demo(folder: Path) -> Path:
 
 
 def _make_media(media: Path) -> None:
-    from vigstudio.media.synth import make_demo_recording
+    from vigstudio.media.demo_media import make_demo_recording
 
     part = media.with_name(f".part-{os.getpid()}-{media.name}")
     try:

@@ -16,7 +16,7 @@ from PIL import Image
 from vigstudio.app.session import CaseSession
 from vigstudio.cli import main
 from vigstudio.domain.annotations import Valence
-from vigstudio.media.synth import make_barcode_video, read_barcode
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 DPI = 100
 

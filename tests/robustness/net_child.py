@@ -35,7 +35,7 @@ from vigstudio.app import CaseSession  # noqa: E402 - after the hook, to see imp
 from vigstudio.app.player import PlayerController, PlayerState  # noqa: E402
 from vigstudio.app.reel_export import export_reel_video  # noqa: E402
 from vigstudio.media.playback import VlcBackend  # noqa: E402
-from vigstudio.media.synth import make_barcode_video  # noqa: E402
+from vigstudio.testing.synth import make_barcode_video  # noqa: E402
 
 _CONSTANT = {"Ip:Forwarding", "Ip:DefaultTTL", "Tcp:RtoAlgorithm", "Tcp:RtoMin", "Tcp:RtoMax",
              "Tcp:MaxConn"}

@@ -1,17 +1,13 @@
 """Synthetic test media: video whose every frame carries its own index as a pixel barcode.
 
-The barcode is a row of black/white cells spanning the full width of the upright picture:
-
-    [W B] [20 index bits, most significant first] [4 check bits] [B W]
-
-The two guard pairs give the reader its black and white reference levels, and the check
-nibble (the sum of the index's nibbles, mod 16) rejects misreads. Cells are big (~23 px at
-640 px wide), so the code survives lossy compression and scaling to a quarter of the size.
+Test machinery (used by ``tests/`` and ``bench/``; product modules never import it). The
+barcode itself, its drawing and the PyAV encoding helpers belong to the demo film
+(:mod:`vigstudio.media.demo_media`), which carries the same code along its bottom edge.
 
 Test video (:func:`make_barcode_video`) carries the code in the top eighth of the picture;
-the demo film (:func:`make_demo_recording`) carries it as a thin strip along the bottom edge.
-:func:`read_barcode` looks in both places, and also inside a letterboxed picture (a widget
-grab with uniform bars around the video).
+the demo film carries it as a thin strip along the bottom edge. :func:`read_barcode` looks
+in both places, and also inside a letterboxed picture (a widget grab with uniform bars
+around the video).
 """
 
 from __future__ import annotations
@@ -26,6 +22,25 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vigstudio.media.demo_media import (
+    BANDS,
+    BARCODE_BITS,
+    CELLS,
+    CHECK_BITS,
+    GUARD_END,
+    GUARD_START,
+    RGB,
+    TOP_BAND,
+    add_audio_stream,
+    add_video_stream,
+    check_nibble,
+    draw_barcode,
+    encode_audio,
+    format_options,
+    make_demo_recording,
+    video_options,
+)
+
 __all__ = [
     "BARCODE_BITS",
     "decode_audio_mono",
@@ -35,48 +50,6 @@ __all__ = [
     "make_demo_recording",
     "read_barcode",
 ]
-
-BARCODE_BITS = 20
-_CHECK_BITS = 4
-_GUARD_START = (1, 0)  # white, black
-_GUARD_END = (0, 1)  # black, white
-_CELLS = len(_GUARD_START) + BARCODE_BITS + _CHECK_BITS + len(_GUARD_END)
-
-# Bands (top, bottom) as fractions of the picture height where a barcode may sit.
-_TOP_BAND = (0.0, 1 / 8)
-_BOTTOM_BAND = (1 - 1 / 30, 1.0)
-_BANDS = (_TOP_BAND, _BOTTOM_BAND)
-
-RGB = npt.NDArray[np.uint8]
-
-
-def _check_nibble(index: int) -> int:
-    total = 0
-    value = index
-    while value:
-        total += value & 0xF
-        value >>= 4
-    return total & 0xF
-
-
-def _cells_for(index: int) -> list[int]:
-    if not 0 <= index < (1 << BARCODE_BITS):
-        raise ValueError(f"frame index {index} does not fit in {BARCODE_BITS} bits")
-    bits = [(index >> (BARCODE_BITS - 1 - i)) & 1 for i in range(BARCODE_BITS)]
-    check = _check_nibble(index)
-    check_bits = [(check >> (_CHECK_BITS - 1 - i)) & 1 for i in range(_CHECK_BITS)]
-    return [*_GUARD_START, *bits, *check_bits, *_GUARD_END]
-
-
-def draw_barcode(rgb: RGB, index: int, *, band: tuple[float, float] = _TOP_BAND) -> None:
-    """Draw ``index`` as a barcode into ``rgb`` (H×W×3, modified in place) in ``band``."""
-    height, width = rgb.shape[:2]
-    y0 = round(band[0] * height)
-    y1 = max(y0 + 1, round(band[1] * height))
-    for i, cell in enumerate(_cells_for(index)):
-        x0 = round(i * width / _CELLS)
-        x1 = round((i + 1) * width / _CELLS)
-        rgb[y0:y1, x0:x1] = 255 if cell else 0
 
 
 def _luma(rgb: npt.NDArray[np.generic]) -> npt.NDArray[np.float64]:
@@ -91,7 +64,7 @@ def _luma(rgb: npt.NDArray[np.generic]) -> npt.NDArray[np.float64]:
 
 def _read_band(luma: npt.NDArray[np.float64], band: tuple[float, float]) -> int | None:
     height, width = luma.shape
-    if width < _CELLS * 2 or height < 4:
+    if width < CELLS * 2 or height < 4:
         return None
     top, bottom = band[0] * height, band[1] * height
     span = bottom - top
@@ -102,12 +75,12 @@ def _read_band(luma: npt.NDArray[np.float64], band: tuple[float, float]) -> int 
         return None
     profile = rows.mean(axis=0)
     levels = []
-    cell_w = width / _CELLS
-    for i in range(_CELLS):
+    cell_w = width / CELLS
+    for i in range(CELLS):
         c0 = math.floor(i * cell_w + cell_w * 0.3)
         c1 = max(c0 + 1, math.ceil((i + 1) * cell_w - cell_w * 0.3))
         levels.append(float(profile[c0:c1].mean()))
-    n_start = len(_GUARD_START)
+    n_start = len(GUARD_START)
     whites = [levels[0], levels[-1]]
     blacks = [levels[1], levels[-2]]
     white, black = min(whites), max(blacks)
@@ -120,17 +93,17 @@ def _read_band(luma: npt.NDArray[np.float64], band: tuple[float, float]) -> int 
         if abs(level - threshold) < margin:
             return None
         cells.append(1 if level > threshold else 0)
-    if tuple(cells[:n_start]) != _GUARD_START or tuple(cells[-len(_GUARD_END):]) != _GUARD_END:
+    if tuple(cells[:n_start]) != GUARD_START or tuple(cells[-len(GUARD_END):]) != GUARD_END:
         return None
     payload = cells[n_start:n_start + BARCODE_BITS]
-    check_cells = cells[n_start + BARCODE_BITS:n_start + BARCODE_BITS + _CHECK_BITS]
+    check_cells = cells[n_start + BARCODE_BITS:n_start + BARCODE_BITS + CHECK_BITS]
     index = 0
     for bit in payload:
         index = (index << 1) | bit
     check = 0
     for bit in check_cells:
         check = (check << 1) | bit
-    if check != _check_nibble(index):
+    if check != check_nibble(index):
         return None
     return index
 
@@ -161,7 +134,7 @@ def read_barcode(rgb: npt.NDArray[np.generic]) -> int:
         y0, y1, x0, x1 = box
         candidates.append(luma[y0:y1, x0:x1])
     for picture in candidates:
-        for band in _BANDS:
+        for band in BANDS:
             index = _read_band(picture, band)
             if index is not None:
                 return index
@@ -189,7 +162,7 @@ def _barcode_frame(index: int, width: int, height: int, seconds: float) -> RGB:
     thickness = max(1, round(scale * 2))
     cv2.putText(img, f"{index}", (max(2, width // 30), int(height * 0.9)),
                 cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thickness, cv2.LINE_AA)
-    draw_barcode(img, index, band=_TOP_BAND)
+    draw_barcode(img, index, band=TOP_BAND)
     return img
 
 
@@ -219,58 +192,6 @@ def _tone_track(total_seconds: Fraction, sample_rate: int, beep_times: Sequence[
         signal[s0:s1] = 0.8 * np.sin(2 * np.pi * beep_freq * bt)
     return signal.astype(np.float32)
 
-
-def _add_audio_stream(container: av.container.OutputContainer, sample_rate: int,
-                      channels: int) -> av.audio.stream.AudioStream:
-    stream = container.add_stream("aac", rate=sample_rate)
-    stream.codec_context.layout = "mono" if channels == 1 else "stereo"
-    stream.codec_context.format = "fltp"
-    stream.codec_context.bit_rate = 96_000
-    return stream
-
-
-def _encode_audio(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream,
-                  samples: npt.NDArray[np.float32], channels: int) -> None:
-    sample_rate = stream.codec_context.sample_rate
-    chunk = 1024
-    layout = "mono" if channels == 1 else "stereo"
-    for start in range(0, len(samples), chunk):
-        block = samples[start:start + chunk]
-        planar = np.ascontiguousarray(np.tile(block[None, :], (channels, 1)))
-        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=layout)
-        frame.sample_rate = sample_rate
-        frame.pts = start
-        frame.time_base = Fraction(1, sample_rate)
-        container.mux(stream.encode(frame))
-    container.mux(stream.encode(None))
-
-
-# --- writers --------------------------------------------------------------------------
-
-
-def _video_options(codec: str, gop: int, crf: int | None) -> dict[str, str]:
-    if codec == "libx264":
-        return {"preset": "veryfast", "crf": str(23 if crf is None else crf),
-                "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:log-level=error"}
-    if codec == "libx265":
-        return {"preset": "ultrafast", "crf": str(26 if crf is None else crf),
-                "x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:log-level=error"}
-    return {}
-
-
-def _format_options(path: Path) -> dict[str, str]:
-    return {"movflags": "+faststart"} if path.suffix.lower() in (".mp4", ".mov") else {}
-
-
-def _add_video_stream(container: av.container.OutputContainer, codec: str, rate: Fraction,
-                      width: int, height: int) -> av.video.stream.VideoStream:
-    stream = container.add_stream(codec, rate=rate)
-    if not isinstance(stream, av.video.stream.VideoStream):
-        raise ValueError(f"{codec!r} is not a video codec")
-    stream.width = width
-    stream.height = height
-    stream.pix_fmt = "yuv420p"
-    return stream
 
 
 def _mux_with_durations(container: av.container.OutputContainer,
@@ -348,18 +269,18 @@ def make_barcode_video(
     up_w, up_h = (height, width) if rotation in (90, 270) else (width, height)
     duration_of = dict(zip(pts_list, durations, strict=True))
 
-    with av.open(str(path), "w", options=_format_options(path)) as container:
-        vstream = _add_video_stream(container, codec, rate, width, height)
+    with av.open(str(path), "w", options=format_options(path)) as container:
+        vstream = add_video_stream(container, codec, rate, width, height)
         vstream.time_base = tb
         vstream.codec_context.time_base = tb
         vstream.codec_context.gop_size = gop
-        vstream.codec_context.options = _video_options(codec, gop, crf)
+        vstream.codec_context.options = video_options(codec, gop, crf)
         if codec == "libx265" and path.suffix.lower() in (".mp4", ".mov"):
             vstream.codec_tag = "hvc1"
         if rotation:
             # FFmpeg's display matrix angle is counter-clockwise: -90 means "turn 90° clockwise".
             vstream.set_display_rotation(-rotation)
-        astream = _add_audio_stream(container, audio_rate, audio_channels) if audio else None
+        astream = add_audio_stream(container, audio_rate, audio_channels) if audio else None
 
         for index in range(frames):
             upright = _barcode_frame(index, up_w, up_h, float(pts_list[index] * tb))
@@ -375,7 +296,7 @@ def make_barcode_video(
             every = beep_every if beep_every is not None else max(1, round(rate))
             beeps = [pts_list[i] * tb for i in range(0, frames, every)]
             samples = _tone_track(end_pts * tb, audio_rate, beeps)
-            _encode_audio(container, astream, samples, audio_channels)
+            encode_audio(container, astream, samples, audio_channels)
     return path
 
 
@@ -383,10 +304,10 @@ def make_audio_only(path: Path | str, *, seconds: float = 2.0, sample_rate: int 
     """Write an audio-only file (AAC in .m4a/.mp4, or whatever the suffix says)."""
     path = Path(path)
     with av.open(str(path), "w") as container:
-        stream = _add_audio_stream(container, sample_rate, 1)
+        stream = add_audio_stream(container, sample_rate, 1)
         n_seconds = Fraction(seconds).limit_denominator(1000)
         beeps = [Fraction(s) for s in range(math.ceil(seconds))]
-        _encode_audio(container, stream, _tone_track(n_seconds, sample_rate, beeps), 1)
+        encode_audio(container, stream, _tone_track(n_seconds, sample_rate, beeps), 1)
     return path
 
 
@@ -413,104 +334,3 @@ def decode_audio_mono(path: Path | str) -> tuple[npt.NDArray[np.float32], int, F
             chunks.append(arr.reshape(-1))
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
     return samples, rate, start if start is not None else Fraction(0)
-
-
-# --- demo film ------------------------------------------------------------------------
-
-
-def _draw_figure(img: RGB, x: int, ground: int, size: float, facing: float, *,
-                 body: tuple[int, int, int], skin: tuple[int, int, int]) -> tuple[int, int]:
-    """A stylised person; ``facing`` in [-1, 1] (left…right). Returns the hand position."""
-    head_r = int(18 * size)
-    body_h = int(70 * size)
-    body_w = int(44 * size)
-    top = ground - body_h - 2 * head_r
-    cv2.ellipse(img, (x, ground - body_h // 2), (body_w // 2, body_h // 2), 0, 0, 360, body, -1,
-                cv2.LINE_AA)
-    head = (x + int(facing * 4 * size), top + head_r)
-    cv2.circle(img, head, head_r, skin, -1, cv2.LINE_AA)
-    eye_dx = int(facing * head_r * 0.45)
-    eye = (head[0] + eye_dx, head[1] - head_r // 5)
-    cv2.circle(img, eye, max(2, head_r // 7), (40, 40, 60), -1, cv2.LINE_AA)
-    mouth = (head[0] + int(facing * head_r * 0.5), head[1] + head_r // 3)
-    cv2.ellipse(img, mouth, (max(2, head_r // 4), max(1, head_r // 8)), 0, 0, 180,
-                (150, 60, 60), max(1, head_r // 10), cv2.LINE_AA)
-    hand = (x + int(facing * (body_w // 2 + 14 * size)), ground - int(body_h * 0.55))
-    cv2.line(img, (x, ground - int(body_h * 0.7)), hand, body, max(3, int(9 * size)), cv2.LINE_AA)
-    cv2.circle(img, hand, max(3, int(6 * size)), skin, -1, cv2.LINE_AA)
-    return hand
-
-
-def _demo_background(width: int, height: int) -> RGB:
-    ys = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
-    sky = np.array([200, 225, 240], np.float32)
-    wall = np.array([245, 232, 210], np.float32)
-    img = (sky * (1 - ys) + wall * ys) * np.ones((1, width, 1), np.float32)
-    floor = int(height * 0.78)
-    img[floor:] = np.array([214, 190, 160], np.float32)
-    out = img.astype(np.uint8)
-    top_left = (int(width * 0.08), int(height * 0.12))
-    bottom_right = (int(width * 0.3), int(height * 0.4))
-    cv2.rectangle(out, top_left, bottom_right, (180, 210, 230), -1)  # a window
-    cv2.rectangle(out, top_left, bottom_right, (250, 250, 250), 3)
-    return out
-
-
-def make_demo_recording(path: Path | str, seconds: int = 20, *, width: int = 640,
-                        height: int = 360, rate: int = 25) -> Path:
-    """A friendly demo 'family film': a parent and a child taking turns passing a ball.
-
-    Every two seconds the turn changes: the figure whose turn it is faces the other, the
-    ball travels between their hands, and a gentle tone marks the turn (a lower tone for
-    the parent, a higher one for the child). A thin barcode along the bottom edge names the
-    frame so tests can read it (:func:`read_barcode`).
-    """
-    path = Path(path)
-    frames = seconds * rate
-    background = _demo_background(width, height)
-    ground = int(height * 0.85)
-    parent_x, child_x = int(width * 0.3), int(width * 0.7)
-    turn_frames = 2 * rate
-    with av.open(str(path), "w", options=_format_options(path)) as container:
-        vstream = _add_video_stream(container, "libx264", Fraction(rate), width, height)
-        vstream.codec_context.options = _video_options("libx264", 2 * rate, 23)
-        vstream.codec_context.gop_size = 2 * rate
-        astream = _add_audio_stream(container, 48000, 1)
-        for index in range(frames):
-            img = background.copy()
-            turn, phase_f = divmod(index, turn_frames)
-            phase = phase_f / turn_frames
-            parent_turn = turn % 2 == 0
-            sway = math.sin(index / rate * 2.0)
-            parent_face = 1.0 if parent_turn or phase > 0.5 else 0.3 * sway
-            child_face = -1.0 if (not parent_turn) or phase > 0.5 else -0.3 * sway
-            p_hand = _draw_figure(img, parent_x, ground, 1.35, parent_face,
-                                  body=(90, 120, 170), skin=(235, 200, 170))
-            c_hand = _draw_figure(img, child_x, ground + 4, 0.85, child_face,
-                                  body=(220, 130, 90), skin=(240, 205, 175))
-            src, dst = (p_hand, c_hand) if parent_turn else (c_hand, p_hand)
-            t = min(1.0, max(0.0, (phase - 0.25) / 0.5))
-            bx = int(src[0] + (dst[0] - src[0]) * t)
-            by = int(src[1] + (dst[1] - src[1]) * t - math.sin(math.pi * t) * height * 0.18)
-            cv2.circle(img, (bx, by - 10), 11, (230, 70, 80), -1, cv2.LINE_AA)
-            cv2.circle(img, (bx - 3, by - 14), 3, (250, 200, 200), -1, cv2.LINE_AA)
-            draw_barcode(img, index, band=_BOTTOM_BAND)
-            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
-            frame.pts = index
-            container.mux(vstream.encode(frame))
-        container.mux(vstream.encode(None))
-
-        sample_rate = 48000
-        n = seconds * sample_rate
-        tt = np.arange(n, dtype=np.float64) / sample_rate
-        audio = 0.02 * np.sin(2 * np.pi * 110 * tt)
-        tone_len = int(0.35 * sample_rate)
-        envelope = np.sin(np.linspace(0, np.pi, tone_len)) ** 2
-        for turn in range(frames // turn_frames):
-            start = turn * 2 * sample_rate
-            freq = 330.0 if turn % 2 == 0 else 523.25
-            seg = slice(start, min(n, start + tone_len))
-            length = seg.stop - seg.start
-            audio[seg] += 0.4 * envelope[:length] * np.sin(2 * np.pi * freq * tt[:length])
-        _encode_audio(container, astream, audio.astype(np.float32), 1)
-    return path
