@@ -408,10 +408,13 @@ class SessionCore:
 
     def snap_targets(self, recording_id: int, *, playhead: int | None = None,
                      exclude_clip_id: int | None = None) -> list[int]:
+        """Where a clip edge may snap on this recording (the domain's rule; the timeline's
+        drags use the same points)."""
         return edits.snap_targets(playhead=playhead, moments=self.moments(recording_id),
                                   clips=self.clips(recording_id),
                                   stills=self.stills(recording_id),
-                                  exclude_clip_id=exclude_clip_id)
+                                  exclude_clip_id=exclude_clip_id,
+                                  frame_count=self.recording(recording_id).info.frame_count)
 
     def stills(self, recording_id: int | None = None) -> list[Still]:
         return sorted((s for s in self._all(K.STILL, Still)
