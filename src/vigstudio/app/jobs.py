@@ -8,7 +8,8 @@ Qt-free. A job is a callable that takes a :class:`JobContext` and returns a resu
     job.cancel()            # asks the job to stop (it checks ctx.cancelled())
     job.result(timeout=5)   # the value, or the job's error raised here, or JobCancelled
 
-While it runs, a job reports ``ctx.progress(fraction, what)`` and may hand over pieces of
+While it runs, a job reports ``ctx.progress(fraction, what)`` (listeners also get the
+seconds left: the job's own estimate, else one from the time so far) and may hand over pieces of
 its result as they are made (``ctx.partial(value)``: the timeline's thumbnails). Listeners
 (``on_progress``, ``on_partial``, ``on_finished``) are called **on the job's thread**; the
 GUI's :class:`vigstudio.gui.jobs.JobRunner` re-posts them to the main thread.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -35,7 +37,8 @@ __all__ = ["Job", "JobCancelled", "JobContext", "JobService", "JobState", "dies_
            "start_child"]
 
 T = TypeVar("T")
-ProgressListener = Callable[[float, str], None]
+ProgressListener = Callable[[float, str, float | None], None]
+"""``(fraction done, what is being done, seconds left or None)``."""
 start_child = popen_child
 
 
@@ -65,9 +68,15 @@ class JobContext:
     def cancelled(self) -> bool:
         return self.job.cancel_event.is_set()
 
-    def progress(self, fraction: float, what: str = "") -> None:
+    def progress(self, fraction: float, what: str = "", seconds_left: float | None = None,
+                 ) -> None:
+        """Report ``fraction`` (0–1) done; without ``seconds_left`` it is estimated from the
+        time the job has run (once 2 % is done)."""
+        if seconds_left is None and fraction >= 0.02:
+            elapsed = time.monotonic() - self.job.started_at
+            seconds_left = elapsed * (1 - fraction) / fraction
         for listener in self.job.on_progress:
-            listener(fraction, what)
+            listener(fraction, what, seconds_left)
 
     def partial(self, value: object) -> None:
         """Hand over a piece of the result now (e.g. one thumbnail)."""
@@ -88,6 +97,7 @@ class Job(Generic[T]):
     cancel_event: threading.Event = field(default_factory=threading.Event)
     _finished: threading.Event = field(default_factory=threading.Event)
     _state: JobState = JobState.WAITING
+    started_at: float = 0.0  # time.monotonic() when it began to run
     _value: Any = None
     _error: BaseException | None = None
 
@@ -128,6 +138,7 @@ class Job(Generic[T]):
             if self.cancel_event.is_set():
                 self._finish(JobState.CANCELLED)
                 return
+            self.started_at = time.monotonic()
             self._state = JobState.RUNNING
             try:
                 self._value = self.function(JobContext(self))

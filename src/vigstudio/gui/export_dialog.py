@@ -1,18 +1,17 @@
 """The export dialog: a reel as MP4, its stills as PNG, or the printable feedback sheet.
 
-The export runs on a worker thread (the decoding itself in a child process) with a progress
-bar, the time remaining and Cancel; the window stays usable. Nothing is overwritten without
-asking, and a cancelled or failed export leaves nothing behind.
+The export runs as a job (:mod:`vigstudio.gui.jobs`; the decoding itself in a child
+process) with a progress bar, the time remaining and Cancel; the window stays usable.
+Nothing is overwritten without asking, and a cancelled or failed export leaves nothing
+behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.jobs import Job, JobContext
 from vigstudio.app.reel_export import (
     ReelPlan,
     export_plan_video,
@@ -38,7 +38,8 @@ from vigstudio.app.reel_export import (
 )
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.time import format_seconds
-from vigstudio.errors import ExportCancelled, VigError
+from vigstudio.errors import VigError
+from vigstudio.gui.jobs import JobRunner
 from vigstudio.render.sheet_pdf import write_sheet
 
 
@@ -54,32 +55,14 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
     return write_sheet(out, feedback_sheet(session, reel_id, date=date), overwrite=overwrite)
 
 
-class _VideoJob(QObject):
-    """Runs one MP4 export on a worker thread; reports through signals."""
-
-    progress = Signal(float, object)  # fraction done, seconds left or None
-    done = Signal(str)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, plan: ReelPlan, target: Path, height: int | None,
-                 overwrite: bool) -> None:
-        super().__init__()
-        self.plan, self.target, self.height, self.overwrite = plan, target, height, overwrite
-        self.cancel = threading.Event()
-
-    def run(self) -> None:
-        try:
-            result = export_plan_video(self.plan, self.target, height=self.height,
-                                       overwrite=self.overwrite, progress=self.progress.emit,
-                                       cancel=self.cancel)
-            self.done.emit(f"Exported {result.path.name}: {result.width}×{result.height}, "
-                           f"{format_seconds(result.duration)} long, made in "
-                           f"{result.seconds:.1f} s.")
-        except ExportCancelled:
-            self.cancelled.emit()
-        except VigError as exc:
-            self.failed.emit(str(exc))
+def _export_video(ctx: JobContext, plan: ReelPlan, target: Path, height: int | None,
+                  overwrite: bool) -> str:
+    """The MP4 export as a job; returns the message for the practitioner."""
+    result = export_plan_video(plan, target, height=height, overwrite=overwrite,
+                               progress=lambda f, left: ctx.progress(f, "video", left),
+                               cancel=ctx.cancel_event)
+    return (f"Exported {result.path.name}: {result.width}×{result.height}, "
+            f"{format_seconds(result.duration)} long, made in {result.seconds:.1f} s.")
 
 
 class ExportDialog(QDialog):
@@ -126,8 +109,8 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self._thread: QThread | None = None
-        self._job: _VideoJob | None = None
+        self._jobs = JobRunner(self)
+        self._job: Job[str] | None = None
         self.result_message = ""
         self._kind_changed()
         self.resize(620, self.sizeHint().height())
@@ -187,20 +170,17 @@ class ExportDialog(QDialog):
     def _start_video(self, target: Path, overwrite: bool) -> None:
         # the plan is made here, on the GUI thread: the session is single-threaded
         plan = plan_for_reel(self.session, self.reel_id)
-        self._job = _VideoJob(plan, target, self.size_box.currentData(), overwrite)
-        self._thread = QThread(self)
-        self._job.moveToThread(self._thread)
-        self._thread.started.connect(self._job.run)
-        self._job.progress.connect(self._progress)
-        self._job.done.connect(self._finished)
-        self._job.failed.connect(self._failed)
-        self._job.cancelled.connect(lambda: self._failed("Export cancelled; nothing was "
-                                                         "written."))
+        height = self.size_box.currentData()
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
         self.status.setText("Exporting…")
-        self._thread.start()
+        self._job = self._jobs.run(
+            lambda ctx: _export_video(ctx, plan, target, height, overwrite),
+            name="Export a reel", on_success=self._finished,
+            on_failure=lambda error: self._failed(str(error)),
+            on_cancelled=lambda: self._failed("Export cancelled; nothing was written."),
+            on_progress=lambda fraction, _what, left: self._progress(fraction, left))
 
     def _progress(self, fraction: float, seconds_left: object) -> None:
         self.progress.setValue(int(fraction * 1000))
@@ -208,11 +188,8 @@ class ExportDialog(QDialog):
             self.status.setText(f"Exporting… about {max(0, round(seconds_left))} s left")
 
     def _stop_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-            self._job = None
+        self._jobs.stop(self._job)
+        self._job = None
 
     def _finished(self, message: str) -> None:
         self._stop_thread()
@@ -232,18 +209,17 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def _cancel_or_close(self) -> None:
         if self._job is not None:
             self.status.setText("Cancelling…")
-            self._job.cancel.set()
+            self._job.cancel()
         else:
             self.reject()
 
     def reject(self) -> None:
         if self._job is not None:  # closing the window cancels a running export
-            self._job.cancel.set()
             self._stop_thread()
         super().reject()
 

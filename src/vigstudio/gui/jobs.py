@@ -46,14 +46,14 @@ class _Handlers:
     on_success: Callable[[Any], None] | None
     on_failure: Callable[[VigError], None] | None
     on_cancelled: Callable[[], None] | None
-    on_progress: Callable[[float, str], None] | None
+    on_progress: Callable[[float, str, float | None], None] | None
     on_partial: Callable[[Any], None] | None
 
 
 class JobRunner(QObject):
     """Runs jobs for one owner (a dialog, a view); callbacks arrive on the main thread."""
 
-    _progress = Signal(int, float, str)
+    _progress = Signal(int, float, str, object)  # job id, fraction, what, seconds left
     _partial = Signal(int, object)
     _finished = Signal(object)
 
@@ -75,7 +75,7 @@ class JobRunner(QObject):
             on_success: Callable[[T], None] | None = None,
             on_failure: Callable[[VigError], None] | None = None,
             on_cancelled: Callable[[], None] | None = None,
-            on_progress: Callable[[float, str], None] | None = None,
+            on_progress: Callable[[float, str, float | None], None] | None = None,
             on_partial: Callable[[Any], None] | None = None) -> Job[T]:
         """Submit ``function(ctx)``; the callbacks run on the main thread."""
         job = self.service.submit(function, name=name, start=False)
@@ -87,7 +87,7 @@ class JobRunner(QObject):
                 if alive[0]:
                     signal.emit(*args)
 
-        job.on_progress.append(lambda f, what: emit(progress, job.id, f, what))
+        job.on_progress.append(lambda f, what, left: emit(progress, job.id, f, what, left))
         job.on_partial.append(lambda value: emit(partial, job.id, value))
         job.on_finished.append(lambda j: emit(finished, j))
         self._handlers[job.id] = _Handlers(on_success, on_failure, on_cancelled, on_progress,
@@ -115,10 +115,10 @@ class JobRunner(QObject):
 
     # --- on the main thread -------------------------------------------------------------
 
-    def _deliver_progress(self, job_id: int, fraction: float, what: str) -> None:
+    def _deliver_progress(self, job_id: int, fraction: float, what: str, left: object) -> None:
         handlers = self._handlers.get(job_id)
         if handlers and handlers.on_progress:
-            handlers.on_progress(fraction, what)
+            handlers.on_progress(fraction, what, left if isinstance(left, float | int) else None)
 
     def _deliver_partial(self, job_id: int, value: object) -> None:
         handlers = self._handlers.get(job_id)

@@ -61,7 +61,8 @@ class MediaStripLoader(QObject):
             lambda ctx: build_media_strip(ctx, media, info, fingerprint, cache,
                                           thumb_count=count),
             name="Timeline pictures and sound", on_partial=self._piece,
-            on_progress=self.progress.emit, on_success=self._finished,
+            on_progress=lambda fraction, what, _left: self.progress.emit(fraction, what),
+            on_success=self._finished,
             on_cancelled=self._finished, on_failure=self._failed)
 
     def _piece(self, piece: object) -> None:

@@ -29,12 +29,27 @@ def test_a_job_reports_progress_and_pieces_then_its_result() -> None:
             ctx.partial(i)
         return 42
 
-    job = JobService().submit(work, name="count", on_progress=lambda f, w: seen.append((f, w)),
-                              on_partial=seen.append)
+    lefts: list[float | None] = []
+
+    def progress(fraction: float, what: str, left: float | None) -> None:
+        seen.append((fraction, what))
+        lefts.append(left)
+
+    job = JobService().submit(work, name="count", on_progress=progress, on_partial=seen.append)
     assert job.result(timeout=10) == 42
     assert job.state is JobState.DONE and job.error is None
     assert seen == [(1 / 3, "counting"), 0, (2 / 3, "counting"), 1, (1.0, "counting"), 2]
+    # the seconds left are estimated from the time so far: none left at the end
+    assert all(left is not None and left >= 0 for left in lefts) and lefts[-1] == 0
     assert job.function is work
+
+
+def test_a_job_may_give_its_own_estimate_of_the_time_left() -> None:
+    lefts: list[float | None] = []
+    job = JobService().submit(lambda ctx: ctx.progress(0.5, "exporting", 12.0), name="export",
+                              on_progress=lambda _f, _w, left: lefts.append(left))
+    job.result(timeout=10)
+    assert lefts == [12.0]
 
 
 def test_the_error_of_a_job_is_raised_by_result() -> None:
