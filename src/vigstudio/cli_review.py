@@ -15,14 +15,14 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 def cmd_export_review(args: argparse.Namespace) -> int:
     from vigstudio.app import CaseSession
-    from vigstudio.app.review import review_for_cycle
-    from vigstudio.gui.presenter.review_sheet import write_review_summary
+    from vigstudio.app.review import review_for_cycle, review_sheet
+    from vigstudio.render.review_pdf import write_review_pdf  # Qt's PDF writer, no GUI
 
     with CaseSession.open(Path(args.project), read_only=True) as session:
         review = review_for_cycle(session, args.cycle)
         assert review.id is not None
-        print(write_review_summary(session, review.id, Path(args.output),
-                                   overwrite=args.overwrite))
+        print(write_review_pdf(Path(args.output), review_sheet(session, review.id),
+                               overwrite=args.overwrite))
     return 0
 
 
