@@ -79,9 +79,22 @@ def _import_rule(package: str, name: str) -> str | None:
     return None
 
 
+def _own_threads(rel: Path, node: ast.AST) -> list[str]:
+    """Long tasks in the GUI run through gui/jobs.py's JobRunner, not a thread of their own."""
+    names: list[str] = []
+    if isinstance(node, ast.ImportFrom) and node.module:
+        names = [a.name for a in node.names if a.name in {"QThread", "QThreadPool", "QRunnable",
+                                                           "Thread", "ThreadPoolExecutor"}]
+    elif isinstance(node, ast.Attribute) and node.attr in {"Thread", "ThreadPoolExecutor"}:
+        names = [node.attr]
+    return [f"{rel}:{getattr(node, 'lineno', 0)} uses {name}: run long tasks through "
+            "gui/jobs.py's JobRunner" for name in names]
+
+
 def check_tree(src: Path) -> list[str]:
-    """What import-linter cannot see: dynamic imports against the layer rules, and any
-    input/output in the domain. One message per violation, naming the file and line."""
+    """What import-linter cannot see: dynamic imports against the layer rules, any
+    input/output in the domain, and threads of their own in the GUI. One message per
+    violation, naming the file and line."""
     problems: list[str] = []
     for path in sorted(src.rglob("*.py")):
         rel = path.relative_to(src)
@@ -95,6 +108,8 @@ def check_tree(src: Path) -> list[str]:
                                     "import it by name so the contracts can see it")
                 elif target is not None and (why := _import_rule(package, target)):
                     problems.append(f"{rel}:{node.lineno} dynamically imports {target}: {why}")
+            if package == "gui" and rel != Path("gui/jobs.py"):
+                problems.extend(_own_threads(rel, node))
             if package != "domain":
                 continue
             if isinstance(node, ast.Import | ast.ImportFrom):
@@ -230,6 +245,11 @@ PLANTED = [
      "lint-imports", "vigstudio.gui.planted_media -> vigstudio.media.stills"),
     ("cli_reels.py", "\nfrom vigstudio.gui.export_dialog import write_reel_sheet\n",
      "lint-imports", "vigstudio.cli_reels -> vigstudio.gui.export_dialog"),
+    ("gui/planted_thread.py", "from PySide6.QtCore import QThread\n", "ast",
+     "gui/planted_thread.py:1 uses QThread"),
+    ("gui/planted_python_thread.py",
+     "import threading\n\nthreading.Thread(target=print).start()\n", "ast",
+     "gui/planted_python_thread.py:3 uses Thread"),
 ]
 
 
