@@ -3,7 +3,7 @@
 
     python3 run.py app      # the app on the demo case project
     python3 run.py test     # the whole test suite
-    python3 run.py lint     # ruff and mypy
+    python3 run.py lint     # ruff, mypy and the import contracts (lint-imports)
     python3 run.py bench    # the benchmarks (prints tables)
     python3 run.py package  # the self-contained application in dist/ (packaging/build.py)
 
@@ -74,7 +74,12 @@ def main(argv: list[str]) -> int:
         ruff = subprocess.call([str(python), "-m", "ruff", "check", "src", "tests", "bench",
                                 "packaging", "docs", "run.py"], cwd=ROOT)
         mypy = subprocess.call([str(python), "-m", "mypy"], cwd=ROOT)
-        return ruff or mypy
+        # the layers and import contracts in pyproject.toml ([tool.importlinter])
+        contracts = subprocess.call(
+            [str(python), "-c", "import sys; from importlinter.cli import lint_imports_command;"
+             " sys.exit(lint_imports_command())", "--no-cache", "--no-logo"],
+            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+        return ruff or mypy or contracts
     if command == "bench":
         ensure_system(APT_RUNTIME + APT_TEST)
         python = ensure_venv(extras="[dev]")

@@ -6,7 +6,7 @@ A child process applies a random stream of edits to one case project through the
 layer and acknowledges each edit once its call returns; it is killed with SIGKILL at a random
 moment (0–``--max-life`` seconds after it starts). After every kill the project file is
 checked: SQLite's integrity check, opening it in the app, and every acknowledged edit present
-with nothing half-applied (see :mod:`vigstudio.app.crash_script`). The same project file is
+with nothing half-applied (see :mod:`vigstudio.testing.crash_script`). The same project file is
 used for every kill. ``--spawn`` starts a fresh Python interpreter per kill instead of forking
 it from a prepared process (slower; same checks).
 """
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from vigstudio.app.crash_script import CrashHarness, CrashReport
+from vigstudio.testing.crash_script import CrashHarness, CrashReport
 
 
 def main(argv: list[str]) -> int:

@@ -44,7 +44,7 @@ from vigstudio.app.player import PlayerController
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.media.playback import VlcBackend
 from vigstudio.media.probe import probe_in_process
-from vigstudio.media.synth import make_barcode_video, read_barcode
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SECONDS = 60

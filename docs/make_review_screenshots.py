@@ -27,7 +27,7 @@ from vigstudio.domain.annotations import Valence
 from vigstudio.gui.app import make_application
 from vigstudio.gui.presenter.launch import start_presenter
 from vigstudio.gui.presenter.overview import CaseOverviewDialog
-from vigstudio.media.synth import make_demo_recording
+from vigstudio.media.demo_media import make_demo_recording
 
 OUT = Path(__file__).resolve().parent / "images"
 TODAY = dt.date(2026, 2, 23)

@@ -12,7 +12,7 @@ import pytest
 
 from vigstudio import __version__
 from vigstudio.cli import main
-from vigstudio.media.synth import make_barcode_video
+from vigstudio.testing.synth import make_barcode_video
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

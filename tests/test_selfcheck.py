@@ -26,7 +26,7 @@ def test_self_check_passes_here() -> None:
         "project file written and read back", "Qt shows a window"]
     assert all(line.lstrip().startswith("ok") for line in lines[1:5])
     assert "played a generated clip (frame" in result.stdout
-    assert "30 H.264 frames" in result.stdout
+    assert "50 H.264 frames" in result.stdout
     assert lines[-1] == "All checks passed."
 
 

@@ -54,9 +54,9 @@ def jsonable(value: Any) -> Any:
 
 
 def media_json(info: Any) -> dict[str, Any]:
-    from vigstudio.media.probe import info_to_json
+    from vigstudio.app.probing import media_info_json
 
-    data = info_to_json(info)
+    data = media_info_json(info)
     data["has_audio"] = info.has_audio
     data["display_size"] = list(info.display_size)
     return data
@@ -79,7 +79,7 @@ def case_json(session: Any) -> dict[str, Any]:
     return {
         "format": "vigstudio-case",
         "project": str(session.path),
-        "schema_version": session.project.schema_version,
+        "schema_version": session.schema_version,
         "case": jsonable(session.case()),
         "participants": jsonable(session.participants()),
         "helping_questions": jsonable(session.helping_questions()),
@@ -144,9 +144,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from vigstudio.media.probe import probe
+    from vigstudio.app.probing import probe_file
 
-    info = probe(Path(args.media), timeout=args.timeout)
+    info = probe_file(Path(args.media), timeout=args.timeout)
     if args.json:
         _print_json(media_json(info))
     else:

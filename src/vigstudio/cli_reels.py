@@ -103,12 +103,14 @@ def cmd_export_stills(args: argparse.Namespace) -> int:
 
 
 def cmd_export_sheet(args: argparse.Namespace) -> int:
-    from vigstudio.gui.export_dialog import write_reel_sheet
+    from vigstudio.app.reel_export import export_feedback_sheet
+    from vigstudio.render.sheet_pdf import write_sheet  # Qt's PDF writer, no GUI package
 
     with _session(args.project) as session:
         reel = session.reel_by_name(args.reel)
-        print(write_reel_sheet(session, reel.id, Path(args.output), overwrite=args.overwrite,
-                               override=args.override))
+        print(export_feedback_sheet(
+            session, reel, Path(args.output), overwrite=args.overwrite, override=args.override,
+            render=lambda path, sheet, replace: write_sheet(path, sheet, overwrite=replace)))
     return 0
 
 

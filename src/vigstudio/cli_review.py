@@ -15,15 +15,17 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 def cmd_export_review(args: argparse.Namespace) -> int:
     from vigstudio.app import CaseSession
-    from vigstudio.app.review import review_for_cycle
-    from vigstudio.gui.presenter.review_sheet import write_review_summary
+    from vigstudio.app.review import export_review_summary, review_for_cycle
+    from vigstudio.render.review_pdf import write_review_pdf  # Qt's PDF writer, no GUI
 
     with CaseSession.open(Path(args.project)) as session:
         review = review_for_cycle(session, args.cycle)
         assert review.id is not None
-        print(write_review_summary(session, review.id, Path(args.output),
-                                   override=args.override,
-                                   overwrite=args.overwrite))
+        print(export_review_summary(
+            session, review.id, Path(args.output), overwrite=args.overwrite,
+            override=args.override,
+            render=lambda path, sheet, replace: write_review_pdf(path, sheet,
+                                                                 overwrite=replace)))
     return 0
 
 

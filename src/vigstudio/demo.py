@@ -86,7 +86,7 @@ def create_demo(folder: Path, *, barcode: bool = False) -> Path:
 
 
 def _make_media(media: Path, *, barcode: bool) -> None:
-    from vigstudio.media.synth import make_demo_recording
+    from vigstudio.media.demo_media import make_demo_recording
 
     part = media.with_name(f".part-{os.getpid()}-{media.name}")
     try:

@@ -25,11 +25,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from vigstudio import __version__
-from vigstudio.workers import is_frozen, worker_command
+from vigstudio.children import is_frozen, worker_command
 
 __all__ = ["CHECKS", "CheckResult", "format_report", "main", "run_checks", "worker_main"]
 
@@ -126,11 +125,11 @@ class CheckFailed(Exception):
 
 
 def _check_libvlc(folder: Path) -> str:
+    from vigstudio.media.demo_media import make_demo_recording, read_barcode
     from vigstudio.media.playback import PlaybackState, VlcBackend
-    from vigstudio.media.synth import make_barcode_video, read_barcode
 
-    clip = make_barcode_video(folder / "vlc.mp4", width=320, height=180, frames=50,
-                              audio=True)
+    clip = make_demo_recording(folder / "vlc.mp4", seconds=2, width=320, height=180,
+                               barcode=True)
     backend = VlcBackend(audio=False)
     try:
         vlc = backend._vlc
@@ -188,10 +187,10 @@ def _loaded_vlc_files() -> set[str]:
 def _check_pyav(folder: Path) -> str:
     import av
 
-    from vigstudio.media.synth import make_barcode_video, read_barcode
+    from vigstudio.media.demo_media import make_demo_recording, read_barcode
 
-    clip = make_barcode_video(folder / "pyav.mp4", width=320, height=240, frames=30,
-                              rate=Fraction(25), codec="libx264", audio=True)
+    clip = make_demo_recording(folder / "pyav.mp4", seconds=2, width=320, height=240,
+                               barcode=True)
     frames = 0
     samples = 0
     with av.open(str(clip)) as container:
@@ -205,10 +204,11 @@ def _check_pyav(folder: Path) -> str:
                 frames += 1
             elif isinstance(frame, av.AudioFrame):
                 samples += frame.samples
-    if codecs != ("h264", "aac") or frames != 30 or samples == 0:
-        raise CheckFailed(f"wrote {codecs}, read {frames}/30 frames, {samples} samples")
+    wanted = 2 * 25  # two seconds at 25 fps
+    if codecs != ("h264", "aac") or frames != wanted or samples == 0:
+        raise CheckFailed(f"wrote {codecs}, read {frames}/{wanted} frames, {samples} samples")
     return (f"PyAV {av.__version__} (FFmpeg {av.ffmpeg_version_info}): wrote and read "
-            f"30 H.264 frames and {samples} AAC samples")
+            f"{wanted} H.264 frames and {samples} AAC samples")
 
 
 def _check_project(folder: Path) -> str:

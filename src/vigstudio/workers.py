@@ -17,9 +17,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
+# the command that starts a worker lives in the leaf module ``children`` (media and app use
+# it without importing the workers themselves)
+from vigstudio.children import WORKER_FLAG, WORKER_NAMES, is_frozen, worker_command
+
 __all__ = ["WORKERS", "WORKER_FLAG", "is_frozen", "run_worker", "worker_command"]
 
-WORKER_FLAG = "--worker"
 
 
 def _probe(args: list[str]) -> int:
@@ -43,33 +46,12 @@ def _self_check(args: list[str]) -> int:
     return worker_main(args)
 
 
-def _crash_script(args: list[str]) -> int:
-    from vigstudio.app.crash_script import main
-
-    return main(args)
-
-
 #: name → function taking the remaining arguments and returning the exit status.
 WORKERS: dict[str, Callable[[list[str]], int]] = {
     "probe": _probe,
     "export": _export,
     "self-check": _self_check,
-    "crash-script": _crash_script,
 }
-
-
-def is_frozen() -> bool:
-    """True inside a bundled application (PyInstaller sets ``sys.frozen``)."""
-    return bool(getattr(sys, "frozen", False))
-
-
-def worker_command(name: str, *args: str) -> list[str]:
-    """The command line that starts worker ``name`` with ``args`` in a child process."""
-    if name not in WORKERS:
-        raise ValueError(f"unknown worker {name!r}; known: {', '.join(sorted(WORKERS))}")
-    if is_frozen():
-        return [sys.executable, WORKER_FLAG, name, *args]
-    return [sys.executable, "-m", "vigstudio", WORKER_FLAG, name, *args]
 
 
 def run_worker(argv: Sequence[str]) -> int:
@@ -80,3 +62,6 @@ def run_worker(argv: Sequence[str]) -> int:
               f"got {got}", file=sys.stderr)
         return 2
     return WORKERS[argv[0]](list(argv[1:]))
+
+
+assert set(WORKERS) == set(WORKER_NAMES), "children.WORKER_NAMES must list every worker"

@@ -66,7 +66,10 @@ def test_snap_targets() -> None:
     clips = [Clip(1, FrameRange(10, 20), id=1), Clip(1, FrameRange(30, 40), id=2)]
     targets = edits.snap_targets(playhead=5, moments=[Moment(1, 25, 1)],
                                  stills=[Still(1, 26)], clips=clips, exclude_clip_id=2)
-    assert targets == [5, 10, 20, 25, 26]
+    # a moment or still at m offers m and m + 1 (start on it, or end just after it)
+    assert targets == [5, 10, 20, 25, 26, 27]
+    # the recording offers its ends; nothing past them
+    assert edits.snap_targets(playhead=5, clips=clips, frame_count=35) == [0, 5, 10, 20, 30, 35]
 
 
 def test_change_between_nets_out_steps() -> None:

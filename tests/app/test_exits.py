@@ -27,7 +27,7 @@ from vigstudio.domain.privacy import Purpose
 from vigstudio.domain.project import ConsentScope
 from vigstudio.errors import ConsentCheckError, ReadOnlyProjectError
 from vigstudio.media.export_plan import ClipSegment, StillSegment, TitleCard
-from vigstudio.media.synth import make_barcode_video, read_barcode
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 REASON = "The supervisor must see this today; Alex agreed on the phone, form follows"
 

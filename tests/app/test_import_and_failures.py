@@ -10,7 +10,7 @@ import pytest
 from vigstudio.app import CaseSession, RecordingStatus
 from vigstudio.domain.media import Recording
 from vigstudio.errors import DiskFullError, MediaError, MediaMissingError, NotMediaError
-from vigstudio.media.synth import make_barcode_video
+from vigstudio.testing.synth import make_barcode_video
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from vigstudio.errors import MediaMissingError, PlayerUnavailableError
 from vigstudio.media.frames import FrameReader
 from vigstudio.media.playback import VlcBackend, load_vlc
 from vigstudio.media.probe import probe_in_process
-from vigstudio.media.synth import make_barcode_video, read_barcode
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 
 class FakeClock:

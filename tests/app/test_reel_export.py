@@ -14,7 +14,7 @@ from vigstudio.cli import main
 from vigstudio.domain.reels import ItemKind
 from vigstudio.errors import ExportError, MediaMissingError
 from vigstudio.media.export_plan import ClipSegment, StillSegment, TitleCard
-from vigstudio.media.synth import read_barcode
+from vigstudio.testing.synth import read_barcode
 
 
 def test_plan_follows_the_reel_items(demo: Path) -> None:

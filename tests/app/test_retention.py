@@ -15,9 +15,9 @@ from vigstudio.app.retention import erase_case, erase_plan, retention_ended, ret
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.project import ConsentScope, Role
 from vigstudio.errors import EraseError, ProjectLockedError
-from vigstudio.media.synth import make_barcode_video
 from vigstudio.media.thumbnails import ThumbnailStore, generate_thumbnails
 from vigstudio.storage.migrations import backup_path_for
+from vigstudio.testing.synth import make_barcode_video
 
 
 def _case(tmp_path: Path, retention: dt.date) -> tuple[Path, Path, Path]:

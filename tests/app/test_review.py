@@ -15,11 +15,11 @@ from vigstudio.app.review import case_progress, review_for_cycle, review_summary
 from vigstudio.app.session import CaseSession
 from vigstudio.cli import main
 from vigstudio.domain.annotations import Valence
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.media import Recording
 from vigstudio.domain.project import Role
 from vigstudio.domain.review import PlannedDate, TrajectPlan
 from vigstudio.errors import InUseError, InvalidEditError, NotFoundError
-from vigstudio.storage.records import EntityKind
 
 DAY = dt.date(2026, 2, 9)
 

@@ -334,7 +334,7 @@ def test_clip_edits_and_snapping(session: CaseSession, rec: Recording) -> None:
     b = session.add_clip(rid, 40, 50)
     session.add_moment(rid, 33, "attentive")
     targets = session.snap_targets(rid, playhead=70, exclude_clip_id=b.id)
-    assert targets == [10, 20, 33, 70]
+    assert targets == [0, 10, 20, 33, 34, 70, rec.info.frame_count]
     session.move_clip(b.id or 0, 200)
     assert session.clip(b.id or 0).range == FrameRange(200, 210)
     with pytest.raises(FrameOutOfRangeError):

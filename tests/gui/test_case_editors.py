@@ -29,7 +29,7 @@ from vigstudio.gui.case_forms import (
     QuestionForm,
     ReviewForm,
 )
-from vigstudio.media.synth import make_barcode_video
+from vigstudio.testing.synth import make_barcode_video
 
 TODAY = dt.date(2025, 3, 1)
 

@@ -304,7 +304,7 @@ def test_zoom_and_pan_the_picture(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_add_recordings_filter_and_files_checked_before_asking(
         window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.media.synth import make_barcode_video
+    from vigstudio.testing.synth import make_barcode_video
 
     for ext in ("mpg", "mpeg", "mts", "m2ts", "wmv", "avi", "mkv", "webm", "3gp", "mov",
                 "mp4", "m4v", "dv"):

@@ -426,7 +426,7 @@ def test_the_demo_a_newcomer_sees_has_no_barcode_strip(tmp_path: Path) -> None:
     import av
     import numpy as np
 
-    from vigstudio.media.synth import make_demo_recording, read_barcode
+    from vigstudio.testing.synth import make_demo_recording, read_barcode
 
     path = make_demo_recording(tmp_path / "demo.mp4", seconds=1)
     with av.open(str(path)) as container:
@@ -441,7 +441,7 @@ def test_the_demo_a_newcomer_sees_has_no_barcode_strip(tmp_path: Path) -> None:
 
 def test_reopening_a_case_goes_back_to_the_recording_last_worked_on(
         qtbot: QtBot, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.media.synth import make_barcode_video
+    from vigstudio.testing.synth import make_barcode_video
 
     monkeypatch.delenv("VIGSTUDIO_NO_RECENT", raising=False)  # the list is kept here
     second = make_barcode_video(tmp_path / "second.mp4", width=160, height=96, frames=30)

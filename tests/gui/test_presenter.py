@@ -31,7 +31,7 @@ from vigstudio.gui.presenter.window import PresenterWindow
 from vigstudio.media.captions import render_caption
 from vigstudio.media.playback import VlcBackend
 from vigstudio.media.probe import probe_in_process
-from vigstudio.media.synth import make_barcode_video, read_barcode
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 TODAY = dt.date(2026, 2, 9)
 

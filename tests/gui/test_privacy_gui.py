@@ -173,7 +173,7 @@ def test_supervision_package_dialog(qtbot: QtBot, session: CaseSession, tmp_path
     from vigstudio.domain.annotations import Valence
     from vigstudio.domain.media import RecordingKind
     from vigstudio.gui.supervision_dialog import SupervisionDialog
-    from vigstudio.media.synth import make_barcode_video
+    from vigstudio.testing.synth import make_barcode_video
 
     film = make_barcode_video(tmp_path / "review.mp4", frames=40, width=320, height=180,
                               audio=False)

@@ -16,7 +16,7 @@ from vigstudio.domain.reels import ItemKind
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.reel_preview import ReelPreview
 from vigstudio.gui.reels_panel import NewReelForm, ReelsPanel
-from vigstudio.media.synth import make_barcode_video
+from vigstudio.testing.synth import make_barcode_video
 
 
 @pytest.fixture(scope="module")

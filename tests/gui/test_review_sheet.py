@@ -17,8 +17,8 @@ from vigstudio.app.session import CaseSession
 from vigstudio.cli import main
 from vigstudio.domain.annotations import Valence
 from vigstudio.gui.presenter.review_sheet import write_review_summary
-from vigstudio.media.synth import make_barcode_video, read_barcode
 from vigstudio.testing.cases import consent_everywhere
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 DPI = 100
 

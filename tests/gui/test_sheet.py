@@ -12,8 +12,8 @@ from PIL import Image
 from PySide6.QtGui import QColor, QImage
 
 from vigstudio.errors import ExportError
-from vigstudio.gui.sheet import write_feedback_sheet
-from vigstudio.media import synth
+from vigstudio.render.sheet_pdf import write_feedback_sheet
+from vigstudio.testing import synth
 
 COLORS = [(200, 30, 30), (30, 160, 60), (40, 60, 200)]
 

@@ -262,7 +262,7 @@ def test_lanes_by_principle_and_aggregated_drawing(view: TimelineView, session: 
 def test_thumbnails_and_waveform_build_in_background_into_the_case_cache(
         qtbot: QtBot, tmp_path: Path) -> None:
     from vigstudio.gui.timeline.media_loader import case_cache_folder
-    from vigstudio.media.synth import make_barcode_video
+    from vigstudio.testing.synth import make_barcode_video
 
     session = CaseSession.create(tmp_path / "case.vigproj", "Family Media")
     try:

@@ -11,7 +11,7 @@ from interchange_support import RATES, Media
 from vigstudio.domain.media import Recording
 from vigstudio.media.fingerprint import fingerprint
 from vigstudio.media.probe import probe
-from vigstudio.media.synth import make_barcode_video
+from vigstudio.testing.synth import make_barcode_video
 
 
 @pytest.fixture(scope="session")

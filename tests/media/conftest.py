@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vigstudio.media import synth
+from vigstudio.testing import synth
 
 # A short variable-frame-rate pattern (durations in 1/90000 s): 30, 30, 15 and 60 fps frames.
 VFR_PATTERN = (3000, 3000, 6000, 1500)

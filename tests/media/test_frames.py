@@ -11,7 +11,7 @@ import pytest
 from vigstudio.errors import MediaMissingError, NotMediaError
 from vigstudio.media.frames import FrameReader, fit_size
 from vigstudio.media.probe import probe_in_process
-from vigstudio.media.synth import read_barcode
+from vigstudio.testing.synth import read_barcode
 
 
 def _walk(reader: FrameReader, order: list[int]) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from vigstudio.errors import MediaMissingError, PlaybackError
 from vigstudio.media.playback import VLC_ARGS, PlaybackState, VlcBackend
-from vigstudio.media.synth import read_barcode
+from vigstudio.testing.synth import read_barcode
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from vigstudio import errors
 from vigstudio.domain.time import FrameRate
 from vigstudio.media import probe as probe_mod
-from vigstudio.media import synth
 from vigstudio.media.probe import info_from_json, info_to_json, probe, probe_in_process
+from vigstudio.testing import synth
 
 VFR_PATTERN = (3000, 3000, 6000, 1500)  # as in conftest.video_vfr
 

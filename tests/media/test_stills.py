@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 from vigstudio.errors import ExportError
-from vigstudio.media import synth
 from vigstudio.media.probe import probe_in_process
 from vigstudio.media.stills import StillRequest, export_still_png, export_stills, still_rgb
+from vigstudio.testing import synth
 
 
 def read_png(path: Path) -> np.ndarray:

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from vigstudio.media import synth
+from vigstudio.testing import synth
 
 
 def _frames(path: Path) -> list[np.ndarray]:

@@ -10,7 +10,6 @@ import pytest
 from vigstudio.domain.media import Fingerprint
 from vigstudio.media.fingerprint import fingerprint
 from vigstudio.media.probe import probe_in_process
-from vigstudio.media.synth import read_barcode
 from vigstudio.media.thumbnails import (
     ThumbnailStore,
     even_targets,
@@ -19,6 +18,7 @@ from vigstudio.media.thumbnails import (
     iter_keyframe_thumbnails,
     thumbnail_size,
 )
+from vigstudio.testing.synth import read_barcode
 
 
 def test_even_targets() -> None:

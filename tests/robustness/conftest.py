@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vigstudio.app import CaseSession
-from vigstudio.media import synth
+from vigstudio.testing import synth
 
 
 @pytest.fixture

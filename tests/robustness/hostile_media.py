@@ -1,6 +1,6 @@
 """A generated corpus of broken and hostile media files (nothing binary is committed).
 
-Every file is made from a small generated barcode video (``vigstudio.media.synth``) by
+Every file is made from a small generated barcode video (``vigstudio.testing.synth``) by
 cutting, overwriting or patching header fields, so each case is exact and repeatable.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigstudio.media import synth
+from vigstudio.testing import synth
 
 FRAMES = 50
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from vigstudio.app import CaseSession
-from vigstudio.app.crash_script import state_hash
 from vigstudio.app.location import assess_location, make_local_copy
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
 from vigstudio.domain.time import FrameRange, FrameRate
 from vigstudio.errors import DiskFullError, ExportError, ProjectError, VigError
+from vigstudio.testing.crash_script import state_hash
 
 
 def mount(*args: str) -> None:
@@ -160,7 +160,7 @@ def _export_outcome(export: Callable[[], object], folder: Path) -> dict[str, Any
 def export_full(workdir: Path) -> dict[str, Any]:
     from vigstudio.media.export import ClipSegment, ReelPlan, export_reel
     from vigstudio.media.probe import probe
-    from vigstudio.media.synth import make_barcode_video
+    from vigstudio.testing.synth import make_barcode_video
 
     video = make_barcode_video(workdir / "source.mp4", width=320, height=180, frames=50)
     info = probe(video)
@@ -172,7 +172,7 @@ def export_full(workdir: Path) -> dict[str, Any]:
 def stills_full(workdir: Path) -> dict[str, Any]:
     from vigstudio.media.probe import probe
     from vigstudio.media.stills import StillRequest, export_stills
-    from vigstudio.media.synth import make_barcode_video
+    from vigstudio.testing.synth import make_barcode_video
 
     video = make_barcode_video(workdir / "source.mp4", width=640, height=360, frames=20)
     info = probe(video)

@@ -37,7 +37,7 @@ from vigstudio.app.player import PlayerController, PlayerState  # noqa: E402
 from vigstudio.app.reel_export import export_reel_video  # noqa: E402
 from vigstudio.domain.project import ConsentScope, Role  # noqa: E402
 from vigstudio.media.playback import VlcBackend  # noqa: E402
-from vigstudio.media.synth import make_barcode_video  # noqa: E402
+from vigstudio.testing.synth import make_barcode_video  # noqa: E402
 
 _CONSTANT = {"Ip:Forwarding", "Ip:DefaultTTL", "Tcp:RtoAlgorithm", "Tcp:RtoMin", "Tcp:RtoMax",
              "Tcp:MaxConn"}

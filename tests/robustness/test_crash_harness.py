@@ -1,6 +1,6 @@
 """Crash safety: SIGKILL an editing process at random moments; nothing acknowledged is lost.
 
-The harness (:mod:`vigstudio.app.crash_script`) is also run for 1,000 kills by
+The harness (:mod:`vigstudio.testing.crash_script`) is also run for 1,000 kills by
 ``bench/bench_crash.py``. Here: 100+ kills in the suite, a few with a fresh interpreter per
 kill, and proof that the checker itself notices lost and stray edits.
 """
@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vigstudio.app import CaseSession
-from vigstudio.app.crash_script import (
+from vigstudio.domain.project import Role
+from vigstudio.testing.crash_script import (
     CrashHarness,
     EditScript,
     KillOutcome,
@@ -21,7 +22,6 @@ from vigstudio.app.crash_script import (
     run_step,
     state_hash,
 )
-from vigstudio.domain.project import Role
 
 
 def test_one_hundred_random_kills_lose_nothing(tmp_path: Path) -> None:

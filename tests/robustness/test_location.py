@@ -24,8 +24,8 @@ from vigstudio.app.location import (
     mac_fs_type,
     make_local_copy,
 )
-from vigstudio.media import synth
 from vigstudio.storage.project_file import ProjectFile
+from vigstudio.testing import synth
 
 # A mount table with the mount points under {root} (the test's tmp_path), so the folders exist
 MOUNTINFO = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vigstudio.app import CaseSession, RecordingStatus
 from vigstudio.app.relink import needing_relink, relink_found, search_folder, stored_name
-from vigstudio.media import synth
+from vigstudio.testing import synth
 
 
 def test_offline_recordings_are_found_by_content_and_relinked_as_one_step(

@@ -3,7 +3,7 @@
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import ROLE_COLOURS, default_codebook
 from vigstudio.app.session import CaseSession, RecordingStatus
-from vigstudio.storage.records import EntityKind
+from vigstudio.domain.entities import EntityKind
 
 __all__ = [
     "ROLE_COLOURS", "CaseSession", "Change", "EntityKind", "Origin", "RecordingStatus", "Ref",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from vigstudio.storage.records import EntityKind
+from vigstudio.domain.entities import EntityKind
 
 
 class Ref(NamedTuple):

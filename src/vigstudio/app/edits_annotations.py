@@ -16,12 +16,12 @@ from vigstudio.app.session_core import (
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Sharing, Still, Valence
 from vigstudio.domain.codebook import Principle
+from vigstudio.domain.entities import Entity
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import (
     InvalidEditError,
     UnknownCodeError,
 )
-from vigstudio.storage.records import Entity
 
 
 class AnnotationEdits(SessionCore):

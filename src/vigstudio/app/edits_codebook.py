@@ -17,12 +17,12 @@ from vigstudio.app.session_core import (
 from vigstudio.app.undo import Step
 from vigstudio.domain.annotations import Moment
 from vigstudio.domain.codebook import Behaviour, Codebook, CodebookError, Principle
+from vigstudio.domain.entities import CodebookName
 from vigstudio.errors import (
     InUseError,
     InvalidEditError,
     NotFoundError,
 )
-from vigstudio.storage.records import CodebookName
 
 
 class CodebookEdits(SessionCore):

@@ -13,6 +13,7 @@ from vigstudio.app.session_core import (
     SessionCore,
     entity_id,
 )
+from vigstudio.domain.entities import Entity
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
 from vigstudio.errors import (
     InvalidEditError,
@@ -20,7 +21,6 @@ from vigstudio.errors import (
     MediaMissingError,
     ReadOnlyProjectError,
 )
-from vigstudio.storage.records import Entity
 
 
 @dataclass

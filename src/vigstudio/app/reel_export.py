@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +36,24 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
-from vigstudio.media.stills import StillRequest, export_stills
+from vigstudio.media.marks import draw_marks
+from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
 
-__all__ = ["SheetContent", "clear_reel", "export_plan_video", "export_reel_stills",
-           "export_reel_video", "plan_for_reel", "sheet_content", "still_requests"]
-
-
+__all__ = [
+    "FeedbackSheet",
+    "ReelPlan",
+    "SheetContent",
+    "SheetRenderer",
+    "clear_reel",
+    "export_feedback_sheet",
+    "export_plan_video",
+    "export_reel_stills",
+    "export_reel_video",
+    "feedback_sheet",
+    "plan_for_reel",
+    "sheet_content",
+    "still_requests",
+]
 def clear_reel(session: CaseSession, reel: Reel | int, what: Exit, *,
                override: str | None = None, day: dt.date | None = None) -> Clearance:
     """The check at the exit for a reel's video (all items) or its stills and sheet (only
@@ -197,3 +210,48 @@ def sheet_content(session: CaseSession, reel: Reel | int, *,
     question = cards[0] if cards else (questions[0].text if questions else "")
     return SheetContent(session.case().name, question, date or dt.date.today(),
                         tuple(captions))
+
+
+@dataclass(frozen=True)
+class FeedbackSheet:
+    """The printable feedback sheet, assembled: its text and each still's picture (upright
+    RGB, full resolution, with the still's marks drawn on it) with its caption. Drawn by
+    ``vigstudio.render.sheet_pdf``."""
+
+    case_name: str
+    helping_question: str
+    date: dt.date
+    stills: tuple[tuple[RGB, str], ...]
+
+
+def feedback_sheet(session: CaseSession, reel: Reel | int, *,
+                   date: dt.date | None = None) -> FeedbackSheet:
+    """Assemble a reel's feedback sheet (the stills decoded exactly, in reel order)."""
+    content = sheet_content(session, reel, date=date)
+    stills = tuple((draw_marks(still_rgb(request.path, request.info, request.frame),
+                               request.marks), caption)
+                   for request, caption in zip(still_requests(session, reel), content.captions,
+                                               strict=True))
+    if not stills:
+        raise ExportError("This reel has no stills to put on a feedback sheet.")
+    return FeedbackSheet(content.case_name, content.helping_question, content.date, stills)
+
+
+#: Draws a feedback sheet: (the PDF to write, the sheet, replace an existing file?) → path.
+SheetRenderer = Callable[[Path, FeedbackSheet, bool], Path]
+
+
+def export_feedback_sheet(session: CaseSession, reel: Reel | int, out: Path, *,
+                          render: SheetRenderer, overwrite: bool = False,
+                          date: dt.date | None = None, override: str | None = None) -> Path:
+    """The printable feedback sheet of a reel's stills, after the check at the exit (for the
+    reel's purpose); drawn by ``render`` (the GUI and the CLI pass
+    ``vigstudio.render.sheet_pdf.write_sheet``) and written in the case's export log."""
+    if isinstance(reel, int):
+        reel = session.reel(reel)
+    if not sheet_content(session, reel, date=date).captions:
+        raise ExportError("This reel has no stills to put on a feedback sheet.")
+    clearance = clear_reel(session, reel, Exit.SHEET, override=override)
+    written = render(Path(out), feedback_sheet(session, reel, date=date), overwrite)
+    log_exit(session, clearance, [written])
+    return written

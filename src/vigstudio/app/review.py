@@ -12,22 +12,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vigstudio.app.exits import Clearance
+from vigstudio.app.exits import Clearance, log_exit
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.annotations import Valence
 from vigstudio.domain.media import MediaInfo, RecordingKind
 from vigstudio.domain.project import SharedReview
 from vigstudio.domain.reels import ItemKind, ReelItem
 from vigstudio.domain.review import TrajectPlan
-from vigstudio.errors import NotFoundError
+from vigstudio.errors import NotFoundError, VigError
+from vigstudio.media.captions import render_title_card
+from vigstudio.media.stills import RGB, still_rgb
 
 __all__ = [
-    "CycleProgress", "Picture", "PlanProgress", "Progress", "ReviewSummary", "SummaryItem",
-    "case_progress", "progress_json", "review_for_cycle", "review_json", "review_summary",
+    "CycleProgress",
+    "Picture",
+    "PlanProgress",
+    "Progress",
+    "ReviewSheet",
+    "ReviewSummary",
+    "SummaryItem",
+    "case_progress",
+    "progress_json",
+    "review_for_cycle",
+    "review_json",
+    "review_sheet",
+    "review_summary",
 ]
 
 
@@ -252,3 +266,47 @@ def progress_json(session: CaseSession, today: dt.date | None = None) -> dict[st
             "reviews_held": [d.isoformat() for d in c.reviews_held],
         } for c in progress.cycles],
     }
+
+
+@dataclass(frozen=True)
+class ReviewSheet:
+    """The printable review summary, assembled: the summary and one picture per item (its
+    still or a clip's middle frame, exact; a title card as exported; ``None`` when the film
+    is not on this computer). Drawn by ``vigstudio.render.review_pdf``."""
+
+    summary: ReviewSummary
+    pictures: tuple[RGB | None, ...]
+
+
+def _item_picture(item: SummaryItem) -> RGB | None:
+    if item.picture is None:
+        return render_title_card(item.text, 640, 360)
+    picture = item.picture
+    if picture.path is None:
+        return None
+    try:
+        return still_rgb(picture.path, picture.info, picture.frame)
+    except VigError:
+        return None  # unreadable now: drawn as "not on this computer", like offline
+
+
+def review_sheet(session: CaseSession, review_id: int) -> ReviewSheet:
+    """Assemble the review summary of shared review ``review_id`` for printing."""
+    summary = review_summary(session, review_id)
+    return ReviewSheet(summary, tuple(_item_picture(item) for item in summary.items))
+
+
+#: Draws a review summary: (the PDF to write, the sheet, replace an existing file?) → path.
+ReviewRenderer = Callable[[Path, ReviewSheet, bool], Path]
+
+
+def export_review_summary(session: CaseSession, review_id: int, out: Path, *,
+                          render: ReviewRenderer, overwrite: bool = False,
+                          override: str | None = None) -> Path:
+    """The review summary of shared review ``review_id`` as a PDF at ``out``, after the check
+    at the exit (:func:`clear_review_summary`); drawn by ``render`` (the GUI and the CLI pass
+    ``vigstudio.render.review_pdf.write_review_pdf``) and written in the export log."""
+    clearance = clear_review_summary(session, review_id, override=override)
+    written = render(Path(out), review_sheet(session, review_id), overwrite)
+    log_exit(session, clearance, [written])
+    return written

@@ -26,6 +26,7 @@ from vigstudio.app.undo import Command, Step, UndoStack
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.codebook import Codebook, Principle
+from vigstudio.domain.entities import CodebookName, Entity, EntityKind, kind_of
 from vigstudio.domain.media import Recording
 from vigstudio.domain.project import (
     Case,
@@ -44,7 +45,6 @@ from vigstudio.errors import (
     UnknownCodeError,
 )
 from vigstudio.storage.project_file import ProjectFile, Snapshot
-from vigstudio.storage.records import CodebookName, Entity, EntityKind, kind_of
 
 T = TypeVar("T")
 Listener = Callable[[Change], None]
@@ -104,6 +104,16 @@ class SessionCore:
     @property
     def read_only(self) -> bool:
         return self.project.read_only
+
+    @property
+    def schema_version(self) -> int:
+        """The project file's format version."""
+        return self.project.schema_version
+
+    def save_copy(self, dest: Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent copy of the whole case project to ``dest`` (this one stays
+        open); the use case behind File → Save a copy as…"""
+        return self.project.save_copy(dest, overwrite=overwrite)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(change)`` after every edit, undo and redo; returns an unsubscribe."""
@@ -398,10 +408,13 @@ class SessionCore:
 
     def snap_targets(self, recording_id: int, *, playhead: int | None = None,
                      exclude_clip_id: int | None = None) -> list[int]:
+        """Where a clip edge may snap on this recording (the domain's rule; the timeline's
+        drags use the same points)."""
         return edits.snap_targets(playhead=playhead, moments=self.moments(recording_id),
                                   clips=self.clips(recording_id),
                                   stills=self.stills(recording_id),
-                                  exclude_clip_id=exclude_clip_id)
+                                  exclude_clip_id=exclude_clip_id,
+                                  frame_count=self.recording(recording_id).info.frame_count)
 
     def stills(self, recording_id: int | None = None) -> list[Still]:
         return sorted((s for s in self._all(K.STILL, Still)

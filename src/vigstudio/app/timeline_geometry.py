@@ -20,6 +20,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from vigstudio.domain import edits
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import (
     FrameClock,
@@ -356,30 +357,19 @@ def clip_edge_frames(ranges: Iterable[FrameRange]) -> list[int]:
 
 
 def snap(boundary: int, candidates: Sequence[int], tolerance: int) -> int:
-    """``boundary`` moved to the nearest sorted candidate within ``tolerance`` frames, if any."""
-    i = nearest_index(candidates, boundary, tolerance)
-    return boundary if i is None else int(candidates[i])
+    """``boundary`` moved to the nearest sorted candidate within ``tolerance`` frames, if any
+    (the domain's one snapping rule, :func:`vigstudio.domain.edits.snap`)."""
+    return edits.snap_sorted(boundary, candidates, tolerance)
 
 
 def snap_candidates(*, playhead: int | None, moments: Iterable[int],
                     clip_ranges: Iterable[FrameRange], frame_count: int,
                     stills: Iterable[int] = ()) -> list[int]:
-    """Sorted frame boundaries an edge may snap to.
-
-    A moment or still at frame ``m`` offers both of its boundaries (``m`` and ``m + 1``) so a
-    clip can start on it or end just after it; clip edges offer ``start`` and ``end``; the
-    playhead offers its frame; the recording offers 0 and ``frame_count``.
-    """
-    points: set[int] = {0, frame_count}
-    if playhead is not None:
-        points.add(playhead)
-    for m in (*moments, *stills):
-        points.add(m)
-        points.add(m + 1)
-    for r in clip_ranges:
-        points.add(r.start)
-        points.add(r.end)
-    return sorted(p for p in points if 0 <= p <= frame_count)
+    """Sorted frame boundaries an edge may snap to (:func:`vigstudio.domain.edits.snap_points`:
+    moments and stills offer ``m`` and ``m + 1``, clips their edges, the playhead its frame,
+    the recording 0 and ``frame_count``)."""
+    return edits.snap_points(playhead=playhead, moment_frames=[*moments, *stills],
+                             clip_ranges=clip_ranges, frame_count=frame_count)
 
 
 # --- clip edits from a drag ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from vigstudio.storage.records import Entity, EntityKind
+from vigstudio.domain.entities import Entity, EntityKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ Every function refuses a result outside the recording (``IndexError``) or an emp
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.time import FrameRange
@@ -66,31 +66,55 @@ def trim_end(rng: FrameRange, end: int, frame_count: int) -> FrameRange:
 def snap(frame: int, targets: Iterable[int], tolerance: int) -> int:
     """The target nearest to ``frame`` if it lies within ``tolerance`` frames, else ``frame``.
 
-    On a tie the earlier target wins, so snapping is deterministic.
+    On a tie the earlier target wins, so snapping is deterministic. This is the one snapping
+    rule: the timeline's drags (``app.timeline_geometry.snap``) use it too.
     """
-    ordered = sorted(set(targets))
+    return snap_sorted(frame, sorted(set(targets)), tolerance)
+
+
+def snap_sorted(frame: int, ordered: Sequence[int], tolerance: int) -> int:
+    """:func:`snap` for targets already sorted ascending (a binary search: fast enough for
+    every mouse move over tens of thousands of targets)."""
     if not ordered or tolerance < 0:
         return frame
     i = bisect.bisect_left(ordered, frame)
     candidates = ordered[max(0, i - 1):i + 1]
     best = min(candidates, key=lambda t: (abs(t - frame), t))
-    return best if abs(best - frame) <= tolerance else frame
+    return int(best) if abs(best - frame) <= tolerance else frame
+
+
+def snap_points(*, playhead: int | None = None, moment_frames: Iterable[int] = (),
+                clip_ranges: Iterable[FrameRange] = (), frame_count: int | None = None,
+                ) -> list[int]:
+    """Sorted frame boundaries an edge may snap to.
+
+    A moment or still at frame ``m`` offers both of its boundaries (``m`` and ``m + 1``) so a
+    clip can start on it or end just after it; a clip offers ``start`` and ``end`` (its
+    out-point, so trimming one clip's out-point to another's in-point makes them abut without
+    overlapping); the playhead offers its frame; the recording (when ``frame_count`` is
+    given) offers 0 and ``frame_count``, and nothing outside it.
+    """
+    points: set[int] = set()
+    if playhead is not None:
+        points.add(playhead)
+    for m in moment_frames:
+        points.update((m, m + 1))
+    for r in clip_ranges:
+        points.update((r.start, r.end))
+    if frame_count is None:
+        return sorted(points)
+    points.update((0, frame_count))
+    return sorted(p for p in points if 0 <= p <= frame_count)
 
 
 def snap_targets(*, playhead: int | None = None, moments: Iterable[Moment] = (),
                  clips: Iterable[Clip] = (), stills: Iterable[Still] = (),
-                 exclude_clip_id: int | None = None) -> list[int]:
-    """Frames an edge may snap to: the playhead, moments, stills and other clips' edges.
-
-    A clip's edges are ``start`` and ``end`` (its out-point), so trimming one clip's out-point
-    to another's in-point makes them abut without overlapping.
-    """
-    targets: set[int] = set()
-    if playhead is not None:
-        targets.add(playhead)
-    targets.update(m.frame for m in moments)
-    targets.update(s.frame for s in stills)
-    for clip in clips:
-        if exclude_clip_id is None or clip.id != exclude_clip_id:
-            targets.update((clip.range.start, clip.range.end))
-    return sorted(targets)
+                 exclude_clip_id: int | None = None, frame_count: int | None = None,
+                 ) -> list[int]:
+    """:func:`snap_points` of stored annotations (one clip, being dragged, left out)."""
+    return snap_points(
+        playhead=playhead,
+        moment_frames=[*(m.frame for m in moments), *(s.frame for s in stills)],
+        clip_ranges=[c.range for c in clips
+                     if exclude_clip_id is None or c.id != exclude_clip_id],
+        frame_count=frame_count)

@@ -26,21 +26,12 @@ from vigstudio.resources import RESOURCES, resource_path
 
 def component_versions() -> list[tuple[str, str]]:
     """(part, version) of what this installation runs on; libVLC only if it loads."""
-    import av
     import PySide6
     from PySide6.QtCore import qVersion
 
-    from vigstudio.errors import PlayerUnavailableError
-    from vigstudio.media.playback import load_vlc
+    from vigstudio.app.probing import media_components
 
-    try:
-        vlc = load_vlc()
-        vlc_version = vlc.libvlc_get_version().decode("utf-8", "replace")
-    except PlayerUnavailableError:
-        vlc_version = "not found"
-    return [("Qt", qVersion()), ("PySide6", PySide6.__version__),
-            ("PyAV", av.__version__), ("FFmpeg", str(av.ffmpeg_version_info)),
-            ("libVLC", vlc_version),
+    return [("Qt", qVersion()), ("PySide6", PySide6.__version__), *media_components(),
             ("Python", sys.version.split()[0])]
 
 

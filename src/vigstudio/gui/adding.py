@@ -22,7 +22,7 @@ MEDIA_FILTER = ("Video files (" + " ".join(f"*.{e} *.{e.upper()}" for e in MEDIA
 def add_recordings(session: CaseSession, parent: QWidget, files: list[Path],
                    status: Callable[[str], None]) -> list[int]:
     """Check, ask, add; returns the ids of the recordings added (``status`` shows progress)."""
-    from vigstudio.media.probe import probe
+    from vigstudio.app.probing import probe
 
     readable: dict[Path, MediaInfo] = {}
     problems: list[str] = []

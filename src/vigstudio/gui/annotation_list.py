@@ -37,13 +37,13 @@ from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.codebook import Principle
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.gui import actions
 from vigstudio.gui.codebook_panel import swatch
 from vigstudio.gui.time_format import labels_for
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
-from vigstudio.storage.records import EntityKind
 
 _NO_INDEX = QModelIndex()
 

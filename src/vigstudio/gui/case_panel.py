@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession, RecordingStatus
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import format_seconds
-from vigstudio.storage.records import EntityKind
 
 _RECORDING_ROLE = Qt.ItemDataRole.UserRole + 1
 _TAB_ROLE = Qt.ItemDataRole.UserRole + 2

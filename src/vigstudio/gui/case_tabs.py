@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Sharing
+from vigstudio.domain.entities import EntityKind as K
 from vigstudio.domain.privacy import (
     holds_on,
     missing_consent,
@@ -57,7 +58,6 @@ from vigstudio.gui.case_forms import (
 )
 from vigstudio.gui.case_widgets import NotesEdit, OptionalDateField, hint, show_date, show_error
 from vigstudio.gui.codebook_panel import swatch
-from vigstudio.storage.records import EntityKind as K
 
 Today = Callable[[], dt.date]
 F = TypeVar("F", bound=QDialog)

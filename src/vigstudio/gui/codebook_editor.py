@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.codebook import Principle
+from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
 from vigstudio.gui.codebook_panel import swatch
-from vigstudio.storage.records import EntityKind
 
 _PALETTE = ("#4E9A8C", "#E0A43A", "#D9705A", "#6C8FD6", "#9B72C4", "#C4668E", "#7FA650",
             "#B0884F")

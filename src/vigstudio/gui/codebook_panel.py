@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Moment, Valence
+from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
 from vigstudio.gui.tagging import TaggingController
 from vigstudio.gui.timeline.selection import AnnotationSelection
-from vigstudio.storage.records import EntityKind
 
 _PRINCIPLE_ROLE = Qt.ItemDataRole.UserRole
 _BEHAVIOUR_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,8 +1,9 @@
 """The export dialog: a reel as MP4, its stills as PNG, or the printable feedback sheet.
 
-The export runs on a worker thread (the decoding itself in a child process) with a progress
-bar, the time remaining and Cancel; the window stays usable. Nothing is overwritten without
-asking, and a cancelled or failed export leaves nothing behind.
+The export runs as a job of the job service (``gui.jobs.JobRunner``; the decoding itself in a
+child process) with a progress bar, the time remaining and Cancel; the window stays usable.
+Nothing is overwritten without asking, and a cancelled or failed export leaves nothing
+behind.
 
 Before anything is written the check at the exit runs (consent for the reel's purpose from
 everyone who appears, the parent's decision about each clip). The dialog shows what fails,
@@ -13,13 +14,11 @@ record, or export anyway by writing the reason, which goes into the case's expor
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from enum import StrEnum
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QImage
+from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,23 +36,22 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.exits import Clearance, Exit, check_exit, log_exit, reel_to_check
+from vigstudio.app.jobs import Job, JobContext
 from vigstudio.app.reel_export import (
+    ReelPlan,
     clear_reel,
+    export_feedback_sheet,
     export_plan_video,
     export_reel_stills,
     plan_for_reel,
-    sheet_content,
-    still_requests,
 )
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.privacy import PURPOSE_TEXT
 from vigstudio.domain.reels import ItemKind
 from vigstudio.domain.time import format_seconds
-from vigstudio.errors import ConsentCheckError, ExportCancelled, ExportError, VigError
-from vigstudio.gui.sheet import write_feedback_sheet
-from vigstudio.media.export_plan import ReelPlan
-from vigstudio.media.marks import draw_marks
-from vigstudio.media.stills import still_rgb
+from vigstudio.errors import ConsentCheckError, VigError
+from vigstudio.gui.jobs import JobRunner
+from vigstudio.render.sheet_pdf import write_sheet
 
 CANCELLED = "Export cancelled; nothing was written."
 
@@ -69,51 +67,19 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
                      override: str | None = None) -> Path:
     """The printable A4 feedback sheet of a reel's stills (pseudonym only), after the check
     at the exit; the sheet is written in the case's export log."""
-    content = sheet_content(session, reel_id, date=date)
-    if not content.captions:
-        raise ExportError("This reel has no stills to put on a feedback sheet.")
-    clearance = clear_reel(session, reel_id, Exit.SHEET, override=override)
-    stills = []
-    for request, caption in zip(still_requests(session, reel_id), content.captions,
-                                strict=True):
-        rgb = np.ascontiguousarray(draw_marks(still_rgb(request.path, request.info,
-                                                        request.frame), request.marks))
-        height, width, _ = rgb.shape
-        image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-        stills.append((image, caption))
-    written = write_feedback_sheet(out, case_name=content.case_name,
-                                   helping_question=content.helping_question,
-                                   date=content.date, stills=stills, overwrite=overwrite)
-    log_exit(session, clearance, [written])
-    return written
+    return export_feedback_sheet(
+        session, reel_id, out, overwrite=overwrite, date=date, override=override,
+        render=lambda path, sheet, replace: write_sheet(path, sheet, overwrite=replace))
 
 
-class _VideoJob(QObject):
-    """Runs one MP4 export on a worker thread; reports through signals."""
-
-    progress = Signal(float, object)  # fraction done, seconds left or None
-    done = Signal(str)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, plan: ReelPlan, target: Path, height: int | None,
-                 overwrite: bool) -> None:
-        super().__init__()
-        self.plan, self.target, self.height, self.overwrite = plan, target, height, overwrite
-        self.cancel = threading.Event()
-
-    def run(self) -> None:
-        try:
-            result = export_plan_video(self.plan, self.target, height=self.height,
-                                       overwrite=self.overwrite, progress=self.progress.emit,
-                                       cancel=self.cancel)
-            self.done.emit(f"Exported {result.path.name}: {result.width}×{result.height}, "
-                           f"{format_seconds(result.duration)} long, made in "
-                           f"{result.seconds:.1f} s.")
-        except ExportCancelled:
-            self.cancelled.emit()
-        except VigError as exc:
-            self.failed.emit(str(exc))
+def _export_video(ctx: JobContext, plan: ReelPlan, target: Path, height: int | None,
+                  overwrite: bool) -> str:
+    """The MP4 export as a job; returns the message for the practitioner."""
+    result = export_plan_video(plan, target, height=height, overwrite=overwrite,
+                               progress=lambda f, left: ctx.progress(f, "video", left),
+                               cancel=ctx.cancel_event)
+    return (f"Exported {result.path.name}: {result.width}×{result.height}, "
+            f"{format_seconds(result.duration)} long, made in {result.seconds:.1f} s.")
 
 
 class ExportDialog(QDialog):
@@ -160,8 +126,9 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self._thread: QThread | None = None
-        self._job: _VideoJob | None = None
+        self._jobs = JobRunner(self)
+        self._job: Job[str] | None = None
+        self._video_target: Path | None = None
         self._clearance: Clearance | None = None
         self.result_message = ""
         self._kind_changed()
@@ -296,26 +263,23 @@ class ExportDialog(QDialog):
     def _start_video(self, target: Path, overwrite: bool) -> None:
         # the plan is made here, on the GUI thread: the session is single-threaded
         plan = plan_for_reel(self.session, self.reel_id)
-        self._job = _VideoJob(plan, target, self.size_box.currentData(), overwrite)
-        self._thread = QThread(self)
-        self._job.moveToThread(self._thread)
-        self._thread.started.connect(self._job.run)
-        self._job.progress.connect(self._progress)
-        self._job.done.connect(self._video_done)
-        self._job.failed.connect(self._failed)
-        # a bound method (not a lambda): it runs on the GUI thread; a lambda ran on the
-        # worker, which then waited on itself ("QThread::wait: Thread tried to wait on itself")
-        self._job.cancelled.connect(self._cancelled)
+        height = self.size_box.currentData()
+        self._video_target = target
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
         self.status.setText("Exporting…")
-        self._thread.start()
+        self._job = self._jobs.run(
+            lambda ctx: _export_video(ctx, plan, target, height, overwrite),
+            name="Export a reel", on_success=self._video_done,
+            on_failure=lambda error: self._failed(str(error)),
+            on_cancelled=self._cancelled,
+            on_progress=lambda fraction, _what, left: self._progress(fraction, left))
 
     def _video_done(self, message: str) -> None:
         """The MP4 is written: record it in the export log (on the GUI thread)."""
-        if self._job is not None and self._clearance is not None:
-            out = self._job.target
+        out = self._video_target
+        if out is not None and self._clearance is not None:
             beside = [out.with_suffix(s) for s in (".srt", ".vtt")]
             try:
                 log_exit(self.session, self._clearance,
@@ -331,10 +295,8 @@ class ExportDialog(QDialog):
             self.status.setText(f"Exporting… about {max(0, round(seconds_left))} s left")
 
     def _stop_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
+        if self._job is not None:
+            self._jobs.stop(self._job)
             self._job = None
 
     @Slot()
@@ -378,12 +340,12 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def _cancel_or_close(self) -> None:
         if self._job is not None:
             self.status.setText("Cancelling…")
-            self._job.cancel.set()
+            self._job.cancel()
         else:
             self.reject()
 
@@ -394,7 +356,7 @@ class ExportDialog(QDialog):
                 "is written when it stops.")
             if answer != QMessageBox.StandardButton.Yes or self._job is None:
                 return
-            self._job.cancel.set()
+            self._job.cancel()
             self._stop_thread()
             self._failed(CANCELLED)
         super().reject()

@@ -506,7 +506,7 @@ class MainWindow(QMainWindow):
         if not chosen:
             return
         try:
-            dest = self.session.project.save_copy(Path(chosen), overwrite=True)
+            dest = self.session.save_copy(Path(chosen), overwrite=True)
         except VigError as exc:
             self._error("Could not save the copy", exc)
             return

@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.pictures import RGB, draw_marks, still_rgb
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import MARK_SCALE, MARK_TEXT_MAX, Mark, MarkKind
 from vigstudio.errors import VigError
-from vigstudio.media.marks import draw_marks
-from vigstudio.media.stills import RGB, still_rgb
 
 __all__ = ["MarkCanvas", "MarksDialog"]
 

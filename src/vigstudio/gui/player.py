@@ -47,14 +47,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.pictures import CaptionOverlay, RGBFrame, draw_marks, render_caption
 from vigstudio.app.player import RATES, PlayerController, PlayerState
 from vigstudio.app.timeline_geometry import TimeStyle
 from vigstudio.domain.annotations import Mark
 from vigstudio.domain.time import TimecodeError
 from vigstudio.errors import VigError
-from vigstudio.media.captions import CaptionOverlay, render_caption
-from vigstudio.media.frames import RGBFrame
-from vigstudio.media.marks import draw_marks
 
 __all__ = ["PictureView", "PlayerWidget"]
 

@@ -11,12 +11,12 @@ from fractions import Fraction
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from vigstudio.app.pictures import render_title_card
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind, ReelItem
 from vigstudio.errors import VigError
 from vigstudio.gui.player import PlayerWidget
-from vigstudio.media.captions import render_title_card
 
 TITLE_SIZE = (960, 540)  # a title card as previewed (the export draws it at the reel's size)
 

@@ -42,12 +42,12 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.reel_timing import item_seconds, reel_seconds
 from vigstudio.app.session import CaseSession
 from vigstudio.app.timeline_geometry import short_seconds
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.privacy import PURPOSE_TEXT, Purpose
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
 from vigstudio.errors import VigError
 from vigstudio.gui import actions
 from vigstudio.gui.time_format import labels_for
-from vigstudio.storage.records import EntityKind
 
 T = TypeVar("T")
 _ITEM_ROLE = Qt.ItemDataRole.UserRole + 1

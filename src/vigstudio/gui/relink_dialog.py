@@ -6,16 +6,16 @@ Usage from the main window::
     if dialog.has_offline:
         dialog.exec()      # or .open(); relinking goes through the session (one undo step)
 
-The search runs on a worker thread (it reads only the recordings' fingerprints, never the
-session); relinking runs on the GUI thread through :func:`vigstudio.app.relink.relink_found`.
+The search runs as a job (:mod:`vigstudio.gui.jobs`; it reads only the recordings'
+fingerprints, never the session); relinking runs on the GUI thread through
+:func:`vigstudio.app.relink.relink_found`.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.jobs import Job
 from vigstudio.app.relink import (
     RelinkOutcome,
     SearchResult,
@@ -38,21 +39,9 @@ from vigstudio.app.relink import (
 )
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.media import Recording
+from vigstudio.gui.jobs import JobRunner
 
 __all__ = ["RelinkDialog"]
-
-
-class _SearchJob(QObject):
-    finished = Signal(object)  # SearchResult
-
-    def __init__(self, recordings: list[Recording], folder: Path) -> None:
-        super().__init__()
-        self.recordings, self.folder = recordings, folder
-        self.cancel = threading.Event()
-
-    def run(self) -> None:
-        self.finished.emit(search_folder(self.recordings, self.folder,
-                                         cancelled=self.cancel.is_set))
 
 
 class RelinkDialog(QDialog):
@@ -74,8 +63,8 @@ class RelinkDialog(QDialog):
         self.start_folder = start_folder or session.folder
         self.search_result: SearchResult | None = None
         self.outcome: RelinkOutcome | None = None
-        self._thread: QThread | None = None
-        self._job: _SearchJob | None = None
+        self._jobs = JobRunner(self)
+        self._job: Job[SearchResult] | None = None
         self.setWindowTitle("Find moved recordings")
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
@@ -116,7 +105,7 @@ class RelinkDialog(QDialog):
 
     @property
     def searching(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def refresh(self) -> None:
         """Rebuild the list from the session (and the last search, if any)."""
@@ -175,27 +164,20 @@ class RelinkDialog(QDialog):
             self.search(Path(chosen))
 
     def search(self, folder: Path) -> None:
-        """Search ``folder`` on a worker thread; ``search_finished`` is emitted when done."""
+        """Search ``folder`` as a job; ``search_finished`` is emitted when done."""
         if self.searching:
             return
         self.start_folder = folder
-        self._job = _SearchJob(self.offline, Path(folder))
-        self._thread = QThread(self)
-        self._job.moveToThread(self._thread)
-        self._thread.started.connect(self._job.run)
-        self._job.finished.connect(self._searched)
+        recordings, where = self.offline, Path(folder)
+        self._job = self._jobs.run(
+            lambda ctx: search_folder(recordings, where, cancelled=ctx.cancelled),
+            name="Find moved recordings", on_success=self._searched)
         self.status.setText(f"Searching {folder}…")
         self.search_button.setEnabled(False)
         self.relink_button.setEnabled(False)
-        self._thread.start()
 
     def _stop_thread(self) -> None:
-        if self._job is not None:
-            self._job.cancel.set()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
+        self._jobs.stop(self._job)
         self._job = None
 
     def _searched(self, result: SearchResult) -> None:

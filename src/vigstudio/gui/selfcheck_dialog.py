@@ -1,14 +1,13 @@
 """Help ▸ Self-check: the same checks as ``vigstudio --self-check``, shown in a window.
 
-The checks run in child processes, started from a worker thread; each result is shown as it
-comes, and the window stays responsive.
+The checks run in child processes, started by a job of the job service (``gui.jobs``); each
+result is shown as it comes, and the window stays responsive.
 """
 
 from __future__ import annotations
 
-import threading
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,18 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.jobs import JobContext
+from vigstudio.gui.jobs import JobRunner
 from vigstudio.selfcheck import CHECKS, CheckResult, format_report, run_checks
 
 
-class _Runner(QObject):
-    result = Signal(object)  # CheckResult
-    done = Signal(object)  # list[CheckResult]
-
-    def start(self) -> None:
-        def work() -> None:
-            self.done.emit(run_checks(progress=self.result.emit))
-
-        threading.Thread(target=work, name="vigstudio-self-check", daemon=True).start()
+def _run(ctx: JobContext) -> list[CheckResult]:
+    return run_checks(progress=ctx.partial)
 
 
 class SelfCheckDialog(QDialog):
@@ -55,11 +49,20 @@ class SelfCheckDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.results: list[CheckResult] | None = None
-        self._runner = _Runner(self)
-        self._runner.result.connect(self._one)
-        self._runner.done.connect(self._all)
+        self._jobs = JobRunner(self)
         if start:
-            self._runner.start()
+            self.start()
+
+    def start(self) -> None:
+        """Run the checks (each result is shown as it comes)."""
+        self._jobs.run(_run, name="Self-check", on_success=self._all,
+                       on_partial=self._partial,
+                       on_failure=lambda error: self.status.setText(f"The self-check stopped: "
+                                                                    f"{error}"))
+
+    def _partial(self, value: Any) -> None:
+        if isinstance(value, CheckResult):
+            self._one(value)
 
     def _one(self, result: CheckResult) -> None:
         mark = "ok  " if result.ok else "FAIL"

@@ -16,10 +16,10 @@ from vigstudio.app import timeline_geometry as tg
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
+from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
-from vigstudio.storage.records import EntityKind
 
 
 class TaggingController(QObject):

@@ -6,11 +6,10 @@ sentences how the work flows.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.jobs import Job, JobContext
 from vigstudio.errors import VigError
 from vigstudio.gui import recent
+from vigstudio.gui.jobs import JobRunner
 
 WORKFLOW = (
     "Film a parent with their child, add the recording to a case project, and step through "
@@ -37,21 +38,15 @@ def demo_folder() -> Path:
     return Path(documents) / "VIG Studio demo"
 
 
-class _DemoJob(QObject):
-    """Writes the demo case on a worker thread (the film is generated: a few seconds)."""
+def _write_demo(_ctx: JobContext, folder: Path) -> Path:
+    """The demo case (the film is generated: a few seconds), as a job of the job service."""
+    from vigstudio.demo import create_demo
 
-    finished = Signal(object)  # Path, or the VigError/OSError that stopped it
-
-    def start(self, folder: Path) -> None:
-        from vigstudio.demo import create_demo
-
-        def work() -> None:
-            try:
-                self.finished.emit(create_demo(folder))
-            except (VigError, OSError) as exc:
-                self.finished.emit(exc)
-
-        threading.Thread(target=work, name="vigstudio-demo", daemon=True).start()
+    try:
+        return create_demo(folder)
+    except OSError as exc:  # e.g. a full disk: said in a sentence, like every VigError
+        raise VigError(f"The demo case could not be written to {folder}: "
+                       f"{exc.strerror or exc}") from exc
 
 
 class WelcomePage(QWidget):
@@ -86,7 +81,8 @@ class WelcomePage(QWidget):
         self.recent_box = QVBoxLayout()
         layout.addLayout(self.recent_box)
         layout.addStretch(2)
-        self._job: _DemoJob | None = None
+        self._jobs = JobRunner(self)
+        self._job: Job[Path] | None = None
         self.refresh()
 
     def _button(self, text: str, slot: Callable[[], object], layout: QVBoxLayout) -> QPushButton:
@@ -120,9 +116,9 @@ class WelcomePage(QWidget):
             return
         self.demo_button.setEnabled(False)
         self.demo_button.setText("Preparing the demo case…")
-        self._job = _DemoJob(self)
-        self._job.finished.connect(self._demo_ready)
-        self._job.start(folder or demo_folder())
+        where = folder or demo_folder()
+        self._job = self._jobs.run(lambda ctx: _write_demo(ctx, where), name="Write the demo case",
+                                   on_success=self._demo_ready, on_failure=self._demo_ready)
 
     def _demo_ready(self, result: object) -> None:
         self._job = None

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import IO
 
 from vigstudio import errors
+from vigstudio.children import worker_command
 from vigstudio.errors import ExportCancelled, ExportError
 from vigstudio.media.export_plan import (
     HEIGHT_PRESETS,
@@ -60,7 +61,6 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
-from vigstudio.workers import worker_command
 
 __all__ = [
     "HEIGHT_PRESETS",

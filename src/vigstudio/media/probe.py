@@ -74,10 +74,10 @@ from typing import TYPE_CHECKING, Any
 import av
 
 from vigstudio import errors
+from vigstudio.children import worker_command
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRate
 from vigstudio.media.timestamps import frame_key
-from vigstudio.workers import worker_command
 
 __all__ = [
     "DEFAULT_TIMEOUT",

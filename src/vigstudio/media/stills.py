@@ -21,12 +21,12 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from vigstudio.children import worker_command
 from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import DecoderCrashError, ExportError
 from vigstudio.media import decode
 from vigstudio.media.marks import draw_marks
-from vigstudio.workers import worker_command
 
 __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from vigstudio.domain.codebook import Codebook, Principle
+from vigstudio.domain.entities import CodebookName, Entity, EntityKind
 from vigstudio.domain.project import Case
 from vigstudio.errors import (
     DiskFullError,
@@ -31,7 +32,6 @@ from vigstudio.errors import (
 from vigstudio.storage import records
 from vigstudio.storage.locking import ProjectLock
 from vigstudio.storage.migrations import MIGRATIONS, Migration, current_version, migrate
-from vigstudio.storage.records import CodebookName, Entity, EntityKind
 from vigstudio.storage.schema import Base
 
 APPLICATION_ID = 0x56494753  # "VIGS": marks a SQLite file as a VIG Studio project

@@ -14,17 +14,16 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from fractions import Fraction
 from itertools import pairwise
-from typing import Any, TypeAlias
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigstudio.domain.annotations import Clip, Mark, MarkKind, Moment, Sharing, Still, Valence
 from vigstudio.domain.codebook import Behaviour, Principle
+from vigstudio.domain.entities import CodebookName, Entity, EntityKind, kind_of
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
 from vigstudio.domain.privacy import ExportRecord, Purpose
 from vigstudio.domain.project import (
@@ -42,49 +41,6 @@ from vigstudio.domain.review import ItemReflection, PlannedDate, TrajectPlan
 from vigstudio.domain.time import FrameRange, FrameRate
 from vigstudio.storage import schema as s
 
-
-class EntityKind(StrEnum):
-    """What kind of thing an id refers to (used in change summaries and undo steps)."""
-
-    CASE = "case"
-    CODEBOOK = "codebook"  # the codebook's name (one row, id 1); principles are separate
-    PARTICIPANT = "participant"
-    HELPING_QUESTION = "helping_question"
-    CYCLE = "cycle"
-    RECORDING = "recording"
-    PRINCIPLE = "principle"  # with its behaviours
-    MOMENT = "moment"
-    CLIP = "clip"
-    STILL = "still"
-    REEL = "reel"  # with its items
-    SHARED_REVIEW = "shared_review"
-    CONSENT = "consent"
-    TRAJECT_PLAN = "traject_plan"  # one row, id 1
-    EXPORT = "export"  # a line of the export log (written by exports, never undone)
-
-
-@dataclass(frozen=True, slots=True)
-class CodebookName:
-    """The project's codebook name (the principles are stored one by one)."""
-
-    name: str
-    id: int | None = field(default=1, kw_only=True)
-
-
-Entity: TypeAlias = (Case | CodebookName | Participant | HelpingQuestion | Cycle | Recording
-                     | Principle | Moment | Clip | Still | Reel | SharedReview | Consent
-                     | TrajectPlan | ExportRecord)
-
-KIND_OF_TYPE: dict[type[Any], EntityKind] = {
-    Case: EntityKind.CASE, CodebookName: EntityKind.CODEBOOK,
-    Participant: EntityKind.PARTICIPANT, HelpingQuestion: EntityKind.HELPING_QUESTION,
-    Cycle: EntityKind.CYCLE, Recording: EntityKind.RECORDING, Principle: EntityKind.PRINCIPLE,
-    Moment: EntityKind.MOMENT, Clip: EntityKind.CLIP, Still: EntityKind.STILL,
-    Reel: EntityKind.REEL, SharedReview: EntityKind.SHARED_REVIEW, Consent: EntityKind.CONSENT,
-    TrajectPlan: EntityKind.TRAJECT_PLAN,
-    ExportRecord: EntityKind.EXPORT,
-}
-
 ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
     EntityKind.CASE: s.CaseRow, EntityKind.CODEBOOK: s.CodebookRow,
     EntityKind.PARTICIPANT: s.ParticipantRow, EntityKind.HELPING_QUESTION: s.HelpingQuestionRow,
@@ -98,10 +54,6 @@ ROW_OF_KIND: dict[EntityKind, type[s.Base]] = {
 
 # Order in which kinds are loaded (parents before children); also a sensible display order.
 LOAD_ORDER: tuple[EntityKind, ...] = tuple(EntityKind)
-
-
-def kind_of(entity: Entity) -> EntityKind:
-    return KIND_OF_TYPE[type(entity)]
 
 
 # --- exact values as text / blobs --------------------------------------------------------

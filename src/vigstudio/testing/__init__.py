@@ -1,5 +1,6 @@
 """Test and benchmark machinery. Product modules never import this package.
 
-It lives under ``src`` so that ``tests/`` and ``bench/`` share one copy; the import contract in
-``tests/test_layering.py`` keeps it out of the product.
+It lives under ``src`` so that ``tests/`` and ``bench/`` share one copy; the import contract
+"Product modules never import vigstudio.testing" in ``pyproject.toml`` keeps it out of the
+product.
 """

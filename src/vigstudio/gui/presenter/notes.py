@@ -29,9 +29,9 @@ from vigstudio.app.changes import Change
 from vigstudio.app.presenter import Presentation
 from vigstudio.app.review import item_text
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.project import SharedReview
 from vigstudio.errors import VigError
-from vigstudio.storage.records import EntityKind
 
 __all__ = ["NotesPane"]
 

@@ -50,12 +50,12 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.changes import Change
+from vigstudio.app.pictures import still_rgb
 from vigstudio.app.review import CycleProgress, Picture, Progress, case_progress
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.review import PlannedDate, TrajectPlan
 from vigstudio.errors import ExportError, VigError
-from vigstudio.gui.sheet import _ensure_gui_application
-from vigstudio.media.stills import still_rgb
+from vigstudio.render.sheet_pdf import _ensure_gui_application
 
 __all__ = ["CaseOverview", "CaseOverviewDialog", "StrengthChart", "TrajectPlanDialog",
            "write_overview_page"]

@@ -1,184 +1,21 @@
-"""The review summary: a printable A4 PDF of one shared review.
-
-It shows the date, the helping question, each item shown (a still of it), the parent's words
-against it (verbatim, with the time) and the next goal; nothing else (no case name, no tags,
-no working points, no file names). Drawn like the feedback sheet (:mod:`vigstudio.gui.sheet`,
-``QPdfWriter``); usable without a window (the command line's ``export-review``). Written to a
-hidden temporary file and renamed when complete; an existing file is kept unless
-``overwrite``.
-"""
+"""The review summary PDF from the GUI: checked and assembled in ``app.review``, drawn by
+:mod:`vigstudio.render.review_pdf` (the command line's ``export-review`` does the same)."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
-
-from vigstudio.app.exits import log_exit
-from vigstudio.app.review import (
-    Picture,
-    ReviewSummary,
-    SummaryItem,
-    clear_review_summary,
-    review_summary,
-)
+from vigstudio.app.review import export_review_summary
 from vigstudio.app.session import CaseSession
-from vigstudio.errors import ExportError, VigError
-from vigstudio.gui.sheet import (
-    _ACCENT,
-    _MUTED,
-    _RESOLUTION,
-    _TEXT,
-    _ensure_gui_application,
-    _font,
-    _mm,
-    _Pages,
-)
-from vigstudio.media.captions import render_title_card
-from vigstudio.media.stills import still_rgb
+from vigstudio.render.review_pdf import write_review_pdf
 
 __all__ = ["write_review_summary"]
-
-_PICTURE_W = 72.0  # mm: each item's still, on the left
-_WORDS = QColor(30, 60, 90)
-
-
-def _qimage(rgb: np.ndarray) -> QImage:
-    rgb = np.ascontiguousarray(rgb)
-    h, w, _ = rgb.shape
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-
-
-def _picture_image(picture: Picture) -> QImage | None:
-    if picture.path is None:
-        return None
-    try:
-        return _qimage(still_rgb(picture.path, picture.info, picture.frame))
-    except VigError:
-        return None
-
-
-def _item_image(item: SummaryItem) -> QImage | None:
-    if item.picture is not None:
-        return _picture_image(item.picture)
-    return _qimage(render_title_card(item.text, 640, 360))
 
 
 def write_review_summary(session: CaseSession, review_id: int, out: Path | str, *,
                          overwrite: bool = False, override: str | None = None) -> Path:
     """Write the review summary of shared review ``review_id`` as an A4 PDF at ``out``, after
-    the consent check (see :func:`vigstudio.app.review.clear_review_summary`); the export is
-    written in the case's export log."""
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise ExportError(f"{out} already exists; choose another name or allow replacing it.")
-    if not out.parent.is_dir():
-        raise ExportError(f"The folder {out.parent} does not exist.")
-    clearance = clear_review_summary(session, review_id, override=override)
-    summary = review_summary(session, review_id)
-    _ensure_gui_application()
-    images = [_item_image(item) for item in summary.items]
-    tmp = out.parent / f".{out.name}.{os.getpid()}.part"
-    try:
-        _draw(tmp, summary, images)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    log_exit(session, clearance, [out])
-    return out
-
-
-def _words_text(words: tuple[tuple[dt.datetime, str], ...]) -> str:
-    return "\n".join(f"{when:%H:%M}  “{text.strip()}”" for when, text in words)
-
-
-def _box(pages: _Pages, label: str, text: str) -> None:
-    painter = pages.painter
-    inner = pages.width - _mm(10)
-    label_h = pages.text_height(label, _font(9, bold=True), inner)
-    text_h = pages.text_height(text, _font(13, italic=True), inner)
-    height = label_h + text_h + _mm(12)
-    pages.ensure(height)
-    painter.fillRect(QRectF(0, pages.y, pages.width, height), _ACCENT)
-    painter.setFont(_font(9, bold=True))
-    painter.setPen(QPen(_MUTED))
-    painter.drawText(QRectF(_mm(5), pages.y + _mm(5), inner, label_h),
-                     int(Qt.TextFlag.TextWordWrap), label)
-    painter.setFont(_font(13, italic=True))
-    painter.setPen(QPen(_TEXT))
-    painter.drawText(QRectF(_mm(5), pages.y + _mm(6) + label_h, inner, text_h),
-                     int(Qt.TextFlag.TextWordWrap), text)
-    pages.y += height + _mm(6)
-
-
-def _draw_item(pages: _Pages, item: SummaryItem, image: QImage | None) -> None:
-    painter = pages.painter
-    pic_w = _mm(_PICTURE_W)
-    pic_h = pic_w * 9 / 16
-    if image is not None and image.width() > 0:
-        pic_h = min(pic_w * image.height() / image.width(), _mm(90))
-    text_x = pic_w + _mm(6)
-    text_w = pages.width - text_x
-    heading = f"{item.number}. {item.text}" if item.text else f"{item.number}."
-    words = _words_text(item.words) if item.words else "—"
-    heading_h = pages.text_height(heading, _font(11, bold=True), text_w)
-    words_h = pages.text_height(words, _font(11), text_w)
-    height = max(pic_h, heading_h + _mm(2) + words_h)
-    pages.ensure(height + _mm(6))
-    if image is None:
-        painter.fillRect(QRectF(0, pages.y, pic_w, pic_h), QColor(220, 220, 220))
-        painter.setFont(_font(9))
-        painter.setPen(QPen(_MUTED))
-        painter.drawText(QRectF(0, pages.y, pic_w, pic_h),
-                         int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                         "(the film is not on this computer)")
-    else:
-        scale = min(pic_w / image.width(), pic_h / image.height())
-        w, h = image.width() * scale, image.height() * scale
-        painter.drawImage(QRectF(0, pages.y, w, h), image)
-    painter.setFont(_font(11, bold=True))
-    painter.setPen(QPen(_TEXT))
-    painter.drawText(QRectF(text_x, pages.y, text_w, heading_h),
-                     int(Qt.TextFlag.TextWordWrap), heading)
-    painter.setFont(_font(11))
-    painter.setPen(QPen(_WORDS if item.words else _MUTED))
-    painter.drawText(QRectF(text_x, pages.y + heading_h + _mm(2), text_w, words_h),
-                     int(Qt.TextFlag.TextWordWrap), words)
-    pages.y += height + _mm(6)
-
-
-def _draw(path: Path, summary: ReviewSummary, images: list[QImage | None]) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setResolution(_RESOLUTION)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(18, 16, 18, 14), QPageLayout.Unit.Millimeter)
-    writer.setTitle("Shared review")
-    writer.setCreator("VIG Studio")
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise ExportError(f"Could not write the PDF {path.name}.")
-    try:
-        day = summary.held_on.strftime("%d %B %Y").lstrip("0")
-        pages = _Pages(writer, painter, f"Shared review · {day}")
-        pages.draw_text("Our shared review", _font(22, bold=True), _TEXT, gap=_mm(2))
-        pages.draw_text(day, _font(11), _MUTED, gap=_mm(6))
-        if summary.helping_question.strip():
-            _box(pages, "HELPING QUESTION", summary.helping_question.strip())
-        for item, image in zip(summary.items, images, strict=True):
-            _draw_item(pages, item, image)
-        if summary.unplaced_words:
-            pages.draw_text("Also said", _font(11, bold=True), _TEXT, gap=_mm(1))
-            pages.draw_text(_words_text(summary.unplaced_words), _font(11), _WORDS,
-                            gap=_mm(6))
-        if summary.next_goal.strip():
-            _box(pages, "NEXT GOAL", summary.next_goal.strip())
-        pages.draw_footer()
-    finally:
-        painter.end()
+    the consent check; the export is written in the case's export log."""
+    return export_review_summary(
+        session, review_id, Path(out), overwrite=overwrite, override=override,
+        render=lambda path, sheet, replace: write_review_pdf(path, sheet, overwrite=replace))

@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.pictures import render_caption, render_title_card
 from vigstudio.app.player import PlayerController
 from vigstudio.app.presenter import Presentation
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui.player import PlayerWidget
 from vigstudio.gui.presenter.notes import NotesPane
-from vigstudio.media.captions import render_caption, render_title_card
 
 __all__ = ["PresenterWindow"]
 

@@ -29,6 +29,7 @@ from vigstudio.app import timeline_geometry as tg
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Valence
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
 from vigstudio.gui.time_format import labels_of
@@ -36,7 +37,6 @@ from vigstudio.gui.timeline import painting as pt
 from vigstudio.gui.timeline.model import LaneMode, TimelineData
 from vigstudio.gui.timeline.ports import PlayerPort
 from vigstudio.gui.timeline.selection import AnnotationSelection
-from vigstudio.storage.records import EntityKind
 
 SNAP_PX = 8.0
 HIT_PX = 6.0

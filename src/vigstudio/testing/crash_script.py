@@ -19,9 +19,9 @@ process, on a copy of the file taken before the child started (the script is det
 given the starting state and the seed). One project file is reused across kills, so every
 run starts from what the previous kill left behind.
 
-Children are cheap: by default a *zygote* process (``python -m vigstudio.app.crash_script
+Children are cheap: by default a *zygote* process (``python -m vigstudio.testing.crash_script
 zygote``) imports the application layer once and forks one child per kill; ``spawn=True``
-starts a fresh interpreter per kill instead (``python -m vigstudio.app.crash_script child``).
+starts a fresh interpreter per kill instead (``python -m vigstudio.testing.crash_script child``).
 """
 
 from __future__ import annotations
@@ -43,12 +43,11 @@ from fractions import Fraction
 from pathlib import Path
 
 from vigstudio.app.session import CaseSession
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
 from vigstudio.domain.project import Role
 from vigstudio.domain.time import FrameRate
 from vigstudio.errors import VigError
-from vigstudio.storage.records import EntityKind
-from vigstudio.workers import worker_command
 
 __all__ = [
     "CrashHarness",
@@ -519,7 +518,7 @@ class CrashHarness:
     def _ask(self, line: str) -> str:
         if self._zygote is None:
             self._zygote = subprocess.Popen(
-                worker_command("crash-script", "zygote"),
+                [sys.executable, "-m", "vigstudio.testing.crash_script", "zygote"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_child_env())
         assert self._zygote.stdin is not None and self._zygote.stdout is not None
         self._zygote.stdin.write(line + "\n")
@@ -564,7 +563,7 @@ class CrashHarness:
         args = [str(self.project), str(ack), str(seed), str(err)]
         if self.spawn:
             proc = subprocess.Popen(
-                worker_command("crash-script", "child", *args),
+                [sys.executable, "-m", "vigstudio.testing.crash_script", "child", *args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=_child_env())
             time.sleep(life)
             proc.send_signal(signal.SIGKILL)
@@ -648,7 +647,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["child"] and len(argv) == 5:
         _child_entry(*argv[1:5])
         return 0
-    print("usage: python -m vigstudio.app.crash_script zygote | child PROJECT ACK SEED ERR",
+    print("usage: python -m vigstudio.testing.crash_script zygote | child PROJECT ACK SEED ERR",
           file=sys.stderr)
     return 2
 

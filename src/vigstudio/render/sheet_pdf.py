@@ -1,9 +1,17 @@
 """The printable feedback sheet for the family: an A4 PDF of stills with captions.
 
 Drawn with Qt's ``QPdfWriter`` and ``QPainter`` (vector text, embedded fonts, the stills as
-images). It names the case only by its pseudonym. Works without a window: when no
-application object exists, a ``QApplication`` (so widgets may follow in the same process) is
-created on the offscreen platform.
+images). It names the case only by its pseudonym. What the sheet shows is assembled in the
+application layer (``app.reel_export.feedback_sheet``); this module only draws it, so the
+GUI and the command line (``vigstudio export-sheet``, which imports it lazily) share one
+renderer without the command line importing the GUI package.
+
+Why Qt here and not in ``gui``: Qt's PDF writer gives vector text with embedded fonts (a
+Pillow PDF would be one picture per page). ``render`` is the one package besides ``gui``
+that the import contracts allow to import PySide6 (QtGui to draw; QtWidgets only to create
+the application object). Works without a window: when no application object exists, a
+``QApplication`` (so widgets may follow in the same process) is created on the offscreen
+platform.
 """
 
 from __future__ import annotations
@@ -13,7 +21,10 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -30,10 +41,25 @@ from PySide6.QtWidgets import QApplication
 
 from vigstudio.errors import ExportError
 
-__all__ = ["SheetStill", "write_feedback_sheet"]
+__all__ = ["SheetDocument", "SheetStill", "write_feedback_sheet", "write_sheet"]
 
-SheetStill = tuple[Path | str | QImage, str]
-"""A still for the sheet: a PNG path (or a QImage) and its caption."""
+RGBImage = npt.NDArray[np.uint8]
+SheetStill = tuple[Path | str | QImage | RGBImage, str]
+"""A still for the sheet: a PNG path, a QImage or an RGB array (height × width × 3), and its
+caption."""
+
+
+class SheetDocument(Protocol):
+    """What a feedback sheet shows (``app.reel_export.FeedbackSheet`` is one)."""
+
+    @property
+    def case_name(self) -> str: ...
+    @property
+    def helping_question(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def stills(self) -> Sequence[tuple[RGBImage, str]]: ...
 
 _RESOLUTION = 300  # dots per inch of the PDF's drawing coordinates
 _TEXT = QColor(46, 58, 72)
@@ -61,9 +87,18 @@ def _font(points: float, *, bold: bool = False, italic: bool = False) -> QFont:
     return font
 
 
-def _load(image: Path | str | QImage) -> QImage:
+def qimage_from_rgb(rgb: RGBImage) -> QImage:
+    """A QImage holding its own copy of an RGB array."""
+    rgb = np.ascontiguousarray(rgb)
+    height, width, _ = rgb.shape
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+def _load(image: Path | str | QImage | RGBImage) -> QImage:
     if isinstance(image, QImage):
         return image
+    if isinstance(image, np.ndarray):
+        return qimage_from_rgb(image)
     loaded = QImage(str(image))
     if loaded.isNull():
         raise ExportError(f"The still {image} cannot be read as an image.")
@@ -142,6 +177,16 @@ def write_feedback_sheet(out_pdf: Path | str, *, case_name: str, helping_questio
             tmp.unlink()
         raise
     return out
+
+
+def write_sheet(out_pdf: Path | str, sheet: SheetDocument, *, overwrite: bool = False) -> Path:
+    """Write an assembled sheet (see :func:`write_feedback_sheet`); a sheet without stills
+    is refused."""
+    if not sheet.stills:
+        raise ExportError("This reel has no stills to put on a feedback sheet.")
+    return write_feedback_sheet(out_pdf, case_name=sheet.case_name,
+                                helping_question=sheet.helping_question, date=sheet.date,
+                                stills=list(sheet.stills), overwrite=overwrite)
 
 
 def _draw(path: Path, *, case_name: str, helping_question: str, date: dt.date,

@@ -1,0 +1,1 @@
+"""Documents drawn with Qt (QtGui only, no widgets): the printable feedback sheet."""
