@@ -39,7 +39,14 @@ from vigstudio.errors import (
     ProjectLockedError,
     ReadOnlyProjectError,
 )
-from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
+from vigstudio.storage import (
+    APPLICATION_ID,
+    EntityKind,
+    Migration,
+    ProjectFile,
+    current_version,
+    kind_of,
+)
 from vigstudio.storage.records import decode_frame_times, encode_frame_times
 
 CODEBOOK = Codebook("Test book", (
@@ -66,6 +73,11 @@ def vfr_recording() -> Recording:
 
 def make(path: Path) -> ProjectFile:
     return ProjectFile.create(path, CASE, CODEBOOK)
+
+
+def make_v1(path: Path) -> ProjectFile:
+    """A file of schema version 1, for tests of the migration machinery."""
+    return ProjectFile.create(path, CASE, CODEBOOK, migrations=())
 
 
 def test_round_trip_of_every_entity(tmp_path: Path) -> None:
@@ -129,7 +141,7 @@ def test_frame_times_blob_is_exact(pts: list[int], tb: Fraction) -> None:
 def test_file_settings(tmp_path: Path) -> None:
     with make(tmp_path / "a.vigproj") as pf:
         assert pf.application_id == APPLICATION_ID
-        assert pf.schema_version == 1
+        assert pf.schema_version == current_version()
         assert pf.pragma("journal_mode") == "delete"
         assert pf.pragma("synchronous") == 2  # FULL
         assert pf.pragma("foreign_keys") == 1
@@ -224,7 +236,7 @@ def test_lock_held_by_another_process_dies_with_it(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    with make(path) as pf, pf.transaction() as w:
+    with make_v1(path) as pf, pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
     ran: list[int] = []
 
@@ -259,7 +271,7 @@ def test_migrations_run_in_order_with_backup(tmp_path: Path) -> None:
 
 def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.vigproj"
-    make(path).close()
+    make_v1(path).close()
     before = path.read_bytes()
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -274,7 +286,7 @@ def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
 
 def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:
     path = tmp_path / "a.vigproj"
-    make(path).close()
+    make_v1(path).close()
     with pytest.raises(ValueError, match="expected 2"):
         ProjectFile.open(path, migrations=[Migration(3, "skip", lambda c: None)])
 
@@ -342,6 +354,7 @@ import os, signal, sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("PRAGMA cache_size=1")  # spill changed pages to the file before commit
 c.execute("BEGIN IMMEDIATE")
+c.execute("UPDATE case_identity SET serial = serial + 1")  # as every VIG Studio write does
 c.execute("CREATE TABLE junk(x BLOB)")
 for _ in range(200):
     c.execute("INSERT INTO junk VALUES (randomblob(4000))")
@@ -360,7 +373,9 @@ def test_unfinished_change_after_a_crash(tmp_path: Path) -> None:
         ProjectFile.open(path, read_only=True)
     assert not isinstance(info.value, NotAProjectError)
     with ProjectFile.open(path) as project:
+        assert project.notices == ()  # its own journal: rolled back, nothing set aside
         assert project.integrity_check() == []
         assert project.case().name == CASE.name
+    assert not Path(f"{path}-journal").exists()
     with ProjectFile.open(path, read_only=True) as again:
         assert again.case().name == CASE.name

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.errors import ProjectError
+from vigstudio.storage.identity import add_case_identity, bump_serial
 
 FIRST_VERSION = 1
 
@@ -27,7 +28,17 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "case identity and change counter (storage/identity.py)", add_case_identity),
+)
+
+
+def identity_version(migrations: Sequence[Migration] = MIGRATIONS) -> int | None:
+    """The schema version from which files carry a case identity (None: never)."""
+    for migration in migrations:
+        if migration.apply is add_case_identity:
+            return migration.version
+    return None
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
@@ -74,6 +85,7 @@ def migrate(path: Path, from_version: int,
         conn.execute("PRAGMA foreign_keys=OFF")  # SQLite's advice for schema changes
         conn.execute("BEGIN IMMEDIATE")
         try:
+            bump_serial(conn)  # puts the identity page in this journal (storage/journal.py)
             for migration in migrations[from_version - FIRST_VERSION:]:
                 migration.apply(conn)
                 conn.execute(f"PRAGMA user_version={int(migration.version)}")
