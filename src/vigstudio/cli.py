@@ -101,7 +101,10 @@ def _print_json(data: Any) -> None:
 def _session(path: str, *, read_only: bool = False) -> Any:
     from vigstudio.app import CaseSession
 
-    return CaseSession.open(Path(path), read_only=read_only)
+    session = CaseSession.open(Path(path), read_only=read_only)
+    for notice in session.project.notices:
+        print(f"vigstudio: {notice}", file=sys.stderr)
+    return session
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -201,6 +204,19 @@ def cmd_new_reel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recover(args: argparse.Namespace) -> int:
+    from vigstudio.storage.recover import recover
+
+    report = recover(Path(args.project), Path(args.new))
+    for table, rows in report.rows.items():
+        if rows:
+            print(f"  {table}: {rows}")
+    for lost in report.lost:
+        print(f"vigstudio: lost: {lost}", file=sys.stderr)
+    print(report.path)
+    return 0
+
+
 # --- parser ----------------------------------------------------------------------------
 
 def _frame(text: str) -> int:
@@ -242,6 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("media", nargs="+")
     p.add_argument("--copy", action="store_true",
                    help="copy the files into the media/ folder beside the project")
+    p = command("recover", cmd_recover,
+                "copy what can be read from a damaged case project into a new file")
+    p.add_argument("project")
+    p.add_argument("new", help="the new project file to write")
     p = command("info", cmd_info, "show the whole case")
     p.add_argument("project")
     p.add_argument("--json", action="store_true")

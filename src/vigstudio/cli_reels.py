@@ -19,9 +19,9 @@ def _fraction(text: str) -> Fraction:
 
 
 def _session(path: str) -> Any:
-    from vigstudio.app import CaseSession
+    from vigstudio.cli import _session as open_session
 
-    return CaseSession.open(Path(path))
+    return open_session(path)
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -81,7 +81,12 @@ class SessionCore:
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Self:
-        return cls(ProjectFile.open(Path(path), read_only=read_only))
+        project = ProjectFile.open(Path(path), read_only=read_only)
+        try:
+            return cls(project)
+        except BaseException:
+            project.close()  # a failed open keeps nothing: the case can be opened again
+            raise
 
     def close(self) -> None:
         self.project.close()

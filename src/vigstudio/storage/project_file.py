@@ -409,6 +409,13 @@ def _check_health(path: Path, raw: sqlite3.Connection) -> None:
     problems = [str(r[0]) for r in raw.execute("PRAGMA quick_check").fetchall()]
     if problems != ["ok"]:
         raise _damaged(path, sqlite3.DatabaseError("; ".join(problems[:3])))
+    present = {str(r[0]) for r in raw.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    missing = sorted(set(Base.metadata.tables) - present)
+    if missing:
+        raise _damaged(path, sqlite3.DatabaseError(
+            f"the table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing"))
 
 
 def _publish(tmp: Path, path: Path) -> None:
