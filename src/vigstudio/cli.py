@@ -204,6 +204,15 @@ def cmd_new_reel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_save_copy(args: argparse.Namespace) -> int:
+    from vigstudio.app.export_target import check_copy_target
+
+    with _session(args.project, read_only=True) as session:
+        check_copy_target(session, Path(args.dest))
+        print(session.project.save_copy(Path(args.dest), overwrite=args.overwrite))
+    return 0
+
+
 def cmd_recover(args: argparse.Namespace) -> int:
     from vigstudio.storage.recover import recover
 
@@ -258,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("media", nargs="+")
     p.add_argument("--copy", action="store_true",
                    help="copy the files into the media/ folder beside the project")
+    p = command("save-copy", cmd_save_copy,
+                "write a consistent copy of a case project (e.g. for a USB stick)")
+    p.add_argument("project")
+    p.add_argument("dest", help="the copy to write")
+    p.add_argument("--overwrite", action="store_true", help="replace an older copy")
     p = command("recover", cmd_recover,
                 "copy what can be read from a damaged case project into a new file")
     p.add_argument("project")

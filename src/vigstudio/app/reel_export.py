@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigstudio.app.export_target import check_export_target, check_stills_folder
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
 from vigstudio.errors import ExportError, MediaMissingError
@@ -72,6 +73,8 @@ def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,
                       progress: ProgressCallback | None = None,
                       cancel: threading.Event | None = None) -> ExportResult:
     """Export the reel as an H.264/AAC MP4 (frame-exact; see docs/EXPORT.md)."""
+    out = Path(out)
+    check_export_target(session, out, extra=[out.with_suffix(".srt")])
     return export_reel(plan_for_reel(session, reel), out, height=height, overwrite=overwrite,
                        progress=progress, cancel=cancel)
 
@@ -105,6 +108,7 @@ def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
     if not requests:
         name = reel.name if isinstance(reel, Reel) else session.reel(reel).name
         raise ExportError(f"The reel {name!r} has no stills to export.")
+    check_stills_folder(session, folder, [r.name for r in requests])
     return export_stills(requests, folder, overwrite=overwrite)
 
 

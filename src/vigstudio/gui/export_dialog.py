@@ -31,6 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigstudio.app.export_target import (
+    check_export_target,
+    check_stills_folder,
+)
 from vigstudio.app.reel_export import (
     export_reel_stills,
     plan_for_reel,
@@ -55,6 +59,7 @@ class ExportKind(StrEnum):
 def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
                      overwrite: bool = False, date: dt.date | None = None) -> Path:
     """The printable A4 feedback sheet of a reel's stills (pseudonym only)."""
+    check_export_target(session, out)
     content = sheet_content(session, reel_id, date=date)
     stills = []
     for request, caption in zip(still_requests(session, reel_id), content.captions,
@@ -177,6 +182,18 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         target = Path(self.target.text()).expanduser()
+        try:  # before asking "Replace?": some files can never be replaced
+            if self.export_kind is ExportKind.STILLS:
+                check_stills_folder(self.session, target,
+                                    [r.name for r in still_requests(self.session,
+                                                                    self.reel_id)])
+            else:
+                check_export_target(self.session, target,
+                                    extra=[target.with_suffix(".srt")]
+                                    if self.export_kind is ExportKind.VIDEO else [])
+        except VigError as exc:
+            self._failed(str(exc))
+            return
         overwrite = False
         exists = target.exists() and (self.export_kind is not ExportKind.STILLS
                                       or any(target.iterdir()))

@@ -25,6 +25,7 @@ import av
 from vigstudio.errors import VigError
 from vigstudio.media.export_render import render_reel
 from vigstudio.media.stills import export_still_png
+from vigstudio.safe_write import die_with_parent
 
 PROGRESS_INTERVAL = 0.1
 
@@ -35,6 +36,7 @@ def _send(stream: TextIO, line: str) -> None:
 
 
 def main() -> int:
+    die_with_parent()  # never go on writing after the app was killed
     job = pickle.loads(sys.stdin.buffer.read())  # our own parent's data
     out_stream = sys.stdout
     last = 0.0
