@@ -20,6 +20,7 @@ from vigstudio.errors import ExportError, MediaMissingError
 from vigstudio.media.export import ExportResult, ProgressCallback, export_reel
 from vigstudio.media.export_plan import ClipSegment, ReelPlan, Segment, StillSegment, TitleCard
 from vigstudio.media.stills import StillRequest, export_stills
+from vigstudio.safe_write import sweep_leftovers
 
 __all__ = ["SheetContent", "export_reel_stills", "export_reel_video", "plan_for_reel",
            "sheet_content", "still_requests"]
@@ -75,6 +76,7 @@ def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,
     """Export the reel as an H.264/AAC MP4 (frame-exact; see docs/EXPORT.md)."""
     out = Path(out)
     check_export_target(session, out, extra=[out.with_suffix(".srt")])
+    sweep_leftovers(out.parent)
     return export_reel(plan_for_reel(session, reel), out, height=height, overwrite=overwrite,
                        progress=progress, cancel=cancel)
 
@@ -109,6 +111,7 @@ def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
         name = reel.name if isinstance(reel, Reel) else session.reel(reel).name
         raise ExportError(f"The reel {name!r} has no stills to export.")
     check_stills_folder(session, folder, [r.name for r in requests])
+    sweep_leftovers(Path(folder))
     return export_stills(requests, folder, overwrite=overwrite)
 
 
