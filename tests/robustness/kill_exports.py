@@ -151,7 +151,9 @@ def kill_runs(workdir: Path, operation: str, kills: int, *, seed: int = 1,
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         report.kills += 1
-        time.sleep(0.3)
+        grace = time.monotonic() + 5.0  # a helper still starting up exits on its own
+        while time.monotonic() < grace and any(_alive(c) for c in children):
+            time.sleep(0.05)
         report.children_survived += sum(_alive(c) for c in children)
         for c in children:  # do not leave them running whatever happened
             with contextlib.suppress(OSError):

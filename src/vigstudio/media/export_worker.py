@@ -20,12 +20,16 @@ import sys
 import time
 from typing import TextIO
 
+from vigstudio.safe_write import die_with_parent
+
+if __name__ == "__main__":
+    die_with_parent()  # first, before the slow imports: never outlive the app
+
 import av
 
 from vigstudio.errors import VigError
 from vigstudio.media.export_render import render_reel
 from vigstudio.media.stills import export_still_png
-from vigstudio.safe_write import die_with_parent
 
 PROGRESS_INTERVAL = 0.1
 
