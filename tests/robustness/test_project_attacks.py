@@ -242,3 +242,25 @@ def test_a_damaged_file_is_refused_released_and_recoverable(
         assert session.project.integrity_check() == []
         if damage != "garbage over a table page":
             assert len(session.participants()) == 30
+
+
+def test_a_failed_upgrade_leaves_no_pile_of_backups(tmp_path: Path) -> None:
+    """Each failed upgrade used to leave one more full copy of the family's case beside it."""
+    import datetime as dt
+
+    from vigstudio.app.defaults import default_codebook
+    from vigstudio.domain.project import Case
+    from vigstudio.errors import ProjectError
+    from vigstudio.storage import Migration, ProjectFile
+
+    case = tmp_path / "old.vigproj"
+    ProjectFile.create(case, Case("Family O", dt.date(2026, 1, 1)), default_codebook(),
+                       migrations=()).close()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("THIS IS NOT SQL")
+
+    for _ in range(3):
+        with pytest.raises(ProjectError, match="unchanged"):
+            ProjectFile.open(case, migrations=[Migration(2, "broken", broken)])
+    assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == []

@@ -95,9 +95,10 @@ def migrate(path: Path, from_version: int,
             conn.execute("COMMIT")
         except (sqlite3.Error, ProjectError) as exc:
             conn.execute("ROLLBACK")
+            backup.unlink(missing_ok=True)  # the file is unchanged: no copy piles up per try
             raise ProjectError(
                 f"could not upgrade {path.name} from version {from_version}: {exc}. "
-                f"The file is unchanged; a copy was kept at {backup.name}.") from exc
+                "The file is unchanged.") from exc
     finally:
         conn.close()
     return backup
