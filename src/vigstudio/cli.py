@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -310,13 +311,23 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     add_reel_commands(command)
 
 
+def _say(message: str) -> None:
+    """Print to stderr even when a file name is not valid text in this terminal's encoding."""
+    encoding = sys.stderr.encoding or "utf-8"
+    print(message.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
     except VigError as exc:
-        print(f"vigstudio: {exc}", file=sys.stderr)
+        _say(f"vigstudio: {exc}")
+        return EXIT_ERROR
+    except OSError as exc:  # a name too long, a folder that vanished: a sentence, not a trace
+        name = f" {os.fsdecode(exc.filename)!r}" if exc.filename else ""
+        _say(f"vigstudio: cannot use{name}: {exc.strerror or exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("vigstudio: interrupted", file=sys.stderr)

@@ -101,3 +101,21 @@ def test_a_same_size_impostor_is_not_taken_for_the_film(case: Path, tmp_path: Pa
         assert fresh.recording_status(1) is RecordingStatus.CHANGED
         shutil.copyfile(tmp_path / "original.mp4", film)
         assert fresh.recording_status(1) is RecordingStatus.ONLINE
+
+
+def test_odd_names_and_special_files_get_a_sentence(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A name too long for the file system, a name that is not valid text, a pipe named like
+    a project: a readable line and exit 2, never a traceback or a hang."""
+    import os
+
+    long_name = str(tmp_path / ("a" * 300 + ".vigproj"))
+    odd = os.fsdecode(bytes(tmp_path) + b"/\xff\xfe.vigproj")
+    fifo = tmp_path / "pipe.vigproj"
+    os.mkfifo(fifo)
+    for argv in (["new", long_name, "--case", "X"], ["info", long_name],
+                 ["probe", str(tmp_path / ("b" * 300 + ".mp4"))],
+                 ["info", odd], ["info", str(fifo)], ["new", str(fifo), "--case", "X"]):
+        assert _exit_code(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("vigstudio: ") and "Traceback" not in err, err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -57,6 +58,15 @@ def read_header(path: Path) -> tuple[int, int]:
 
     Reading the bytes directly guarantees that refusing a file leaves it untouched.
     """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError as exc:
+        raise ProjectError(f"there is no project file at {path}") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path.name} cannot be read: {exc.strerror}") from exc
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise NotAProjectError(f"{path.name} is not a file (a pipe or a device); it is not "
+                               "a VIG Studio project")
     try:
         with open(path, "rb") as f:
             head = f.read(100)
