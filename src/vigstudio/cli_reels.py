@@ -39,10 +39,16 @@ def _speed(text: str) -> Fraction:
     return value
 
 
-def _session(path: str) -> Any:
+def _session(path: str, *, read_only: bool = False) -> Any:
     from vigstudio.cli import _session as open_session
 
-    return open_session(path)
+    return open_session(path, read_only=read_only)
+
+
+def _snapshot(path: str) -> Any:
+    """Exports read a consistent snapshot of the case (read-only): they never hold the
+    writer's lock, so the case can still be edited in a window while they run."""
+    return _session(path, read_only=True)
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -101,7 +107,7 @@ def cmd_export_reel(args: argparse.Namespace) -> int:
     from vigstudio.app.reel_export import export_reel_video
 
     cancel = threading.Event()
-    with _session(args.project) as session:
+    with _snapshot(args.project) as session:
         reel = session.reel_by_name(args.reel)
         try:
             result = export_reel_video(session, reel, Path(args.output), height=args.height,
@@ -121,7 +127,7 @@ def cmd_export_reel(args: argparse.Namespace) -> int:
 def cmd_export_stills(args: argparse.Namespace) -> int:
     from vigstudio.app.reel_export import export_reel_stills
 
-    with _session(args.project) as session:
+    with _snapshot(args.project) as session:
         paths = export_reel_stills(session, session.reel_by_name(args.reel), Path(args.output),
                                    overwrite=args.overwrite)
     for path in paths:
@@ -132,7 +138,7 @@ def cmd_export_stills(args: argparse.Namespace) -> int:
 def cmd_export_sheet(args: argparse.Namespace) -> int:
     from vigstudio.gui.export_dialog import write_reel_sheet
 
-    with _session(args.project) as session:
+    with _snapshot(args.project) as session:
         reel = session.reel_by_name(args.reel)
         print(write_reel_sheet(session, reel.id, Path(args.output), overwrite=args.overwrite))
     return 0

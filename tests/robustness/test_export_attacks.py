@@ -144,3 +144,16 @@ def test_exports_over_good_files_on_a_full_disk_keep_the_good_files(tmp_path: Pa
         assert outcome["kept"], outcome
     assert result["left_behind"] == ["filler.bin", "reel.mp4", "sheet.pdf", "stills"], result
     assert result["stills"] == ["01-frame-3.png"], result
+
+
+def test_an_export_does_not_block_editing(tmp_path: Path, case: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A window has the case open for editing; an export from the command line still runs
+    (from a consistent read-only snapshot) and the window can go on editing meanwhile."""
+    with CaseSession.open(case) as window:
+        assert cli(["export-sheet", str(case), "--reel", "Visit", "-o",
+                    str(tmp_path / "sheet.pdf")]) == 0, capsys.readouterr().err
+        from vigstudio.domain.project import Role
+
+        window.add_participant("Sam", Role.PERSON)
+        assert (tmp_path / "sheet.pdf").stat().st_size > 0
