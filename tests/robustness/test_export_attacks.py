@@ -157,3 +157,18 @@ def test_an_export_does_not_block_editing(tmp_path: Path, case: Path,
 
         window.add_participant("Sam", Role.PERSON)
         assert (tmp_path / "sheet.pdf").stat().st_size > 0
+
+
+def test_a_reexport_without_captions_leaves_no_stale_captions(
+        tmp_path: Path, case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "reel.mp4"
+    assert cli(["export-reel", str(case), "--reel", "Visit", "-o", str(out), "--quiet"]) == 0
+    assert out.with_suffix(".srt").exists()  # the caption of the first item
+    assert cli(["reel-set", str(case), "--reel", "Visit", "--item", "1",
+                "--burn-caption"]) == 0
+    assert cli(["export-reel", str(case), "--reel", "Visit", "-o", str(out), "--overwrite",
+                "--quiet"]) == 0
+    assert not out.with_suffix(".srt").exists()  # would have shown old captions on it
+    assert cli(["reel-set", str(case), "--reel", "Visit", "--item", "1",
+                "--no-burn-caption"]) == 0
+    capsys.readouterr()

@@ -322,7 +322,10 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
             raise
         if out.exists() and not overwrite:
             raise ExportError(f"{out} appeared while exporting; it was left untouched.")
+        replacing = out.exists()
         finish(tmp, out, overwrite=overwrite, what="the reel", check=_check_mp4)
+        if not subtitles and replacing and srt != out:
+            srt.unlink(missing_ok=True)  # the replaced reel's captions would show on this one
         if subtitles:
             try:
                 _write_beside(srt, subtitles)
