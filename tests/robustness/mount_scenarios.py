@@ -187,6 +187,14 @@ SCENARIOS = {"read_only": read_only, "full_disk": full_disk, "export_full": expo
 
 
 
+def _argv(command: str, project: Path, target: Path, *, overwrite: bool) -> list[str]:
+    if command == "save-copy":
+        return [command, str(project), str(target), *(["--overwrite"] if overwrite else [])]
+    return [command, str(project), "--reel", "Visit", "-o", str(target),
+            *(["--overwrite"] if overwrite else []),
+            *(["--quiet"] if command == "export-reel" else [])]
+
+
 def replace_on_full_disk(workdir: Path) -> dict[str, Any]:
     """Good exports on a small disk, then the disk fills, then each is exported again with
     --overwrite through the command line."""
@@ -213,11 +221,10 @@ def replace_on_full_disk(workdir: Path) -> dict[str, Any]:
     disk.mkdir()
     mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk))
     targets = {"export-sheet": disk / "sheet.pdf", "export-reel": disk / "reel.mp4",
-               "export-stills": disk / "stills"}
+               "export-stills": disk / "stills", "save-copy": disk / "copy.vigproj"}
     for command, target in targets.items():
         with contextlib.redirect_stdout(io.StringIO()):
-            assert cli([command, str(project), "--reel", "Visit", "-o", str(target),
-                        *(["--quiet"] if command == "export-reel" else [])]) == 0
+            assert cli(_argv(command, project, target, overwrite=False)) == 0
     good = {name: (p.read_bytes() if p.is_file() else
                    {q.name: q.read_bytes() for q in p.iterdir()})
             for name, p in targets.items()}
@@ -226,8 +233,7 @@ def replace_on_full_disk(workdir: Path) -> dict[str, Any]:
     for command, target in targets.items():
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = cli([command, str(project), "--reel", "Visit", "-o", str(target),
-                        "--overwrite", *(["--quiet"] if command == "export-reel" else [])])
+            code = cli(_argv(command, project, target, overwrite=True))
         now = (target.read_bytes() if target.is_file() else
                {q.name: q.read_bytes() for q in target.iterdir()})
         out[command] = {"exit": code, "message": err.getvalue(), "kept": now == good[command]}

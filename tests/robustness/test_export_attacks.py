@@ -137,12 +137,13 @@ def test_exports_over_good_files_on_a_full_disk_keep_the_good_files(tmp_path: Pa
     """A sheet, a reel and stills replaced (--overwrite) on a disk that fills up: exit 2 with
     a plain message, the older good files byte for byte, nothing half-written left."""
     result = _in_mount_namespace("replace_on_full_disk", tmp_path)
-    for command in ("export-sheet", "export-reel", "export-stills"):
+    for command in ("export-sheet", "export-reel", "export-stills", "save-copy"):
         outcome = result[command]
         assert outcome["exit"] == 2, outcome
         assert "full" in outcome["message"], outcome
         assert outcome["kept"], outcome
-    assert result["left_behind"] == ["filler.bin", "reel.mp4", "sheet.pdf", "stills"], result
+    assert result["left_behind"] == ["copy.vigproj", "filler.bin", "reel.mp4", "sheet.pdf",
+                                     "stills"], result
     assert result["stills"] == ["01-frame-3.png"], result
 
 

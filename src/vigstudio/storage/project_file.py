@@ -361,6 +361,14 @@ class ProjectFile:
                 os.replace(tmp, dest)
             else:
                 _publish(tmp, dest)
+        except DiskFullError as exc:
+            raise ProjectError(
+                f"The disk holding {dest.parent} is full, so the copy could not be saved. "
+                "Nothing was changed (an older copy of that name is kept); free some space "
+                "or choose another drive.") from exc
+        except OSError as exc:
+            raise ProjectError(f"The copy {dest.name} could not be saved: "
+                               f"{exc.strerror or exc}. Nothing was changed.") from exc
         finally:
             tmp.unlink(missing_ok=True)
         return dest
