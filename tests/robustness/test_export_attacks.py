@@ -173,3 +173,13 @@ def test_a_reexport_without_captions_leaves_no_stale_captions(
     assert cli(["reel-set", str(case), "--reel", "Visit", "--item", "1",
                 "--no-burn-caption"]) == 0
     capsys.readouterr()
+
+
+def test_a_codebook_export_never_writes_over_the_case(case: Path) -> None:
+    """File ▸ Export the codebook wrote its JSON straight over whatever was chosen."""
+    before = _unchanged(case)
+    with CaseSession.open(case) as session:
+        for target in _owned(case).values():
+            with pytest.raises(UnsafeTargetError):
+                session.export_codebook(target)
+    assert _unchanged(case) == before
