@@ -22,3 +22,14 @@ def test_mutated_project_files_never_crash_hang_or_get_written(tmp_path: Path) -
     assert table.damaged > 10  # the mutations really do damage files
     assert (table.crashes, table.hangs, table.bugs) == ([], [], [])
     assert table.writes_into_damaged == []
+
+
+def test_fuzz_finding_thumbnails_of_a_file_whose_seek_fails(tmp_path: Path) -> None:
+    """Found by bench_fuzz (seed 1, file 233: header bytes of an AVI changed): FFmpeg's seek
+    failed with EPERM and the thumbnails raised a raw traceback."""
+    files = make_media_corpus(tmp_path / "media", 234, seed=1)
+    work = tmp_path / "work"
+    work.mkdir()
+    table = fuzz_media([files[233]], work, export=False)
+    assert table.outcomes["thumbnails ok"] == 1, table
+    assert table.bugs == []

@@ -157,9 +157,9 @@ def iter_even_thumbnails(
                 must_seek = key_before > reader.position
             else:
                 must_seek = target - reader.position > _DECODE_ON_LIMIT
-            if target <= reader.position or must_seek:
-                reader.seek(target)
-            try:
+            try:  # a damaged file can fail in the seek too (found by fuzzing: EPERM)
+                if target <= reader.position or must_seek:
+                    reader.seek(target)
                 frame = reader.decode_to(target)
                 if frame is None and reader.overshot:
                     reader.seek(0)  # the seek landed past the target: decode from the start
