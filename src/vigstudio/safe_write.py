@@ -124,16 +124,41 @@ def _pid_alive(pid: int) -> bool:
         return True
     except OSError:  # pragma: no cover - e.g. Windows without that process
         return False
-    return True
+    try:  # a zombie (killed, not yet reaped by whoever adopted it) writes nothing more
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+def _started_after(pid: int, moment: float) -> bool:
+    """Whether process ``pid`` started after ``moment`` (a time stamp): then it is not the
+    process that wrote a file last changed at ``moment``, only one that got its number later.
+    Linux only (``/proc``); elsewhere False."""
+    try:
+        stat_fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(float(line.split()[1]) for line in
+                    Path("/proc/stat").read_text().splitlines() if line.startswith("btime"))
+        started = boot + int(stat_fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return False
+    return started > moment + 1.0
 
 
 def is_leftover(path: Path) -> bool:
-    """A temporary file of ours whose writing process is gone."""
+    """A temporary file of ours whose writing process is gone (its process id is free, or now
+    belongs to a process that started after the file was last written)."""
     match = _LEFTOVER.match(path.name)
     if match is None:
         return False
     pid = int(match.group("pid") or match.group("pid2"))
-    return not _pid_alive(pid)
+    if not _pid_alive(pid):
+        return True
+    try:
+        written = path.stat().st_mtime
+    except OSError:
+        return False
+    return _started_after(pid, written)
 
 
 def sweep_leftovers(*folders: Path) -> list[Path]:
