@@ -1,0 +1,62 @@
+"""The migration that gives each case its identity and change counter upgrades a real
+version-1 file (as VIG Studio made them before: no ``case_identity`` table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from vigstudio.app.defaults import default_codebook
+from vigstudio.domain.project import Case, Participant, Role
+from vigstudio.storage import ProjectFile, current_version
+
+
+def _version_1_file(path: Path) -> Path:
+    with ProjectFile.create(path, Case("Family V", dt.date(2025, 5, 1)), default_codebook(),
+                            migrations=()) as pf, pf.transaction() as w:
+        w.put(Participant("Sam", Role.PERSON))
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE case_identity")  # exactly the version-1 schema
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_a_version_1_file_gets_an_identity_and_counts_its_changes(tmp_path: Path) -> None:
+    path = _version_1_file(tmp_path / "old.vigproj")
+    with ProjectFile.open(path) as pf:
+        assert pf.schema_version == current_version()
+        assert pf.migration_backup is not None and pf.migration_backup.exists()
+        assert pf.case_uuid is not None and len(pf.case_uuid) == 36
+        first_uuid = pf.case_uuid
+        with pf.transaction() as w:
+            w.put(Participant("Alex", Role.PARTNER))
+        assert integrity_ok(path)
+    conn = sqlite3.connect(path)
+    uuid, serial = conn.execute("SELECT uuid, serial FROM case_identity").fetchone()
+    names = [r[0] for r in conn.execute("SELECT pseudonym FROM participant ORDER BY id")]
+    conn.close()
+    assert uuid == first_uuid and serial == 1  # made at 0 by the upgrade, one edit since
+    assert names == ["Sam", "Alex"]
+    backup = sqlite3.connect(tmp_path / "old.v1-backup.vigproj")
+    assert backup.execute("SELECT name FROM sqlite_master WHERE name='case_identity'"
+                          ).fetchall() == []
+    backup.close()
+
+
+def test_two_upgraded_files_get_different_identities(tmp_path: Path) -> None:
+    a = _version_1_file(tmp_path / "a.vigproj")
+    (tmp_path / "b").mkdir()
+    b = _version_1_file(tmp_path / "b" / "a.vigproj")
+    with ProjectFile.open(a) as pa, ProjectFile.open(b) as pb:
+        assert pa.case_uuid != pb.case_uuid
+
+
+def integrity_ok(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
