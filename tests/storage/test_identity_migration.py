@@ -9,7 +9,7 @@ from pathlib import Path
 
 from vigstudio.app.defaults import default_codebook
 from vigstudio.domain.project import Case, Participant, Role
-from vigstudio.storage import ProjectFile, current_version
+from vigstudio.storage import EntityKind, ProjectFile, current_version
 
 
 def _version_1_file(path: Path) -> Path:
@@ -60,3 +60,32 @@ def integrity_ok(path: Path) -> bool:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+OLD_WRITER_KILLED = """
+import os, signal, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA cache_size=1")
+c.execute("BEGIN IMMEDIATE")
+c.execute("UPDATE case_info SET name = 'half-written'")
+for i in range(300):
+    c.execute("INSERT INTO participant (pseudonym, role, colour) VALUES (?, 'other', '#808080')",
+              ("x" * 300,))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_version_1_files_own_journal_is_still_rolled_back(tmp_path: Path) -> None:
+    """A crash of an older VIG Studio leaves a journal without an identity: it is trusted (it
+    cannot be checked) and rolled back, then the file is upgraded."""
+    import subprocess
+    import sys
+
+    path = _version_1_file(tmp_path / "old.vigproj")
+    subprocess.run([sys.executable, "-c", OLD_WRITER_KILLED, str(path)], check=False)
+    assert Path(f"{path}-journal").exists()
+    with ProjectFile.open(path) as pf:
+        assert pf.notices == ()
+        assert pf.case().name == "Family V"
+        assert [p.pseudonym for p in pf.all(EntityKind.PARTICIPANT)] == ["Sam"]  # type: ignore[union-attr]
+        assert pf.integrity_check() == []
