@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -117,7 +118,10 @@ def _print_json(data: Any) -> None:
 def _session(path: str, *, read_only: bool = False) -> Any:
     from vigstudio.app import CaseSession
 
-    return CaseSession.open(Path(path), read_only=read_only)
+    session = CaseSession.open(Path(path), read_only=read_only)
+    for notice in session.project.notices:
+        print(f"vigstudio: {notice}", file=sys.stderr)
+    return session
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -219,6 +223,28 @@ def cmd_new_reel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_save_copy(args: argparse.Namespace) -> int:
+    from vigstudio.app.export_target import check_copy_target
+
+    with _session(args.project, read_only=True) as session:
+        check_copy_target(session, Path(args.dest))
+        print(session.save_copy(Path(args.dest), overwrite=args.overwrite))
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from vigstudio.app.recovery import recover
+
+    report = recover(Path(args.project), Path(args.new))
+    for table, rows in report.rows.items():
+        if rows:
+            print(f"  {table}: {rows}")
+    for lost in report.lost:
+        print(f"vigstudio: lost: {lost}", file=sys.stderr)
+    print(report.path)
+    return 0
+
+
 # --- parser ----------------------------------------------------------------------------
 
 def _frame(text: str) -> int:
@@ -263,6 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("media", nargs="+")
     p.add_argument("--copy", action="store_true",
                    help="copy the files into the media/ folder beside the project")
+    p = command("save-copy", cmd_save_copy,
+                "write a consistent copy of a case project (e.g. for a USB stick)")
+    p.add_argument("project")
+    p.add_argument("dest", help="the copy to write")
+    p.add_argument("--overwrite", action="store_true", help="replace an older copy")
+    p = command("recover", cmd_recover,
+                "copy what can be read from a damaged case project into a new file")
+    p.add_argument("project")
+    p.add_argument("new", help="the new project file to write")
     p = command("info", cmd_info, "show the whole case")
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
@@ -303,6 +338,12 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     add_privacy_commands(command)
 
 
+def _say(message: str) -> None:
+    """Print to stderr even when a file name is not valid text in this terminal's encoding."""
+    encoding = sys.stderr.encoding or "utf-8"
+    print(message.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--worker"]:  # a child process of the app (vigstudio.workers)
@@ -318,7 +359,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except VigError as exc:
-        print(f"vigstudio: {exc}", file=sys.stderr)
+        _say(f"vigstudio: {exc}")
+        return EXIT_ERROR
+    except OSError as exc:  # a name too long, a folder that vanished: a sentence, not a trace
+        name = f" {os.fsdecode(exc.filename)!r}" if exc.filename else ""
+        _say(f"vigstudio: cannot use{name}: {exc.strerror or exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("vigstudio: interrupted", file=sys.stderr)

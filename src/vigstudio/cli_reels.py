@@ -15,15 +15,43 @@ from vigstudio.cli_privacy import add_override
 
 def _fraction(text: str) -> Fraction:
     try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise argparse.ArgumentTypeError(f"not a number or fraction: {text!r}") from None
+    if not -10**6 <= value <= 10**6 or value.denominator > 10**6:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range")
+    return value
 
 
-def _session(path: str) -> Any:
-    from vigstudio.app import CaseSession
+def _seconds(text: str) -> Fraction:
+    """A duration in seconds: 0 to 10 minutes, checked before anything is opened."""
+    from vigstudio.domain.reels import MAX_HOLD_SECONDS
 
-    return CaseSession.open(Path(path))
+    value = _fraction(text)
+    if not 0 <= value <= MAX_HOLD_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"{text} seconds is outside 0–{MAX_HOLD_SECONDS} seconds")
+    return value
+
+
+def _speed(text: str) -> Fraction:
+    value = _fraction(text)
+    if not Fraction(1, 8) <= value <= 4:
+        raise argparse.ArgumentTypeError(f"speed {text} is outside 1/8–4")
+    return value
+
+
+def _session(path: str, *, read_only: bool = False) -> Any:
+    from vigstudio.cli import _session as open_session
+
+    return open_session(path, read_only=read_only)
+
+
+def _snapshot(path: str) -> Any:
+    """The case an export reads. It is opened for writing: every export is written in the
+    case's export log (docs/CONSENT.md), so an export cannot run on a read-only snapshot while
+    the case is open in a window."""
+    return _session(path)
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -33,28 +61,36 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_reel_add(args: argparse.Namespace) -> int:
+    from vigstudio.app.session_core import domain_edit
+    from vigstudio.domain.reels import ItemKind, ReelItem
+
     with _session(args.project) as session:
         reel = session.reel_by_name(args.reel)
         index = None if args.at is None else args.at - 1
         if args.clip is not None:
-            item = session.add_clip_to_reel(reel.id, args.clip, index=index)
+            kind, what = ItemKind.CLIP, {"clip_id": args.clip}
         elif args.still is not None:
-            item = session.add_still_to_reel(reel.id, args.still, index=index)
+            kind, what = ItemKind.STILL, {"still_id": args.still}
         else:
-            item = session.add_title_card(reel.id, args.title, index=index)
-        settings = _settings(args)
-        if settings:
-            item = session.update_reel_item(reel.id, item.id, **settings)
+            kind, what = ItemKind.TITLE, {"title_text": args.title}
+        # the whole item, settings included, is checked before anything is saved: one edit
+        item = domain_edit(ReelItem, kind, **what, **_settings(args))
+        item = session.add_reel_item(reel.id, item, index)
         print(item.id)
     return 0
 
 
 def cmd_reel_set(args: argparse.Namespace) -> int:
+    from vigstudio.errors import InvalidEditError
+
     with _session(args.project) as session:
         reel = session.reel_by_name(args.reel)
         settings = _settings(args)
         if args.title is not None:
             settings["title_text"] = args.title
+        if args.move_to is not None and not 1 <= args.move_to <= len(reel.items):
+            raise InvalidEditError(f"position {args.move_to} is outside the reel "
+                                   f"(1–{len(reel.items)}); nothing was changed")
         item = session.update_reel_item(reel.id, args.item, **settings)
         if args.move_to is not None:
             old = [i.id for i in session.reel(reel.id).items].index(item.id)
@@ -74,7 +110,7 @@ def cmd_export_reel(args: argparse.Namespace) -> int:
     from vigstudio.app.reel_export import export_reel_video
 
     cancel = threading.Event()
-    with _session(args.project) as session:
+    with _snapshot(args.project) as session:
         reel = session.reel_by_name(args.reel)
         try:
             result = export_reel_video(session, reel, Path(args.output), height=args.height,
@@ -94,7 +130,7 @@ def cmd_export_reel(args: argparse.Namespace) -> int:
 def cmd_export_stills(args: argparse.Namespace) -> int:
     from vigstudio.app.reel_export import export_reel_stills
 
-    with _session(args.project) as session:
+    with _snapshot(args.project) as session:
         paths = export_reel_stills(session, session.reel_by_name(args.reel), Path(args.output),
                                    overwrite=args.overwrite, override=args.override)
     for path in paths:
@@ -106,7 +142,7 @@ def cmd_export_sheet(args: argparse.Namespace) -> int:
     from vigstudio.app.reel_export import export_feedback_sheet
     from vigstudio.render.sheet_pdf import write_sheet  # Qt's PDF writer, no GUI package
 
-    with _session(args.project) as session:
+    with _snapshot(args.project) as session:
         reel = session.reel_by_name(args.reel)
         print(export_feedback_sheet(
             session, reel, Path(args.output), overwrite=args.overwrite, override=args.override,
@@ -118,10 +154,10 @@ def _item_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--caption", help="a caption or question for the parent")
     p.add_argument("--burn-caption", action=argparse.BooleanOptionalAction, default=None,
                    help="write the caption into the picture")
-    p.add_argument("--speed", type=_fraction, help="playback speed of a clip, e.g. 1/2")
-    p.add_argument("--freeze", type=_fraction, metavar="SECONDS",
-                   help="hold a clip's last frame this long")
-    p.add_argument("--hold", type=_fraction, metavar="SECONDS",
+    p.add_argument("--speed", type=_speed, help="playback speed of a clip, 1/8 to 4, e.g. 1/2")
+    p.add_argument("--freeze", type=_seconds, metavar="SECONDS",
+                   help="hold a clip's last frame this long (up to 600)")
+    p.add_argument("--hold", type=_seconds, metavar="SECONDS",
                    help="how long a still or title card is shown")
 
 

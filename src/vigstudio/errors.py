@@ -126,3 +126,21 @@ class ConsentCheckError(ExportError):
 
 class EraseError(VigError):
     """A case could not be erased (or not completely); the message says what is left."""
+
+
+# --- data safety (see docs/THREAT_MODEL.md) ---------------------------------------------
+
+
+class StaleProjectError(ProjectError):
+    """The project file changed underneath this window (another program wrote to it, or the
+    file was replaced); the edit was refused so that the newer saved work is not overwritten."""
+
+
+class DamagedProjectError(ProjectError):
+    """The project file is damaged; it is not written to. What can be read can be recovered
+    into a new file (``vigstudio recover``)."""
+
+
+class UnsafeTargetError(ExportError):
+    """An export or copy was aimed at a file the case owns (the project file, its journal or
+    lock, a recording, another case project); nothing was written."""

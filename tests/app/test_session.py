@@ -371,7 +371,11 @@ def test_offline_recording_is_a_state(session: CaseSession, rec: Recording) -> N
     assert session.is_offline(rid)
     media = session.folder / "media" / "family.mp4"
     media.parent.mkdir()
-    media.write_bytes(b"x" * 1234)
+    media.write_bytes(b"x" * 1234)  # the right size, but not the imported content
+    assert session.recording_status(rid) is RecordingStatus.CHANGED
+    from vigstudio.media.fingerprint import fingerprint
+
+    session.update_recording(replace(rec, fingerprint=fingerprint(media)))
     assert session.recording_status(rid) is RecordingStatus.ONLINE
     media.write_bytes(b"x" * 10)
     assert session.recording_status(rid) is RecordingStatus.CHANGED

@@ -82,3 +82,25 @@ def test_stills_export(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> No
     dialog.start()
     assert sorted(p.suffix for p in folder.iterdir()) == [".png", ".png"]
     assert "2 stills" in dialog.result_message
+
+
+@pytest.mark.parametrize("kind", list(ExportKind))
+def test_the_dialog_refuses_targets_the_case_owns(qtbot: QtBot, session: CaseSession,
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  kind: ExportKind) -> None:
+    """Chosen in the save dialog and confirmed "Replace?": the project file, a link to it or
+    a film is still never written over (THREAT_MODEL.md T1)."""
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    film = session.media_path(session.recordings()[0].id or 0)
+    link = tmp_path / "shortcut.pdf"
+    link.symlink_to(session.path)
+    for target in (session.path, link, film):
+        before = target.read_bytes()
+        dialog = _dialog(qtbot, session, kind, target)
+        dialog.start()
+        qtbot.waitUntil(lambda d=dialog: not d.running, timeout=30_000)
+        assert "never" in dialog.result_message or "not a folder" in dialog.result_message \
+            or "media folder" in dialog.result_message, dialog.result_message
+        assert target.read_bytes() == before

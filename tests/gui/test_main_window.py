@@ -226,3 +226,35 @@ def test_cloud_folder_warning_offers_read_only(window: MainWindow, demo_master: 
     assert window.open_project(cloud / demo_master.name)
     assert "Dropbox" in shown[0]
     assert window.session is not None and window.session.read_only
+
+
+def test_a_damaged_case_is_refused_and_recovered_into_a_new_file(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """THREAT_MODEL.md T6: the window never writes into a damaged case; it offers recovery."""
+    import sqlite3
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from vigstudio.domain.project import Role
+
+    case = tmp_path / "family.vigproj"
+    with CaseSession.create(case, "Family D") as session:
+        session.add_participant("Sam", Role.PERSON)
+    conn = sqlite3.connect(case)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("DROP TABLE moment")
+    conn.commit()
+    conn.close()
+    before = case.read_bytes()
+    recovered = tmp_path / "family recovered.vigproj"
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: (
+        asked.append(text), QMessageBox.StandardButton.Yes)[1])
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(recovered), ""))
+    assert not window.open_project(case, check_location=False)
+    assert asked and "damaged" in asked[0]
+    assert case.read_bytes() == before
+    assert window.session is not None and window.session.path == recovered
+    assert [p.pseudonym for p in window.session.participants()] == ["Sam"]

@@ -18,7 +18,7 @@ import pytest
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DecoderCrashError, ExportCancelled, ExportError
-from vigstudio.media import captions, synth
+from vigstudio.media import captions
 from vigstudio.media.export import (
     ClipSegment,
     ReelPlan,
@@ -29,6 +29,7 @@ from vigstudio.media.export import (
 )
 from vigstudio.media.export_plan import clip_source_frames, output_rate, output_size
 from vigstudio.media.probe import probe_in_process
+from vigstudio.testing import synth
 
 VFR_PATTERN = (3000, 3000, 6000, 1500)  # as in conftest.py (the video_vfr fixture)
 TITLE = -1  # marker for a frame without a barcode (title card)

@@ -185,6 +185,72 @@ def stills_full(workdir: Path) -> dict[str, Any]:
 SCENARIOS = {"read_only": read_only, "full_disk": full_disk, "export_full": export_full,
              "stills_full": stills_full}
 
+
+
+def _argv(command: str, project: Path, target: Path, *, overwrite: bool) -> list[str]:
+    if command == "save-copy":
+        return [command, str(project), str(target), *(["--overwrite"] if overwrite else [])]
+    return [command, str(project), "--reel", "Visit", "-o", str(target),
+            *(["--overwrite"] if overwrite else []),
+            *(["--quiet"] if command == "export-reel" else [])]
+
+
+def replace_on_full_disk(workdir: Path) -> dict[str, Any]:
+    """Good exports on a small disk, then the disk fills, then each is exported again with
+    --overwrite through the command line."""
+    import contextlib
+    import io
+    import shutil
+
+    from vigstudio.cli import main as cli
+    from vigstudio.testing.synth import make_barcode_video
+
+    video = make_barcode_video(workdir / "film.mp4", width=320, height=180, frames=12,
+                               audio=False)
+    project = workdir / "case.vigproj"
+    for argv in (["new", str(project), "--case", "Family F"],
+                 ["import", str(project), str(video)],
+                 ["add-clip", str(project), "--recording", "1", "--in", "0", "--out", "12"],
+                 ["add-still", str(project), "--recording", "1", "--frame", "3"],
+                 ["new-reel", str(project), "--name", "Visit"],
+                 ["reel-add", str(project), "--reel", "Visit", "--clip", "1"],
+                 ["reel-add", str(project), "--reel", "Visit", "--still", "1"],
+                 # the family consented (this scenario is about the full disk)
+                 ["add-participant", str(project), "--name", "Sam", "--role", "person"],
+                 ["consent", str(project), "--participant", "Sam", "--use", "feedback",
+                  "--given", "2026-01-05"],
+                 ["set-clip", str(project), "--clip", "1", "--appears", "Sam"],
+                 ["set-still", str(project), "--still", "1", "--appears", "Sam"]):
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert cli(argv) == 0, argv
+    disk = workdir / "disk"
+    disk.mkdir()
+    mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk))
+    targets = {"export-sheet": disk / "sheet.pdf", "export-reel": disk / "reel.mp4",
+               "export-stills": disk / "stills", "save-copy": disk / "copy.vigproj"}
+    for command, target in targets.items():
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert cli(_argv(command, project, target, overwrite=False)) == 0
+    good = {name: (p.read_bytes() if p.is_file() else
+                   {q.name: q.read_bytes() for q in p.iterdir()})
+            for name, p in targets.items()}
+    fill(disk)
+    out: dict[str, Any] = {}
+    for command, target in targets.items():
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = cli(_argv(command, project, target, overwrite=True))
+        now = (target.read_bytes() if target.is_file() else
+               {q.name: q.read_bytes() for q in target.iterdir()})
+        out[command] = {"exit": code, "message": err.getvalue(), "kept": now == good[command]}
+    out["left_behind"] = sorted(p.name for p in disk.iterdir())
+    out["stills"] = sorted(p.name for p in (disk / "stills").iterdir())
+    shutil.rmtree(disk / "stills", ignore_errors=True)
+    return out
+
+
+SCENARIOS["replace_on_full_disk"] = replace_on_full_disk
+
 if __name__ == "__main__":
     if os.geteuid() != 0:
         sys.exit("run as root inside `unshare --mount --propagation private`")

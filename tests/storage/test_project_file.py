@@ -39,8 +39,14 @@ from vigstudio.errors import (
     ProjectLockedError,
     ReadOnlyProjectError,
 )
-from vigstudio.storage import APPLICATION_ID, EntityKind, Migration, ProjectFile, kind_of
-from vigstudio.storage.migrations import current_version
+from vigstudio.storage import (
+    APPLICATION_ID,
+    EntityKind,
+    Migration,
+    ProjectFile,
+    current_version,
+    kind_of,
+)
 from vigstudio.storage.records import decode_frame_times, encode_frame_times
 
 CODEBOOK = Codebook("Test book", (
@@ -72,6 +78,11 @@ def make(path: Path) -> ProjectFile:
 def make_numbered_v1(path: Path) -> ProjectFile:
     """A file numbered version 1, for tests of the migration machinery itself."""
     return ProjectFile.create(path, CASE, CODEBOOK, migrations=())
+
+
+make_v1 = make_numbered_v1
+
+
 def mark_as_version_1(path: Path) -> None:
     """Label a closed file as schema version 1, to run test migrations from there."""
     conn = sqlite3.connect(path)
@@ -286,7 +297,7 @@ def test_failed_migration_leaves_file_unchanged(tmp_path: Path) -> None:
 
 def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:
     path = tmp_path / "a.vigproj"
-    make(path).close()
+    make_v1(path).close()
     with pytest.raises(ValueError, match="expected 2"):
         ProjectFile.open(path, migrations=[Migration(3, "skip", lambda c: None)])
 
@@ -354,6 +365,7 @@ import os, signal, sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("PRAGMA cache_size=1")  # spill changed pages to the file before commit
 c.execute("BEGIN IMMEDIATE")
+c.execute("UPDATE case_identity SET serial = serial + 1")  # as every VIG Studio write does
 c.execute("CREATE TABLE junk(x BLOB)")
 for _ in range(200):
     c.execute("INSERT INTO junk VALUES (randomblob(4000))")
@@ -372,8 +384,10 @@ def test_unfinished_change_after_a_crash(tmp_path: Path) -> None:
         ProjectFile.open(path, read_only=True)
     assert not isinstance(info.value, NotAProjectError)
     with ProjectFile.open(path) as project:
+        assert project.notices == ()  # its own journal: rolled back, nothing set aside
         assert project.integrity_check() == []
         assert project.case().name == CASE.name
+    assert not Path(f"{path}-journal").exists()
     with ProjectFile.open(path, read_only=True) as again:
         assert again.case().name == CASE.name
 

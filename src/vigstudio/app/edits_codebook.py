@@ -137,8 +137,15 @@ class CodebookEdits(SessionCore):
         return self.replace_codebook(codebook)
 
     def export_codebook(self, file: Path) -> Path:
+        """Write the codebook as JSON; never over a file the case owns (THREAT_MODEL.md T1),
+        and only complete (temporary file, then rename)."""
+        from vigstudio.app.export_target import check_export_target
+        from vigstudio.safe_write import atomic_target
+
         file = Path(file)
-        file.write_text(self.codebook().to_json(), encoding="utf-8")
+        check_export_target(self, file)
+        with atomic_target(file, overwrite=True, what="the codebook") as tmp:
+            tmp.write_text(self.codebook().to_json(), encoding="utf-8")
         return file
 
     def _check_codebook(self, principles: Sequence[Principle]) -> None:

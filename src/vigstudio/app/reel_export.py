@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.app.exits import Clearance, Exit, clear_exit, log_exit, reel_to_check
+from vigstudio.app.export_target import check_export_target, check_stills_folder
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
 from vigstudio.errors import ExportError, MediaMissingError
@@ -38,6 +39,7 @@ from vigstudio.media.export_plan import (
 )
 from vigstudio.media.marks import draw_marks
 from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
+from vigstudio.safe_write import sweep_leftovers
 
 __all__ = [
     "FeedbackSheet",
@@ -114,8 +116,12 @@ def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,
                       cancel: threading.Event | None = None, override: str | None = None,
                       day: dt.date | None = None) -> ExportResult:
     """Export the reel as an H.264/AAC MP4 (frame-exact; see docs/EXPORT.md), after the check
-    at the exit; the export is written in the case's export log."""
+    at the exit; the export is written in the case's export log. Never over anything the case
+    owns (the project file, its journal, a recording; see docs/THREAT_MODEL.md)."""
+    out = Path(out)
+    check_export_target(session, out, extra=[out.with_suffix(".srt"), out.with_suffix(".vtt")])
     clearance = clear_reel(session, reel, Exit.REEL_VIDEO, override=override, day=day)
+    sweep_leftovers(out.parent)
     result = export_plan_video(plan_for_reel(session, reel), out, height=height,
                                overwrite=overwrite, progress=progress, cancel=cancel)
     beside = [result.path.with_suffix(s) for s in (".srt", ".vtt")]  # captions not burned in
@@ -177,7 +183,9 @@ def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
     if not requests:
         name = reel.name if isinstance(reel, Reel) else session.reel(reel).name
         raise ExportError(f"The reel {name!r} has no stills to export.")
+    check_stills_folder(session, folder, [r.name for r in requests])
     clearance = clear_reel(session, reel, Exit.STILLS, override=override, day=day)
+    sweep_leftovers(Path(folder))
     paths = export_stills(requests, folder, overwrite=overwrite)
     log_exit(session, clearance, paths)
     return paths
@@ -249,6 +257,7 @@ def export_feedback_sheet(session: CaseSession, reel: Reel | int, out: Path, *,
     ``vigstudio.render.sheet_pdf.write_sheet``) and written in the case's export log."""
     if isinstance(reel, int):
         reel = session.reel(reel)
+    check_export_target(session, Path(out))
     if not sheet_content(session, reel, date=date).captions:
         raise ExportError("This reel has no stills to put on a feedback sheet.")
     clearance = clear_reel(session, reel, Exit.SHEET, override=override)

@@ -43,6 +43,7 @@ from vigstudio.errors import (
     NotFoundError,
     ReadOnlyProjectError,
     UnknownCodeError,
+    VigError,
 )
 from vigstudio.storage.project_file import ProjectFile, Snapshot
 
@@ -54,7 +55,7 @@ K = EntityKind
 class RecordingStatus(StrEnum):
     ONLINE = "online"  # the media file is where the project says
     OFFLINE = "offline"  # missing (moved, renamed, on an unplugged drive): a normal state
-    CHANGED = "changed"  # a file is there but its size differs from the one imported
+    CHANGED = "changed"  # a file is there but it is not the one imported (size or content)
 
 
 class SessionCore:
@@ -69,6 +70,9 @@ class SessionCore:
         self._macro_depth = 0
         self._macro_serial = 0
         self.last_change: Change | None = None
+        self.removed_leftovers: list[Path] = []  # unfinished files of killed runs, removed
+        # recording id -> (what the file looked like when checked, whether its content matched)
+        self._verified: dict[int, tuple[tuple[object, ...], bool]] = {}
 
     @classmethod
     def create(cls, path: Path, case_name: str, *, codebook: Codebook | None = None,
@@ -81,7 +85,14 @@ class SessionCore:
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Self:
-        return cls(ProjectFile.open(Path(path), read_only=read_only))
+        project = ProjectFile.open(Path(path), read_only=read_only)
+        try:
+            session = cls(project)
+        except BaseException:
+            project.close()  # a failed open keeps nothing: the case can be opened again
+            raise
+        session.removed_leftovers = [] if read_only else sweep_case_folder(session.folder)
+        return session
 
     def close(self) -> None:
         self.project.close()
@@ -338,15 +349,31 @@ class SessionCore:
         return path if path.is_absolute() else self.folder / PurePath(stored)
 
     def recording_status(self, recording_id: int) -> RecordingStatus:
+        """Online only if the file at the recording's path is the film that was imported: the
+        size, and on first use in this session (or after the file changed) its content
+        fingerprint, so a different film of the same size is never taken for it."""
+        from vigstudio.media.fingerprint import fingerprint
+
         rec = self.recording(recording_id)
         path = self.media_path(recording_id)
         try:
-            size = path.stat().st_size
+            st = path.stat()
         except OSError:
             return RecordingStatus.OFFLINE
         if not path.is_file():
             return RecordingStatus.OFFLINE
-        return RecordingStatus.ONLINE if size == rec.fingerprint.size else RecordingStatus.CHANGED
+        if st.st_size != rec.fingerprint.size:
+            return RecordingStatus.CHANGED
+        key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, rec.fingerprint)
+        known = self._verified.get(recording_id)
+        if known is None or known[0] != key:
+            try:
+                same = fingerprint(path) == rec.fingerprint
+            except (OSError, VigError):
+                return RecordingStatus.OFFLINE
+            known = (key, same)
+            self._verified[recording_id] = known
+        return RecordingStatus.ONLINE if known[1] else RecordingStatus.CHANGED
 
     def is_offline(self, recording_id: int) -> bool:
         return self.recording_status(recording_id) is not RecordingStatus.ONLINE
@@ -446,6 +473,18 @@ class SessionCore:
                 return r
         known = ", ".join(repr(r.name) for r in self.reels()) or "none yet"
         raise NotFoundError(f"no reel called {name!r} (reels: {known})")
+
+
+def sweep_case_folder(folder: Path) -> list[Path]:
+    """Remove what killed runs left unfinished in the case folder, its media/ and exports/
+    (and the folders directly inside exports/, where stills go)."""
+    from vigstudio.safe_write import sweep_leftovers
+
+    exports = folder / "exports"
+    folders = [folder, folder / "media", exports]
+    if exports.is_dir():
+        folders += [p for p in exports.iterdir() if p.is_dir() and not p.is_symlink()]
+    return sweep_leftovers(*folders)
 
 
 # --- helpers shared by the edit mixins ------------------------------------------------------

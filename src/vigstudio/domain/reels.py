@@ -19,6 +19,9 @@ class ItemKind(StrEnum):
     TITLE = "title"  # a card with text, e.g. the helping question in the parent's words
 
 
+MAX_HOLD_SECONDS = 600  # a still, title card or freeze longer than 10 minutes is a typo
+
+
 @dataclass(frozen=True, slots=True)
 class ReelItem:
     """One item of a reel. Exactly one of ``clip_id``/``still_id``/``title_text`` applies."""
@@ -46,6 +49,9 @@ class ReelItem:
             raise ValueError(f"speed {self.speed} is outside 1/8–4")
         if self.freeze_last < 0 or self.hold <= 0:
             raise ValueError("freeze and hold times must not be negative")
+        if self.freeze_last > MAX_HOLD_SECONDS or self.hold > MAX_HOLD_SECONDS:
+            raise ValueError(f"freeze and hold times are at most {MAX_HOLD_SECONDS} seconds "
+                             "(10 minutes)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.exits import Clearance, Exit, check_exit, log_exit, reel_to_check
+from vigstudio.app.export_target import (
+    check_export_target,
+    check_stills_folder,
+)
 from vigstudio.app.jobs import Job, JobContext
 from vigstudio.app.reel_export import (
     ReelPlan,
@@ -44,6 +48,7 @@ from vigstudio.app.reel_export import (
     export_plan_video,
     export_reel_stills,
     plan_for_reel,
+    still_requests,
 )
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.privacy import PURPOSE_TEXT
@@ -228,6 +233,18 @@ class ExportDialog(QDialog):
         self.play_button.setVisible(False)
         self.status.setStyleSheet("")
         target = Path(self.target.text()).expanduser()
+        try:  # before asking "Replace?": some files can never be replaced
+            if self.export_kind is ExportKind.STILLS:
+                check_stills_folder(self.session, target,
+                                    [r.name for r in still_requests(self.session,
+                                                                    self.reel_id)])
+            else:
+                check_export_target(self.session, target,
+                                    extra=[target.with_suffix(".srt")]
+                                    if self.export_kind is ExportKind.VIDEO else [])
+        except VigError as exc:
+            self._failed(str(exc))
+            return
         overwrite = False
         exists = target.exists() and (self.export_kind is not ExportKind.STILLS
                                       or any(target.iterdir()))

@@ -30,7 +30,7 @@ from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
-from vigstudio.errors import ProjectLockedError, VigError
+from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
 from vigstudio.gui import actions, preferences, recent
 from vigstudio.gui.adding import MEDIA_FILTER, add_recordings
 from vigstudio.gui.annotation_list import AnnotationList
@@ -245,15 +245,44 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
             return self.open_project(path, read_only=True)
+        except DamagedProjectError as exc:
+            self._offer_recovery(path, exc)
+            return False
         except VigError as exc:
             self._error("Could not open the case project", exc)
             return False
         if offer_erase(self, session):  # past its retention date: erased (or not opened)
             return False
         self._set_session(session)
+        for notice in session.project.notices:  # e.g. another case's journal was set aside
+            QMessageBox.warning(self, "Case project", notice)
         if wants_relink(self, session):
             self.relink_dialog()
         return True
+
+    def _offer_recovery(self, path: Path, exc: DamagedProjectError) -> None:
+        """A damaged case is never written to: offer to copy what can be read to a new file."""
+        answer = QMessageBox.question(
+            self, "Damaged case project",
+            f"{exc}\n\nRecover what can be read into a new case project file now?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Recovered case project", str(path.with_name(f"{path.stem} recovered.vigproj")),
+            PROJECT_FILTER)
+        if not chosen:
+            return
+        from vigstudio.app.recovery import recover
+
+        try:
+            report = recover(path, Path(chosen))
+        except VigError as err:
+            self._error("Could not recover the case project", err)
+            return
+        lost = "\n".join(report.lost) or "Nothing was lost."
+        QMessageBox.information(self, "Case project recovered",
+                                f"Recovered into {report.path.name}.\n{lost}")
+        self.open_project(report.path, check_location=False)
 
     def relink_dialog(self) -> None:
         """Find moved recordings by their content and relink them all at once."""
@@ -506,6 +535,9 @@ class MainWindow(QMainWindow):
         if not chosen:
             return
         try:
+            from vigstudio.app.export_target import check_copy_target
+
+            check_copy_target(self.session, Path(chosen))
             dest = self.session.save_copy(Path(chosen), overwrite=True)
         except VigError as exc:
             self._error("Could not save the copy", exc)

@@ -37,7 +37,6 @@ import contextlib
 import os
 import pickle
 import queue
-import secrets
 import subprocess
 import threading
 import time
@@ -61,6 +60,7 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
+from vigstudio.safe_write import child_env, finish, temp_name
 
 __all__ = [
     "HEIGHT_PRESETS",
@@ -95,8 +95,21 @@ class ExportResult:
 
 
 def temp_path_for(out: Path) -> Path:
-    """A fresh hidden temporary name in the target's folder (same disk: rename is atomic)."""
-    return out.parent / f".{out.name}.{secrets.token_hex(4)}.part"
+    """A fresh hidden temporary name in the target's folder (same disk: rename is atomic),
+    marked with this process's id so a leftover is removed at the next start."""
+    return temp_name(out)
+
+
+def _check_mp4(path: Path) -> None:
+    """The finished reel holds its index and its media data (a cut file does not)."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+        f.seek(max(0, size - (1 << 20)))
+        tail = f.read()
+    if b"ftyp" not in head[:64] or b"moov" not in head + tail or b"mdat" not in head + tail:
+        raise ExportError("The reel file came out incomplete (is the disk full?); nothing "
+                          "was changed.")
 
 
 def _check_target(out: Path, overwrite: bool) -> None:
@@ -113,7 +126,7 @@ def _write_beside(path: Path, text: str) -> None:
     tmp = temp_path_for(path)
     try:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        finish(tmp, path, overwrite=True, what="the captions")
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -128,7 +141,7 @@ def _check_sources(items: tuple[Segment, ...]) -> None:
 
 
 def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
+    env = child_env(dict(os.environ))
     package_root = str(Path(__file__).resolve().parents[2])
     current = env.get("PYTHONPATH")
     env["PYTHONPATH"] = package_root if not current else package_root + os.pathsep + current
@@ -288,6 +301,9 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
     layout = layout_reel(plan, height)
     subtitles = caption_subtitles(plan, layout)
     srt = out.with_suffix(".srt")
+    if subtitles and srt == out:
+        raise ExportError(f"{out.name} would be replaced by the reel's own captions; name the "
+                          "reel .mp4.")
     if subtitles and srt.exists() and not overwrite:
         raise ExportError(f"{srt} (the captions beside the reel) already exists; choose another "
                           "name or allow replacing it.")
@@ -306,7 +322,10 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
             raise
         if out.exists() and not overwrite:
             raise ExportError(f"{out} appeared while exporting; it was left untouched.")
-        os.replace(tmp, out)
+        replacing = out.exists()
+        finish(tmp, out, overwrite=overwrite, what="the reel", check=_check_mp4)
+        if not subtitles and replacing and srt != out:
+            srt.unlink(missing_ok=True)  # the replaced reel's captions would show on this one
         if subtitles:
             try:
                 _write_beside(srt, subtitles)

@@ -20,6 +20,11 @@ import sys
 import time
 from typing import TextIO
 
+from vigstudio.safe_write import die_with_parent
+
+if __name__ == "__main__":
+    die_with_parent()  # first, before the slow imports: never outlive the app
+
 import av
 
 from vigstudio.errors import VigError
@@ -35,6 +40,7 @@ def _send(stream: TextIO, line: str) -> None:
 
 
 def main() -> int:
+    die_with_parent()  # never go on writing after the app was killed
     job = pickle.loads(sys.stdin.buffer.read())  # our own parent's data
     out_stream = sys.stdout
     last = 0.0

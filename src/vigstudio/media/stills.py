@@ -9,7 +9,7 @@ cannot take the app down.
 from __future__ import annotations
 
 import contextlib
-import errno
+import glob
 import os
 import pickle
 import subprocess
@@ -27,6 +27,7 @@ from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import DecoderCrashError, ExportError
 from vigstudio.media import decode
 from vigstudio.media.marks import draw_marks
+from vigstudio.safe_write import atomic_target, child_env
 
 __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
 
@@ -58,19 +59,22 @@ def export_still_png(path: Path | str, info: MediaInfo, frame: int, out: Path | 
     if not out.parent.is_dir():
         raise ExportError(f"The folder {out.parent} does not exist.")
     rgb = draw_marks(still_rgb(path, info, frame), marks)
-    tmp = out.parent / f".{out.name}.{os.getpid()}.part"
     try:
-        Image.fromarray(rgb, "RGB").save(tmp, format="PNG")
-        os.replace(tmp, out)
+        with atomic_target(out, overwrite=overwrite, what="the still",
+                           check=_check_png) as tmp:
+            Image.fromarray(rgb, "RGB").save(tmp, format="PNG")
     except OSError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        if exc.errno == errno.ENOSPC:
-            raise ExportError(f"The disk holding {out.parent} is full, so the still could not "
-                              "be saved. Nothing was left behind; free some space (or choose "
-                              "another drive) and export again.") from exc
         raise ExportError(f"Could not write {out}: {exc.strerror or exc}") from exc
     return out
+
+
+def _check_png(path: Path) -> None:
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ExportError(f"The still {path.name} came out incomplete (is the disk full?); "
+                          "nothing was changed.") from exc
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def _run_stills_child(requests: list[StillRequest], folder: Path, overwrite: boo
     job = pickle.dumps({"kind": "stills", "requests": requests, "folder": folder,
                         "overwrite": overwrite})
     package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
+    env = child_env(dict(os.environ))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     proc = subprocess.Popen(worker_command("export"),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -138,8 +142,9 @@ def _run_stills_child(requests: list[StillRequest], folder: Path, overwrite: boo
         raise ExportError("Exporting the stills took too long and was stopped.") from exc
     finally:
         for request in requests:  # temp files of a child that died while writing
-            with contextlib.suppress(FileNotFoundError):
-                (folder / f".{request.name}.{proc.pid}.part").unlink()
+            for tmp in folder.glob(f".{glob.escape(request.name[:180])}.vigtmp-{proc.pid}-*"):
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
     lines = stdout.decode("utf-8", "replace").splitlines()
     if lines and lines[-1] == "done" and proc.returncode == 0:
         return

@@ -156,9 +156,9 @@ def iter_even_thumbnails(
                 must_seek = key_before > reader.position
             else:
                 must_seek = target - reader.position > _DECODE_ON_LIMIT
-            if target <= reader.position or must_seek:
-                reader.seek(target)
-            try:
+            try:  # a damaged file can fail in the seek too (found by fuzzing: EPERM)
+                if target <= reader.position or must_seek:
+                    reader.seek(target)
                 frame = reader.decode_to(target)
             except av.FFmpegError:
                 return

@@ -16,9 +16,7 @@ platform.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from vigstudio.errors import ExportError
+from vigstudio.safe_write import atomic_target, check_pdf
 
 __all__ = ["SheetDocument", "SheetStill", "write_feedback_sheet", "write_sheet"]
 
@@ -167,15 +166,10 @@ def write_feedback_sheet(out_pdf: Path | str, *, case_name: str, helping_questio
         raise ExportError(f"The folder {out.parent} does not exist.")
     images = [(_load(image), caption) for image, caption in stills]
     _ensure_gui_application()
-    tmp = out.parent / f".{out.name}.{os.getpid()}.part"
-    try:
+    with atomic_target(out, overwrite=overwrite, what="the feedback sheet",
+                       check=check_pdf) as tmp:
         _draw(tmp, case_name=case_name, helping_question=helping_question, date=date,
               images=images, title=title)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
     return out
 
 

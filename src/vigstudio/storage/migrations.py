@@ -14,6 +14,7 @@ from pathlib import Path
 
 from vigstudio.errors import ProjectError
 from vigstudio.storage import migration_frame_index, migration_still_marks
+from vigstudio.storage.identity import add_case_identity, bump_serial
 
 FIRST_VERSION = 1
 
@@ -38,10 +39,20 @@ def _registered() -> tuple[Migration, ...]:
         SHARED_REVIEW_MIGRATION,
         migration_privacy.MIGRATION,
         Migration(5, migration_still_marks.DESCRIPTION, migration_still_marks.add_still_marks),
+        Migration(6, "case identity and change counter (storage/identity.py)",
+                  add_case_identity),
     )
 
 
 MIGRATIONS: tuple[Migration, ...] = _registered()
+
+
+def identity_version(migrations: Sequence[Migration] = MIGRATIONS) -> int | None:
+    """The schema version from which files carry a case identity (None: never)."""
+    for migration in migrations:
+        if migration.apply is add_case_identity:
+            return migration.version
+    return None
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
@@ -88,6 +99,7 @@ def migrate(path: Path, from_version: int,
         conn.execute("PRAGMA foreign_keys=OFF")  # SQLite's advice for schema changes
         conn.execute("BEGIN IMMEDIATE")
         try:
+            bump_serial(conn)  # puts the identity page in this journal (storage/journal.py)
             for migration in migrations[from_version - FIRST_VERSION:]:
                 migration.apply(conn)
                 conn.execute(f"PRAGMA user_version={int(migration.version)}")
@@ -97,9 +109,10 @@ def migrate(path: Path, from_version: int,
             conn.execute("COMMIT")
         except (sqlite3.Error, ProjectError) as exc:
             conn.execute("ROLLBACK")
+            backup.unlink(missing_ok=True)  # the file is unchanged: no copy piles up per try
             raise ProjectError(
                 f"could not upgrade {path.name} from version {from_version}: {exc}. "
-                f"The file is unchanged; a copy was kept at {backup.name}.") from exc
+                "The file is unchanged.") from exc
     finally:
         conn.close()
     return backup

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -23,15 +25,25 @@ from vigstudio.domain.codebook import Codebook, Principle
 from vigstudio.domain.entities import CodebookName, Entity, EntityKind
 from vigstudio.domain.project import Case
 from vigstudio.errors import (
+    DamagedProjectError,
     DiskFullError,
     NewerProjectError,
     NotAProjectError,
     ProjectError,
     ReadOnlyProjectError,
+    StaleProjectError,
 )
-from vigstudio.storage import records
-from vigstudio.storage.locking import ProjectLock
-from vigstudio.storage.migrations import MIGRATIONS, Migration, current_version, migrate
+from vigstudio.storage import journal, records
+from vigstudio.storage.identity import TABLE as IDENTITY_TABLE
+from vigstudio.storage.identity import add_case_identity, read_identity
+from vigstudio.storage.locking import ProjectLock, lock_path_for
+from vigstudio.storage.migrations import (
+    MIGRATIONS,
+    Migration,
+    current_version,
+    identity_version,
+    migrate,
+)
 from vigstudio.storage.schema import Base
 
 APPLICATION_ID = 0x56494753  # "VIGS": marks a SQLite file as a VIG Studio project
@@ -46,6 +58,15 @@ def read_header(path: Path) -> tuple[int, int]:
 
     Reading the bytes directly guarantees that refusing a file leaves it untouched.
     """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError as exc:
+        raise ProjectError(f"there is no project file at {path}") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path.name} cannot be read: {exc.strerror}") from exc
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise NotAProjectError(f"{path.name} is not a file (a pipe or a device); it is not "
+                               "a VIG Studio project")
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -102,13 +123,19 @@ class ProjectFile:
     """An open project file. Use :meth:`create` or :meth:`open`; close with :meth:`close`."""
 
     def __init__(self, path: Path, engine: Engine, raw: sqlite3.Connection,
-                 lock: ProjectLock | None, *, migration_backup: Path | None = None) -> None:
+                 lock: ProjectLock | None, *, migration_backup: Path | None = None,
+                 notices: Sequence[str] = ()) -> None:
         self.path = path
         self._engine = engine
         self._raw = raw
         self._lock = lock
         self.read_only = lock is None
         self.migration_backup = migration_backup
+        self.notices: tuple[str, ...] = tuple(notices)  # things the user must be told
+        identity = read_identity(raw)
+        self.case_uuid: str | None = identity[0] if identity else None
+        self._serial: int | None = identity[1] if identity else None
+        self._file_id = lock.file_identity() if lock is not None else None
 
     # --- opening and closing -------------------------------------------------------------
 
@@ -128,6 +155,7 @@ class ProjectFile:
             try:
                 engine = _engine(raw, read_only=False)
                 Base.metadata.create_all(engine)
+                add_case_identity(raw)
                 raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 raw.execute(f"PRAGMA user_version={current_version(migrations)}")
                 with Session(engine) as session, session.begin():
@@ -165,23 +193,35 @@ class ProjectFile:
         if version < 1:
             raise NotAProjectError(f"{path.name} has no schema version; it is not usable")
         lock = None if read_only else ProjectLock(path)
+        raw: sqlite3.Connection | None = None
         done = False
         try:
+            notices = [] if lock is None else _handle_journal(path, migrations)
             backup = None
             if version < target:
                 if read_only:
                     raise ReadOnlyProjectError(
                         f"{path.name} was made by an older VIG Studio and must be upgraded "
                         "once; open it for writing first.")
+                raw = _connect(path, read_only=False)
+                _check_health(path, raw, tables=False)  # never upgrade a damaged file
+                raw.close()
+                raw = None
                 backup = migrate(path, version, migrations)
             raw = _connect(path, read_only=read_only)
+            _check_health(path, raw)
             engine = _engine(raw, read_only=read_only)
-            project = cls(path, engine, raw, lock, migration_backup=backup)
+            project = cls(path, engine, raw, lock, migration_backup=backup, notices=notices)
             done = True
             return project
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise _damaged(path, exc) from exc
         finally:
-            if not done and lock is not None:
-                lock.release()
+            if not done:
+                if raw is not None:
+                    raw.close()
+                if lock is not None:
+                    lock.release()
 
     def close(self) -> None:
         self._engine.dispose()
@@ -200,20 +240,34 @@ class ProjectFile:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self._engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except (sa_exc.DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            raise _damaged(self.path, exc) from exc
 
     def get(self, kind: EntityKind, entity_id: int) -> Entity | None:
-        with self.reading() as session:
+        with self.reading() as session, self._stored_values():
             return records.load_one(session, kind, entity_id)
 
     def all(self, kind: EntityKind) -> list[Entity]:
-        with self.reading() as session:
+        with self.reading() as session, self._stored_values():
             return records.load_all(session, kind)
+
+    @contextmanager
+    def _stored_values(self) -> Iterator[None]:
+        """A stored value the program never writes (a damaged byte turning 'strength' into
+        'strdngth', a fraction into garbage) is damage, said so, not a traceback."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError) as exc:
+            raise _damaged(self.path, exc) from exc
 
     def snapshot(self) -> Snapshot:
         """Everything in the file, by kind and id, read in one consistent transaction."""
-        with self.reading() as session:
+        with self.reading() as session, self._stored_values():
             return {kind: {e.id: e for e in records.load_all(session, kind) if e.id is not None}
                     for kind in records.LOAD_ORDER}
 
@@ -224,7 +278,7 @@ class ProjectFile:
         return case
 
     def codebook(self) -> Codebook:
-        with self.reading() as session:
+        with self.reading() as session, self._stored_values():
             name = records.load_one(session, EntityKind.CODEBOOK, 1)
             principles = records.load_all(session, EntityKind.PRINCIPLE)
         ordered = sorted((p for p in principles if isinstance(p, Principle)),
@@ -248,16 +302,49 @@ class ProjectFile:
             raise ReadOnlyProjectError(
                 f"{self.path.name} is open read-only; changes cannot be saved")
         with _mapped_errors(self.path), Session(self._engine, expire_on_commit=False,
-                                                autoflush=False) as session, session.begin():
-            yield Writer(session)
+                                                autoflush=False) as session:
+            with session.begin():
+                self._claim(session)
+                yield Writer(session)
+            if self._serial is not None:  # committed: the file now holds our count
+                self._serial += 1
+
+    def _claim(self, session: Session) -> None:
+        """Inside the write transaction, before anything changes: refuse to write from a stale
+        view (somebody else committed since we last wrote or read), or into a file that is no
+        longer the one at our path (replaced by a sync program or a copy)."""
+        if self._file_id is not None:
+            try:
+                st = os.stat(self.path)
+                now: tuple[int, int] | None = (st.st_dev, st.st_ino)
+            except OSError:
+                now = None
+            if now != self._file_id:
+                raise StaleProjectError(
+                    f"{self.path.name} was moved, deleted or replaced by another program "
+                    "while it was open here; this change was not saved. Close the case and "
+                    "open the file that is there now.")
+        if self._serial is None:
+            return
+        row = session.connection().exec_driver_sql(
+            f"SELECT serial FROM {IDENTITY_TABLE} WHERE id = 1").fetchone()
+        if row is None or int(row[0]) != self._serial:
+            raise StaleProjectError(
+                f"{self.path.name} was changed by another program or window since it was "
+                "opened here; this change was not saved so that the newer work is kept. Close "
+                "the case and open it again.")
+        session.connection().exec_driver_sql(
+            f"UPDATE {IDENTITY_TABLE} SET serial = serial + 1 WHERE id = 1")
 
     def save_copy(self, dest: Path, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of the whole project to ``dest`` (SQLite backup API)."""
         dest = Path(dest)
         if dest.exists() and not overwrite:
             raise ProjectError(f"{dest.name} already exists; not overwriting it")
-        if dest.resolve() == self.path.resolve():
-            raise ProjectError("a copy cannot be saved over the open project itself")
+        for own in self.owned_files():
+            if dest.resolve() == own.resolve() or _same_file(dest, own):
+                raise ProjectError(f"a copy cannot be saved over {own.name}, which belongs "
+                                   "to the open case project")
         tmp = dest.with_name(f".{dest.name}.copying-{os.getpid()}")
         tmp.unlink(missing_ok=True)
         try:
@@ -266,15 +353,38 @@ class ProjectFile:
                 try:
                     self._raw.backup(target)
                     target.execute("PRAGMA journal_mode=DELETE")
+                    if read_identity(target) is not None:  # a copy is a file of its own
+                        target.execute(f"UPDATE {IDENTITY_TABLE} SET uuid = ?, serial = 0",
+                                       (str(uuid.uuid4()),))
+                        target.commit()
+                    check = target.execute("PRAGMA quick_check").fetchall()
+                    if [r[0] for r in check] != ["ok"]:
+                        raise ProjectError(f"the copy {dest.name} did not check out; it was "
+                                           "not saved")
+                    target.close()
+                    with open(tmp, "rb") as f:
+                        os.fsync(f.fileno())
                 finally:
                     target.close()
             if overwrite:
                 os.replace(tmp, dest)
             else:
                 _publish(tmp, dest)
+        except DiskFullError as exc:
+            raise ProjectError(
+                f"The disk holding {dest.parent} is full, so the copy could not be saved. "
+                "Nothing was changed (an older copy of that name is kept); free some space "
+                "or choose another drive.") from exc
+        except OSError as exc:
+            raise ProjectError(f"The copy {dest.name} could not be saved: "
+                               f"{exc.strerror or exc}. Nothing was changed.") from exc
         finally:
             tmp.unlink(missing_ok=True)
         return dest
+
+    def owned_files(self) -> list[Path]:
+        """The files that are this project: it, its journal and its lock file."""
+        return [self.path, journal.journal_path_for(self.path), lock_path_for(self.path)]
 
     @property
     def schema_version(self) -> int:
@@ -286,6 +396,59 @@ class ProjectFile:
 
     def pragma(self, name: str) -> Any:
         return self._raw.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, exc: BaseException) -> DamagedProjectError:
+    return DamagedProjectError(
+        f"{path.name} is damaged ({exc}), so VIG Studio will not write to it. Recover what "
+        f"can be read into a new file (vigstudio recover {path.name} NEW.vigproj, or File ▸ "
+        "Recover a damaged case), and keep the damaged file until you have checked the copy.")
+
+
+def _handle_journal(path: Path, migrations: Sequence[Migration]) -> list[str]:
+    """Set aside a journal that is not this case's (see :mod:`vigstudio.storage.journal`)."""
+    verdict = journal.check_journal(path, identity_version(migrations))
+    if verdict.verdict is not journal.Verdict.FOREIGN:
+        return []
+    moved = journal.set_aside(path)
+    return [f"A file {journal.journal_path_for(path).name} lay beside {path.name}, but "
+            f"{verdict.reason}, so it was not applied: it was renamed to {moved.name} and "
+            "this case was opened as it was last saved. If it came from another family's "
+            "case, delete it safely."]
+
+
+def _check_health(path: Path, raw: sqlite3.Connection, *, tables: bool = True) -> None:
+    """A check at open: the file's length matches its pages, SQLite's integrity check passes
+    (a few milliseconds per megabyte) and every table is there. A damaged file is refused (it
+    is never written to)."""
+    page_size = int(raw.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(raw.execute("PRAGMA page_count").fetchone()[0])
+    size = path.stat().st_size
+    if size != page_size * pages:
+        raise DamagedProjectError(
+            f"{path.name} is damaged (it is {size} bytes long, but should be "
+            f"{page_size * pages}), so VIG Studio will not write to it. Recover what can be "
+            f"read into a new file (vigstudio recover {path.name} NEW.vigproj), and keep the "
+            "damaged file until you have checked the copy.")
+    problems = [str(r[0]) for r in raw.execute("PRAGMA integrity_check(20)").fetchall()]
+    if problems != ["ok"]:
+        raise _damaged(path, sqlite3.DatabaseError("; ".join(problems[:3])))
+    if not tables:
+        return
+    present = {str(r[0]) for r in raw.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    missing = sorted(set(Base.metadata.tables) - present)
+    if missing:
+        raise _damaged(path, sqlite3.DatabaseError(
+            f"the table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing"))
 
 
 def _publish(tmp: Path, path: Path) -> None:
