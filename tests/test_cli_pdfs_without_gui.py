@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from vigstudio.app import CaseSession
+from vigstudio.testing.cases import consent_everywhere
 from vigstudio.testing.synth import make_barcode_video
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -54,6 +55,7 @@ def test_export_sheet_and_export_review_need_no_gui_package(tmp_path: Path) -> N
         assert review.id is not None
         s.add_item_reflection(review.id, item.id or 0, "Hij is zo trots",
                               noted_at=dt.datetime(2026, 2, 9, 10, 11))
+        consent_everywhere(s)  # the exits check consent: the family gave it
 
     sheet, summary = tmp_path / "sheet.pdf", tmp_path / "review.pdf"
     done = _cli_without_gui("export-sheet", str(project), "--reel", "Cycle 1", "-o", str(sheet))
