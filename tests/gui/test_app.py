@@ -33,3 +33,19 @@ def test_unexpected_error_is_reported_plainly(qtbot: QtBot, monkeypatch: pytest.
         app._report_unexpected(RuntimeError, exc, exc.__traceback__)
     assert shown and "saved" in shown[0] and "boom" in shown[0]
     assert "RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_the_window_never_starts_larger_than_the_screen(qtbot: QtBot) -> None:
+    """On a laptop screen smaller than the default 1400×900 the first window fits the screen
+    (seen on a 1366×768 screen: the right panel and the timeline's bottom lanes were cut)."""
+    from PySide6.QtGui import QGuiApplication
+
+    from vigstudio.gui.app import fit_to_screen
+    from vigstudio.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    free = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    assert window.width() > free.width() or window.height() > free.height()  # the premise
+    fit_to_screen(window)
+    assert window.width() <= free.width() and window.height() <= free.height()

@@ -8,8 +8,8 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from vigstudio import __version__
 from vigstudio.resources import resource_path
@@ -52,6 +52,20 @@ def _report_unexpected(kind: type[BaseException], value: BaseException,
             f"case.\n\nDetails: {kind.__name__}: {value}")
 
 
+def fit_to_screen(window: QWidget) -> None:
+    """Never start larger than the screen: on a 1366×768 or 1280×720 laptop the window takes
+    the screen's free area (room left for the title bar), so no panel starts cut off."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    width = min(window.width(), free.width())
+    height = min(window.height(), max(480, free.height() - 40))
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+        window.move(free.x(), free.y())
+
+
 def run(project: Path | None = None) -> int:
     """Show the main window (on ``project`` if given) and run until it closes."""
     from vigstudio.gui.main_window import MainWindow
@@ -62,6 +76,7 @@ def run(project: Path | None = None) -> int:
     sys.excepthook = _report_unexpected
     app = make_application()
     window = MainWindow()
+    fit_to_screen(window)
     window.show()
     if project is not None:
         window.open_project(project)
