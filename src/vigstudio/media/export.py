@@ -33,6 +33,7 @@ removes the temporary file, and an existing target is never replaced unless ``ov
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -74,6 +75,8 @@ __all__ = [
     "TitleCard",
     "export_reel",
     "layout_reel",
+    "start_worker",
+    "stop_worker",
     "temp_path_for",
 ]
 
@@ -196,9 +199,13 @@ class _Eta:
 
 
 class _Child:
-    """The worker process with threads reading its output."""
+    """The worker process with threads reading its output.
 
-    def __init__(self, job: bytes) -> None:
+    The child imports everything it needs and then waits for its job on standard input, so
+    a child started early (:func:`start_worker`) begins an export at once.
+    """
+
+    def __init__(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vigstudio.media.export_worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -214,6 +221,10 @@ class _Child:
                              daemon=True)]
         for reader in self.readers:
             reader.start()
+
+    def send(self, job: bytes) -> None:
+        """Give the child its job (it starts the moment its imports are done)."""
+        assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(job)
             self.proc.stdin.close()
@@ -269,6 +280,51 @@ class _Child:
                 stream.close()
 
 
+_spare: _Child | None = None
+_spare_lock = threading.Lock()
+
+
+def start_worker() -> None:
+    """Start the export's child process now, so that the next export begins at once.
+
+    Starting Python and importing FFmpeg and numpy takes the child 0.3–1 s; the export dialog
+    calls this when it opens (and after each export) and the command line before it opens the
+    case, so that time passes while the person chooses a file name. The waiting child uses no
+    CPU; :func:`stop_worker` (also run at exit) ends it. Idempotent.
+    """
+    global _spare  # noqa: PLW0603 - one waiting child per process
+    with _spare_lock:
+        if _spare is not None and _spare.proc.poll() is None:
+            return
+        if _spare is not None:
+            _spare.close()
+        _spare = _Child()
+
+
+def stop_worker() -> None:
+    """End the waiting child started by :func:`start_worker`, if any."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        spare.close()
+
+
+atexit.register(stop_worker)
+
+
+def _take_child() -> _Child:
+    """The waiting child if there is a live one, else a new child."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        if spare.proc.poll() is None:
+            return spare
+        spare.close()
+    return _Child()
+
+
 def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
                 overwrite: bool = False, progress: ProgressCallback | None = None,
                 cancel: threading.Event | None = None,
@@ -293,8 +349,9 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
                           "name or allow replacing it.")
     tmp = temp_path_for(out)
     started = time.monotonic()
-    child = _Child(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
+    child = _take_child()
     try:
+        child.send(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
         try:
             child.run(progress, cancel, stall_timeout)
         except ExportError as exc:

@@ -35,7 +35,10 @@ def _send(stream: TextIO, line: str) -> None:
 
 
 def main() -> int:
-    job = pickle.loads(sys.stdin.buffer.read())  # our own parent's data
+    data = sys.stdin.buffer.read()  # waits here, imports done, until the parent sends a job
+    if not data:
+        return 0  # a child started early whose parent ended (or stopped it) without a job
+    job = pickle.loads(data)  # our own parent's data
     out_stream = sys.stdout
     last = 0.0
 
