@@ -236,6 +236,7 @@ class _CatchUp:
         self._enabled = enabled
         self._from_pts: int | None = None
         self._skipping = False
+        self.skipping_packets = 0  # packets handed to the decoder while skipping (a statistic)
 
     def aim(self, from_pts: int | None) -> None:
         """Decode everything from ``from_pts`` on (None: everything) after the next seek."""
@@ -255,6 +256,7 @@ class _CatchUp:
         for packet in self._container.demux(stream):
             if self._skipping and (packet.pts is None or packet.pts >= cast(int, self._from_pts)):
                 self._skip(False)
+            self.skipping_packets += self._skipping
             yield packet
 
 
