@@ -69,6 +69,9 @@ def _progress_printer() -> Callable[[float, float | None], None]:
 
 
 def cmd_export_reel(args: argparse.Namespace) -> int:
+    from vigstudio.media.export import start_worker
+
+    start_worker()  # the export's worker starts up while the case is opened
     from vigstudio.app.reel_export import export_reel_video
 
     cancel = threading.Event()

@@ -7,6 +7,7 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -151,9 +152,49 @@ def test_prefetch_settles_when_the_cache_is_small(long_gop: tuple[Path, MediaInf
                 settled = True
                 break
         assert settled, "prefetching never stopped"
-        print(reader.stats)
         assert reader.is_cached(121) and reader.is_cached(119)
         assert np.array_equal(reader.frame(120), reader.frame(120))
     finally:
         fetcher.close()
         reader.close()
+
+
+def exported_barcodes(path: Path) -> list[int]:
+    with av.open(str(path)) as container:
+        return [synth.read_barcode(f.to_ndarray(format="rgb24"))
+                for f in container.decode(video=0)]
+
+
+def test_worker_prepared_with_the_plan_exports_it_exactly(
+        long_gop: tuple[Path, MediaInfo], tmp_path: Path) -> None:
+    path, info = long_gop
+    plan = ReelPlan((ClipSegment(path, info, FrameRange(61, 70)),
+                     StillSegment(path, info, 130, hold=Fraction(1, 5)),
+                     ClipSegment(path, info, FrameRange(20, 25))))
+    export.start_worker(plan, 120)
+    export.start_worker(plan, 120)  # the same again: nothing new
+    spare = export._spare
+    assert spare is not None
+    time.sleep(1.0)  # the person choosing a file name; the child decodes meanwhile
+    export_reel(plan, tmp_path / "reel.mp4", height=120)
+    assert spare.proc.poll() == 0  # the prepared child made the reel
+    assert exported_barcodes(tmp_path / "reel.mp4") == [*range(61, 70), *[130] * 5,
+                                                        *range(20, 25)]
+    assert {p.name for p in tmp_path.iterdir()} == {"reel.mp4"}
+
+
+def test_worker_prepared_for_other_settings_still_exports_what_is_asked(
+        long_gop: tuple[Path, MediaInfo], tmp_path: Path) -> None:
+    path, info = long_gop
+    prepared = ReelPlan((ClipSegment(path, info, FrameRange(61, 70)),))
+    asked = ReelPlan((ClipSegment(path, info, FrameRange(90, 104)),))
+    export.start_worker(prepared, None)
+    time.sleep(0.5)
+    result = export_reel(asked, tmp_path / "reel.mp4")  # another plan
+    assert exported_barcodes(result.path) == list(range(90, 104))
+    export.start_worker(prepared, None)
+    export.start_worker(prepared, 120)  # the size changed in the dialog: a fresh child
+    time.sleep(0.5)
+    result = export_reel(prepared, tmp_path / "small.mp4", overwrite=True)  # full size
+    assert (result.width, result.height) == (320, 180)
+    assert exported_barcodes(result.path) == list(range(61, 70))

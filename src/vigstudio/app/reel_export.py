@@ -15,11 +15,11 @@ from pathlib import Path
 
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
-from vigstudio.errors import ExportError, MediaMissingError
+from vigstudio.errors import ExportError, MediaMissingError, VigError
 from vigstudio.interchange.atomic import write_atomically
 from vigstudio.interchange.errors import InterchangeError
 from vigstudio.interchange.vtt import srt_to_vtt
-from vigstudio.media.export import ExportResult, ProgressCallback, export_reel
+from vigstudio.media.export import ExportResult, ProgressCallback, export_reel, start_worker
 from vigstudio.media.export_plan import (
     ClipSegment,
     ReelPlan,
@@ -32,7 +32,7 @@ from vigstudio.media.export_plan import (
 from vigstudio.media.stills import StillRequest, export_stills
 
 __all__ = ["SheetContent", "export_plan_video", "export_reel_stills", "export_reel_video",
-           "plan_for_reel",
+           "plan_for_reel", "prepare_export",
            "sheet_content", "still_requests"]
 
 
@@ -77,6 +77,20 @@ def plan_for_reel(session: CaseSession, reel: Reel | int) -> ReelPlan:
     if not segments:
         raise ExportError(f"The reel {reel.name!r} is empty: add clips, stills or a title card.")
     return ReelPlan(tuple(segments))
+
+
+def prepare_export(session: CaseSession, reel: Reel | int, height: int | None = None) -> None:
+    """Start the export's worker now, while the person is still choosing where to save: it
+    imports its libraries and decodes the reel's first frames (in memory only), so the export
+    itself starts at once. The export dialog calls this when it opens and when the picture
+    size changes; :func:`vigstudio.media.export.stop_worker` ends the worker when the dialog
+    closes without exporting. A reel that cannot be planned yet (an offline recording) gets
+    a plain waiting worker; the export will report the problem."""
+    try:
+        plan: ReelPlan | None = plan_for_reel(session, reel)
+    except VigError:
+        plan = None
+    start_worker(plan, height)
 
 
 def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,

@@ -35,6 +35,7 @@ from vigstudio.app.reel_export import (
     export_plan_video,
     export_reel_stills,
     plan_for_reel,
+    prepare_export,
     sheet_content,
     still_requests,
 )
@@ -42,6 +43,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import ExportCancelled, ExportError, VigError
 from vigstudio.gui.sheet import write_feedback_sheet
+from vigstudio.media.export import stop_worker
 from vigstudio.media.export_plan import ReelPlan
 from vigstudio.media.stills import still_rgb
 
@@ -147,6 +149,17 @@ class ExportDialog(QDialog):
         self.result_message = ""
         self._kind_changed()
         self.resize(620, self.sizeHint().height())
+        self.size_box.currentIndexChanged.connect(lambda _i: self._prepare())
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Start the export's worker while the person chooses (see prepare_export)."""
+        if self.export_kind is ExportKind.VIDEO and self._job is None:
+            prepare_export(self.session, self.reel_id, self.size_box.currentData())
+
+    def done(self, result: int) -> None:
+        stop_worker()  # a worker prepared for an export that was not made
+        super().done(result)
 
     @property
     def export_kind(self) -> ExportKind:

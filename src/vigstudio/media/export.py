@@ -222,12 +222,16 @@ class _Child:
         for reader in self.readers:
             reader.start()
 
-    def send(self, job: bytes) -> None:
-        """Give the child its job (it starts the moment its imports are done)."""
+    def send(self, job: bytes, *, last: bool = True) -> None:
+        """Give the child its job (it starts the moment its imports are done); ``last=False``
+        for a message that the job follows (``prepare``)."""
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(job)
-            self.proc.stdin.close()
+            if last:
+                self.proc.stdin.close()
+            else:
+                self.proc.stdin.flush()
         except BrokenPipeError:
             pass  # the child died at once; reported when its output ends
 
@@ -281,31 +285,45 @@ class _Child:
 
 
 _spare: _Child | None = None
+_spare_plan: tuple[ReelPlan, int | None] | None = None  # what the waiting child prepared
 _spare_lock = threading.Lock()
 
 
-def start_worker() -> None:
+def start_worker(plan: ReelPlan | None = None, height: int | None = None) -> None:
     """Start the export's child process now, so that the next export begins at once.
 
     Starting Python and importing FFmpeg and numpy takes the child 0.3–1 s; the export dialog
-    calls this when it opens (and after each export) and the command line before it opens the
-    case, so that time passes while the person chooses a file name. The waiting child uses no
-    CPU; :func:`stop_worker` (also run at exit) ends it. Idempotent.
+    calls this when it opens and the command line before it opens the case, so that time
+    passes while the person chooses a file name. Given the reel's ``plan`` (and ``height``),
+    the child also opens the recordings and decodes up to the first frames of the reel
+    (pictures in memory only; nothing is written): an export of that plan at that height
+    then begins with its first frames ready. The waiting child uses no CPU once ready;
+    :func:`stop_worker` (also run at exit) ends it. Calling again is cheap.
     """
-    global _spare  # noqa: PLW0603 - one waiting child per process
+    global _spare, _spare_plan  # noqa: PLW0603 - one waiting child per process
     with _spare_lock:
         if _spare is not None and _spare.proc.poll() is None:
-            return
-        if _spare is not None:
+            if plan is None or _spare_plan == (plan, height):
+                return  # ready as asked
+            if _spare_plan is None:  # waiting without a plan: give it this one
+                _spare.send(pickle.dumps({"kind": "prepare", "plan": plan, "height": height}),
+                            last=False)
+                _spare_plan = (plan, height)
+                return
+        if _spare is not None:  # ended, or prepared another plan: start afresh
             _spare.close()
-        _spare = _Child()
+        _spare, _spare_plan = _Child(), None
+        if plan is not None:
+            _spare.send(pickle.dumps({"kind": "prepare", "plan": plan, "height": height}),
+                        last=False)
+            _spare_plan = (plan, height)
 
 
 def stop_worker() -> None:
     """End the waiting child started by :func:`start_worker`, if any."""
-    global _spare
+    global _spare, _spare_plan
     with _spare_lock:
-        spare, _spare = _spare, None
+        spare, _spare, _spare_plan = _spare, None, None
     if spare is not None:
         spare.close()
 
@@ -315,9 +333,9 @@ atexit.register(stop_worker)
 
 def _take_child() -> _Child:
     """The waiting child if there is a live one, else a new child."""
-    global _spare
+    global _spare, _spare_plan
     with _spare_lock:
-        spare, _spare = _spare, None
+        spare, _spare, _spare_plan = _spare, None, None
     if spare is not None:
         if spare.proc.poll() is None:
             return spare

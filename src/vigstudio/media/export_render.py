@@ -45,7 +45,8 @@ from vigstudio.media.export_plan import (
 )
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
-__all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "render_reel"]
+__all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "PreparedReel",
+           "render_reel"]
 
 X264_PRESET = "veryfast"
 X264_CRF = 23
@@ -475,8 +476,28 @@ def _prefetch_depth(layout: ReelLayout) -> int:
     return max(4, min(32, _PREFETCH_BYTES // max(1, picture)))
 
 
+class PreparedReel:
+    """A reel whose decoding has begun before the export was asked for (pictures in memory
+    only): :func:`render_reel` given the same plan and height starts with them."""
+
+    def __init__(self, plan: ReelPlan, height: int | None) -> None:
+        self.plan, self.height = plan, height
+        self.layout = layout_reel(plan, height)
+        self.out_colour = colour.output_colour(
+            [item.info for item in plan.items if isinstance(item, ClipSegment | StillSegment)])
+        self.events = _Prefetch(_reel_events(plan, self.layout, self.out_colour),
+                                _prefetch_depth(self.layout))
+
+    def matches(self, plan: ReelPlan, height: int | None) -> bool:
+        return self.height == height and self.plan == plan
+
+    def close(self) -> None:
+        self.events.close()
+
+
 def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
-                progress: ProgressFn | None = None) -> ReelLayout:
+                progress: ProgressFn | None = None,
+                prepared: PreparedReel | None = None) -> ReelLayout:
     """Write the reel to ``out`` (an MP4, overwritten if present) in this process.
 
     ``progress(done_frames, total_frames)`` is called after every output frame.
@@ -489,10 +510,13 @@ def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
         if progress is not None:
             progress(done, total)
 
-    out_colour = colour.output_colour(
-        [item.info for item in plan.items if isinstance(item, ClipSegment | StillSegment)])
-    # decoding starts at once, in its own thread, while the encoder is being set up
-    events = _Prefetch(_reel_events(plan, layout, out_colour), _prefetch_depth(layout))
+    if prepared is not None and not prepared.matches(plan, height):
+        prepared.close()
+        prepared = None
+    if prepared is None:
+        # decoding starts at once, in its own thread, while the encoder is being set up
+        prepared = PreparedReel(plan, height)
+    out_colour, events = prepared.out_colour, prepared.events
     try:
         writer = _Writer(out, layout, on_frame, out_colour)
         try:
