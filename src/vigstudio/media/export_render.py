@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar, cast
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
@@ -85,13 +86,15 @@ class FrameShaper:
         self.overlay = overlay
         self.fast = (self.rotation == 0 and self.fit == (width, height) and overlay is None
                      and self.hdr_transfer is None and self.src_matrix == self.dst_matrix)
+        # one scaler for all the clip's frames (VideoFrame.reformat sets one up per frame)
+        self._reformatter: Any = VideoReformatter()  # (its stub wants numbers; names work)
 
     def shape(self, frame: Any) -> Any:
         if self.fast:
-            return frame.reformat(self.width, self.height, format="yuv420p",
-                                  src_colorspace=self.src_matrix,
-                                  dst_colorspace=self.dst_matrix,
-                                  interpolation=SCALE_INTERPOLATION)
+            return self._reformatter.reformat(frame, self.width, self.height, format="yuv420p",
+                                              src_colorspace=self.src_matrix,
+                                              dst_colorspace=self.dst_matrix,
+                                              interpolation=SCALE_INTERPOLATION)
         stored_w, stored_h = self.stored
         if self.hdr_transfer is not None:
             rgb48 = frame.to_ndarray(width=stored_w, height=stored_h, format="rgb48le",
