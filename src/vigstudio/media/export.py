@@ -29,6 +29,8 @@ decoder crash on a damaged file cannot take the app down; progress comes back ov
 cancel terminates the child. The child writes a hidden temporary file beside the target
 (``.NAME.XXXXXXXX.part``); only a complete file is renamed to the target. Cancel or failure
 removes the temporary file, and an existing target is never replaced unless ``overwrite``.
+:func:`start_worker` starts the child before the export is asked for (the export dialog does
+when it opens), optionally with the plan so that it decodes the first frames meanwhile.
 """
 
 from __future__ import annotations
