@@ -12,6 +12,11 @@ events, and the time from the key event to the paint of the expected frame is me
   steps cross into the previous group of pictures;
 * random seek: a frame number typed in the go-to box, Return pressed (20 random frames).
 
+Then, for 4K HEVC phone footage and 1080p60, each in its own process: peak resident memory
+after playing 15 s and after stepping and seeking (with the old fixed 384 MB frame cache and
+with the budget an 8 GB machine gets), and the step/seek latency with each
+(``--no-memory`` leaves this out).
+
 Every painted frame is checked: the barcode read from ``grab()`` of the picture must name the
 expected frame. The same random frames are then fetched with two references: the ffmpeg CLI
 (``-ss`` before ``-i``: exact seek, one frame to raw RGB) and OpenCV (``CAP_PROP_POS_FRAMES``).
@@ -208,7 +213,150 @@ def _quiet_qt(kind: QtMsgType, context: QMessageLogContext, message: str) -> Non
         print(message, file=sys.stderr)
 
 
+# --- memory: peak resident memory while playing and stepping big video ------------------
+
+# (key, label, file in bench/.cache, made by bench_export (4K) or here (1080p60), barcodes?)
+MEMORY_CASES = (
+    ("4k", "4K HEVC 30 fps, 1 s GOP (phone)", "phone-4k-hevc-30-15s.mp4", False),
+    ("1080p60", "1080p60 H.264, 1 s GOP", "bench_1080p60_h264_gop60_20s.mp4", True),
+)
+PLAY_SECONDS = 15
+
+
+def ensure_memory_video(key: str, name: str) -> Path:
+    path = CACHE / name
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".part.mp4")
+    print(f"generating {name} (once) ...", flush=True)
+    if key == "1080p60":
+        make_barcode_video(tmp, width=1920, height=1080, rate=Fraction(60), frames=20 * 60,
+                           gop=60, audio=True)
+    else:  # as bench_export makes it: ffmpeg's test picture, x265, a keyframe a second
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+             "testsrc2=size=3840x2160:rate=30:duration=15", "-f", "lavfi", "-i",
+             "sine=frequency=440:sample_rate=48000:duration=15", "-c:v", "libx265",
+             "-preset", "ultrafast", "-x265-params", "keyint=30:log-level=error",
+             "-tag:v", "hvc1", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart",
+             str(tmp)], check=True)
+    tmp.rename(path)
+    return path
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def _step_and_seek(app: QApplication, widget: PlayerWidget, controller: PlayerController, *,
+                   gop: int, barcodes: bool, rnd: random.Random) -> dict[str, list[float]]:
+    count = controller.frame_count
+
+    def timed(expected: int, press: Callable[[], None]) -> float:
+        picture = widget.picture
+        started = time.perf_counter()
+        press()
+        deadline = started + 20
+        while not (picture.painted_frame == expected and picture.painted_at >= started):
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"frame {expected} was not shown within 20 s")
+        if barcodes and grab_barcode(widget) != expected:
+            raise RuntimeError(f"expected frame {expected}")
+        return picture.painted_at - started
+
+    results: dict[str, list[float]] = {"step forward": [], "step back": [], "random seek": []}
+    controller.seek(rnd.randrange(gop, count - 31))
+    settle(app, widget)
+    for _ in range(20):
+        target = controller.position + 1
+        results["step forward"].append(
+            timed(target, lambda: QTest.keyClick(widget, Qt.Key.Key_Right)))
+        idle(app, PAUSE_BETWEEN)
+    controller.seek(rnd.randrange(2, count // gop - 1) * gop + 5)
+    settle(app, widget)
+    for _ in range(20):
+        target = controller.position - 1
+        results["step back"].append(
+            timed(target, lambda: QTest.keyClick(widget, Qt.Key.Key_Left)))
+        idle(app, PAUSE_BETWEEN)
+    for frame in (rnd.randrange(count) for _ in range(10)):
+        widget.goto_edit.setText(str(frame))
+        results["random seek"].append(timed(
+            frame, lambda: QTest.keyClick(widget.goto_edit, Qt.Key.Key_Return)))
+        idle(app, PAUSE_BETWEEN)
+    return results
+
+
+def memory_case(key: str) -> int:
+    """Play a file with the real player for PLAY_SECONDS, then step and seek; print JSON."""
+    import json
+
+    qInstallMessageHandler(_quiet_qt)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    _, _label, name, barcodes = next(c for c in MEMORY_CASES if c[0] == key)
+    path = CACHE / name
+    rnd = random.Random(18)
+    controller = PlayerController(backend_factory=lambda: VlcBackend(audio=False),
+                                  probe=probe_in_process)
+    widget = PlayerWidget(controller)
+    widget.resize(1296, 820)
+    widget.show()
+    app.processEvents()
+    controller.load(path)
+    gop = 30 if key == "4k" else 60
+    settle(app, widget)
+    controller.play()
+    idle(app, PLAY_SECONDS)
+    controller.pause()
+    settle(app, widget)
+    after_play = _rss_mb()[1]
+
+    results = _step_and_seek(app, widget, controller, gop=gop, barcodes=barcodes, rnd=rnd)
+    peak = _rss_mb()[1]
+    controller.unload()
+    idle(app, 0.5)
+    after_close = _rss_mb()[0]
+    widget.shutdown()
+    widget.close()
+    controller.close()
+    print(json.dumps({"peak_play": after_play, "peak": peak, "after_close": after_close,
+                      **{name: summary(values) for name, values in results.items()}}))
+    return 0
+
+
+def memory_rows() -> list[str]:
+    import json
+
+    from vigstudio.media.frames import CACHE_SETTING, cache_budget
+
+    rows = []
+    eight_gb = cache_budget(8 * 1024 ** 3, "") // (1024 * 1024)
+    for key, label, name, _barcodes in MEMORY_CASES:
+        ensure_memory_video(key, name)
+        for budget, why in ((384, "384 MB (the old fixed budget)"),
+                            (eight_gb, f"{eight_gb} MB (sized for 8 GB)")):
+            env = {**os.environ, CACHE_SETTING: str(budget)}
+            out = subprocess.run([sys.executable, __file__, "--memory-case", key], env=env,
+                                 check=True, capture_output=True, text=True).stdout
+            data = json.loads(out.strip().splitlines()[-1])
+            rows.append(f"| {label} | {why} | {data['peak_play']:.0f} | {data['peak']:.0f} | "
+                        f"{data['after_close']:.0f} | {data['step forward'][0]} | "
+                        f"{data['step back'][0]} | {data['random seek'][0]} |")
+            print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--memory-case":
+        return memory_case(sys.argv[2])
     qInstallMessageHandler(_quiet_qt)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -237,6 +385,16 @@ def main() -> int:
     print("| --- | --- | ---: | ---: | ---: |")
     for row in rows:
         print(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {row[4]} |")
+    if "--no-memory" not in sys.argv:
+        print(f"\nPeak resident memory (MB) of the whole app process (Qt, libVLC playing, "
+              f"PyAV exact frames): {PLAY_SECONDS} s played, then 20 steps forward, 20 back "
+              "across a keyframe, 10 typed seeks; median latency in ms\n")
+        lines = memory_rows()
+        print("\n| video | frame cache | peak RSS after playing | peak RSS | RSS after closing "
+              "| step forward ms | step back ms | seek ms |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for line in lines:
+            print(line)
     return 0
 
 

@@ -107,7 +107,9 @@ def _progress_printer() -> Callable[[float, float | None], None]:
 
 
 def cmd_export_reel(args: argparse.Namespace) -> int:
-    from vigstudio.app.reel_export import export_reel_video
+    from vigstudio.app.reel_export import export_reel_video, warm_export_worker
+
+    warm_export_worker()  # the export's worker starts up while the case is opened
 
     cancel = threading.Event()
     with _snapshot(args.project) as session:

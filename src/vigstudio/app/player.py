@@ -156,11 +156,16 @@ class ExactFrameFetcher:
         if last is None:
             return None
         count = self._reader.info.frame_count
-        for k in range(1, self._ahead + 1):
+        # No more than the cache keeps around the playhead (it keeps the frames behind at
+        # up to twice the distance of those ahead); a larger window would evict its own
+        # frames and decode them again for ever.
+        reach = max(0, (self._reader.cache_capacity - 2) // 3)
+        ahead, behind = min(self._ahead, reach), min(self._behind, 2 * reach + 1)
+        for k in range(1, ahead + 1):
             if last + k < count and not self._reader.is_cached(last + k):
                 return last + k
         # the frames just before the playhead (stepping back over a keyframe)
-        for k in range(1, self._behind + 1):
+        for k in range(1, behind + 1):
             if last - k >= 0 and not self._reader.is_cached(last - k):
                 return last - k
         return None

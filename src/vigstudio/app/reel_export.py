@@ -23,11 +23,17 @@ from vigstudio.app.exits import Clearance, Exit, clear_exit, log_exit, reel_to_c
 from vigstudio.app.export_target import check_export_target, check_stills_folder
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
-from vigstudio.errors import ExportError, MediaMissingError
+from vigstudio.errors import ExportError, MediaMissingError, VigError
 from vigstudio.interchange.atomic import write_atomically
 from vigstudio.interchange.errors import InterchangeError
 from vigstudio.interchange.vtt import srt_to_vtt
-from vigstudio.media.export import ExportResult, ProgressCallback, export_reel
+from vigstudio.media.export import (
+    ExportResult,
+    ProgressCallback,
+    export_reel,
+    start_worker,
+    stop_worker,
+)
 from vigstudio.media.export_plan import (
     ClipSegment,
     ReelPlan,
@@ -53,9 +59,14 @@ __all__ = [
     "export_reel_video",
     "feedback_sheet",
     "plan_for_reel",
+    "prepare_export",
     "sheet_content",
     "still_requests",
+    "stop_prepared_export",
+    "warm_export_worker",
 ]
+
+
 def clear_reel(session: CaseSession, reel: Reel | int, what: Exit, *,
                override: str | None = None, day: dt.date | None = None) -> Clearance:
     """The check at the exit for a reel's video (all items) or its stills and sheet (only
@@ -108,6 +119,31 @@ def plan_for_reel(session: CaseSession, reel: Reel | int) -> ReelPlan:
     if not segments:
         raise ExportError(f"The reel {reel.name!r} is empty: add clips, stills or a title card.")
     return ReelPlan(tuple(segments))
+
+
+def prepare_export(session: CaseSession, reel: Reel | int, height: int | None = None) -> None:
+    """Start the export's worker now, while the person is still choosing where to save: it
+    imports its libraries and decodes the reel's first frames (in memory only), so the export
+    itself starts at once. The export dialog calls this when it opens and when the picture
+    size changes; :func:`stop_prepared_export` ends the worker when the dialog
+    closes without exporting. A reel that cannot be planned yet (an offline recording) gets
+    a plain waiting worker; the export will report the problem."""
+    try:
+        plan: ReelPlan | None = plan_for_reel(session, reel)
+    except VigError:
+        plan = None
+    start_worker(plan, height)
+
+
+def warm_export_worker() -> None:
+    """Start the export's worker before the case is even opened (the command line does): it
+    imports its libraries meanwhile and waits for the job."""
+    start_worker()
+
+
+def stop_prepared_export() -> None:
+    """End a worker :func:`prepare_export` started for an export that was not made."""
+    stop_worker()
 
 
 def export_reel_video(session: CaseSession, reel: Reel | int, out: Path, *,

@@ -48,7 +48,9 @@ from vigstudio.app.reel_export import (
     export_plan_video,
     export_reel_stills,
     plan_for_reel,
+    prepare_export,
     still_requests,
+    stop_prepared_export,
 )
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.privacy import PURPOSE_TEXT
@@ -138,6 +140,17 @@ class ExportDialog(QDialog):
         self.result_message = ""
         self._kind_changed()
         self.resize(620, self.sizeHint().height())
+        self.size_box.currentIndexChanged.connect(lambda _i: self._prepare())
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Start the export's worker while the person chooses (see prepare_export)."""
+        if self.export_kind is ExportKind.VIDEO and self._job is None:
+            prepare_export(self.session, self.reel_id, self.size_box.currentData())
+
+    def done(self, result: int) -> None:
+        stop_prepared_export()  # a worker prepared for an export that was not made
+        super().done(result)
 
     def _build_choices(self) -> tuple[QComboBox, QComboBox]:
         """What to export, and the picture size (the preference's default size chosen)."""

@@ -29,10 +29,13 @@ decoder crash on a damaged file cannot take the app down; progress comes back ov
 cancel terminates the child. The child writes a hidden temporary file beside the target
 (``.NAME.XXXXXXXX.part``); only a complete file is renamed to the target. Cancel or failure
 removes the temporary file, and an existing target is never replaced unless ``overwrite``.
+:func:`start_worker` starts the child before the export is asked for (the export dialog does
+when it opens), optionally with the plan so that it decodes the first frames meanwhile.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -74,6 +77,8 @@ __all__ = [
     "TitleCard",
     "export_reel",
     "layout_reel",
+    "start_worker",
+    "stop_worker",
     "temp_path_for",
 ]
 
@@ -209,9 +214,13 @@ class _Eta:
 
 
 class _Child:
-    """The worker process with threads reading its output."""
+    """The worker process with threads reading its output.
 
-    def __init__(self, job: bytes) -> None:
+    The child imports everything it needs and then waits for its job on standard input, so
+    a child started early (:func:`start_worker`) begins an export at once.
+    """
+
+    def __init__(self) -> None:
         self.proc = subprocess.Popen(
             worker_command("export"),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -227,9 +236,17 @@ class _Child:
                              daemon=True)]
         for reader in self.readers:
             reader.start()
+
+    def send(self, job: bytes, *, last: bool = True) -> None:
+        """Give the child its job (it starts the moment its imports are done); ``last=False``
+        for a message that the job follows (``prepare``)."""
+        assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(job)
-            self.proc.stdin.close()
+            if last:
+                self.proc.stdin.close()
+            else:
+                self.proc.stdin.flush()
         except BrokenPipeError:
             pass  # the child died at once; reported when its output ends
 
@@ -282,6 +299,65 @@ class _Child:
                 stream.close()
 
 
+_spare: _Child | None = None
+_spare_plan: tuple[ReelPlan, int | None] | None = None  # what the waiting child prepared
+_spare_lock = threading.Lock()
+
+
+def start_worker(plan: ReelPlan | None = None, height: int | None = None) -> None:
+    """Start the export's child process now, so that the next export begins at once.
+
+    Starting Python and importing FFmpeg and numpy takes the child 0.3–1 s; the export dialog
+    calls this when it opens and the command line before it opens the case, so that time
+    passes while the person chooses a file name. Given the reel's ``plan`` (and ``height``),
+    the child also opens the recordings and decodes up to the first frames of the reel
+    (pictures in memory only; nothing is written): an export of that plan at that height
+    then begins with its first frames ready. The waiting child uses no CPU once ready;
+    :func:`stop_worker` (also run at exit) ends it. Calling again is cheap.
+    """
+    global _spare, _spare_plan  # noqa: PLW0603 - one waiting child per process
+    with _spare_lock:
+        if _spare is not None and _spare.proc.poll() is None:
+            if plan is None or _spare_plan == (plan, height):
+                return  # ready as asked
+            if _spare_plan is None:  # waiting without a plan: give it this one
+                _spare.send(pickle.dumps({"kind": "prepare", "plan": plan, "height": height}),
+                            last=False)
+                _spare_plan = (plan, height)
+                return
+        if _spare is not None:  # ended, or prepared another plan: start afresh
+            _spare.close()
+        _spare, _spare_plan = _Child(), None
+        if plan is not None:
+            _spare.send(pickle.dumps({"kind": "prepare", "plan": plan, "height": height}),
+                        last=False)
+            _spare_plan = (plan, height)
+
+
+def stop_worker() -> None:
+    """End the waiting child started by :func:`start_worker`, if any."""
+    global _spare, _spare_plan
+    with _spare_lock:
+        spare, _spare, _spare_plan = _spare, None, None
+    if spare is not None:
+        spare.close()
+
+
+atexit.register(stop_worker)
+
+
+def _take_child() -> _Child:
+    """The waiting child if there is a live one, else a new child."""
+    global _spare, _spare_plan
+    with _spare_lock:
+        spare, _spare, _spare_plan = _spare, None, None
+    if spare is not None:
+        if spare.proc.poll() is None:
+            return spare
+        spare.close()
+    return _Child()
+
+
 def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
                 overwrite: bool = False, progress: ProgressCallback | None = None,
                 cancel: threading.Event | None = None,
@@ -309,8 +385,9 @@ def export_reel(plan: ReelPlan, out: Path | str, *, height: int | None = None,
                           "name or allow replacing it.")
     tmp = temp_path_for(out)
     started = time.monotonic()
-    child = _Child(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
+    child = _take_child()
     try:
+        child.send(pickle.dumps({"plan": plan, "out": tmp, "height": height}))
         try:
             child.run(progress, cancel, stall_timeout)
         except ExportError as exc:

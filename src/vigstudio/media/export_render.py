@@ -10,19 +10,28 @@ import contextlib
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
+from vigstudio.errors import (
+    DamagedMediaError,
+    MediaError,
+    MediaMissingError,
+    NotMediaError,
+    NoVideoError,
+)
 from vigstudio.media import captions, colour, decode
+from vigstudio.media.decode import _decode_range as decode_range
 from vigstudio.media.export_plan import (
     AUDIO_LAYOUT,
     AUDIO_SAMPLE_RATE,
@@ -37,8 +46,10 @@ from vigstudio.media.export_plan import (
     samples_before,
 )
 from vigstudio.media.marks import draw_marks
+from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
-__all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "render_reel"]
+__all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "PreparedReel",
+           "render_reel"]
 
 X264_PRESET = "veryfast"
 X264_CRF = 23
@@ -80,13 +91,15 @@ class FrameShaper:
         self.fast = (self.rotation == 0 and self.fit == (width, height) and overlay is None
                      and self.hdr_transfer is None and self.src_matrix == self.dst_matrix
                      and not marks)
+        # one scaler for all the clip's frames (VideoFrame.reformat sets one up per frame)
+        self._reformatter: Any = VideoReformatter()  # (its stub wants numbers; names work)
 
     def shape(self, frame: Any) -> Any:
         if self.fast:
-            return frame.reformat(self.width, self.height, format="yuv420p",
-                                  src_colorspace=self.src_matrix,
-                                  dst_colorspace=self.dst_matrix,
-                                  interpolation=SCALE_INTERPOLATION)
+            return self._reformatter.reformat(frame, self.width, self.height, format="yuv420p",
+                                              src_colorspace=self.src_matrix,
+                                              dst_colorspace=self.dst_matrix,
+                                              interpolation=SCALE_INTERPOLATION)
         stored_w, stored_h = self.stored
         if self.hdr_transfer is not None:
             rgb48 = frame.to_ndarray(width=stored_w, height=stored_h, format="rgb48le",
@@ -147,6 +160,7 @@ class _Writer:
         video.width, video.height, video.pix_fmt = layout.width, layout.height, "yuv420p"
         video.codec_context.time_base = 1 / self.rate
         video.codec_context.options = {"preset": X264_PRESET, "crf": str(X264_CRF)}
+        video.codec_context.thread_type = "AUTO"
         ctx = video.codec_context
         ctx.color_primaries, ctx.color_trc, ctx.colorspace = out_colour.codec_numbers()
         ctx.color_range = 1  # limited ("tv") range, as every camera and browser expects
@@ -212,102 +226,288 @@ def _silence(count: int) -> AudioArray:
     return np.zeros((_CHANNELS, count), np.float32)
 
 
-def _render_clip(writer: _Writer, clip: ClipSegment, layout: ReelLayout, fade: int,
-                 out_colour: colour.OutputColour) -> None:
+# Codecs whose non-reference pictures no later picture refers to: while decoding from the
+# keyframe up to a cut, those pictures need not be decoded at all (HEVC's "sub-layer
+# non-reference" pictures may still be referred to by higher layers, so HEVC is not here).
+_NONREF_SKIPPABLE = frozenset({"h264", "mpeg1video", "mpeg2video", "mpeg4"})
+
+
+class _CatchUp:
+    """The container as :class:`~vigstudio.media.seeking.Pictures` sees it, skipping the
+    decoding of non-reference pictures between a seek and the cut it was made for.
+
+    Before each packet is decoded its timestamp is compared with the earliest timestamp any
+    wanted picture can have; from the first packet at or after it (or without a timestamp)
+    everything is decoded. A skipped picture is one that no other picture refers to and that
+    lies before the cut, so the pictures from the cut on are exactly those of a full decode.
+    """
+
+    def __init__(self, container: Any, stream: Any, enabled: bool) -> None:
+        self._container, self._stream = container, stream
+        self._enabled = enabled
+        self._from_pts: int | None = None
+        self._skipping = False
+        self.skipping_packets = 0  # packets handed to the decoder while skipping (a statistic)
+
+    def aim(self, from_pts: int | None) -> None:
+        """Decode everything from ``from_pts`` on (None: everything) after the next seek."""
+        self._from_pts = from_pts if self._enabled else None
+
+    def _skip(self, on: bool) -> None:
+        if on != self._skipping:
+            self._stream.codec_context.skip_frame = "NONREF" if on else "DEFAULT"
+            self._skipping = on
+
+    def seek(self, *args: Any, **kwargs: Any) -> None:
+        self._skip(False)
+        self._container.seek(*args, **kwargs)
+        self._skip(self._from_pts is not None)
+
+    def demux(self, stream: Any) -> Iterator[Any]:
+        for packet in self._container.demux(stream):
+            if self._skipping and (packet.pts is None or packet.pts >= cast(int, self._from_pts)):
+                self._skip(False)
+            self.skipping_packets += self._skipping
+            yield packet
+
+
+def _open_recording(path: Path) -> Any:
+    if not path.exists():
+        raise MediaMissingError(f"The media file is missing: {path}")
+    try:
+        return av.open(str(path))
+    except av.FFmpegError as exc:
+        raise NotMediaError(f"Cannot read {path.name} as video: {exc}") from exc
+
+
+class _Source:
+    """One recording, opened once for all the clips and stills of the reel taken from it."""
+
+    def __init__(self, path: Path, info: MediaInfo) -> None:
+        self.path, self.info = path, info
+        self.container = _open_recording(path)
+        if not self.container.streams.video:
+            self.container.close()
+            raise NoVideoError(f"{path.name} holds no video (the file has been replaced?)")
+        self.stream = self.container.streams.video[0]
+        self.stream.thread_type = decoder_thread_type(info)
+        self.stamps = FrameTimestamps(info)
+        codec = self.stream.codec_context.name
+        self.catch_up = _CatchUp(self.container, self.stream, codec in _NONREF_SKIPPABLE)
+
+    def frames(self, wanted: FrameRange) -> Generator[tuple[int, Any], None, None]:
+        """``(index, picture)`` for exactly the frames of ``wanted``, in order (as
+        :func:`vigstudio.media.decode.iter_video_frames`, on the open file)."""
+        name = self.path.name
+        self.catch_up.aim(self.stamps.pts_of(max(0, wanted.start - 2)))
+        try:
+            expected = yield from decode_range(self.catch_up, self.stream, self.info, wanted)
+        except av.FFmpegError as exc:
+            raise DamagedMediaError(
+                f"{name} is damaged near frame {wanted.start}: the picture cannot be decoded "
+                f"({exc.strerror or exc}).") from exc
+        if expected < wanted.end:
+            raise MediaError(f"{name} ended at frame {expected} before frame {wanted.end - 1}; "
+                             "the file may be truncated")
+
+    def close(self) -> None:
+        self.container.close()
+
+
+class _Sources:
+    """The open recordings of a reel; each is closed after the last item that uses it."""
+
+    def __init__(self, plan: ReelPlan) -> None:
+        self._last_use: dict[Path, int] = {}
+        for position, item in enumerate(plan.items):
+            if isinstance(item, ClipSegment | StillSegment):
+                self._last_use[Path(item.path)] = position
+        self._open: dict[Path, _Source] = {}
+
+    def get(self, path: Path, info: MediaInfo) -> _Source:
+        source = self._open.get(path)
+        if source is None:
+            source = self._open[path] = _Source(path, info)
+        return source
+
+    def done_with(self, position: int) -> None:
+        for path, last in self._last_use.items():
+            if last == position and path in self._open:
+                self._open.pop(path).close()
+
+    def close(self) -> None:
+        while self._open:
+            self._open.popitem()[1].close()
+
+
+# What the decoding thread hands to the encoding thread, in output order:
+# ("audio", samples, 0) queues audio; ("video", picture, n) writes the picture n times;
+# ("end", None, frames) marks the end of an item (the output frames written by then).
+_Event = tuple[str, Any, int]
+
+
+def _clip_events(clip: ClipSegment, start_frame: int, layout: ReelLayout, *, fade: int,
+                 out_colour: colour.OutputColour, sources: _Sources) -> Iterator[_Event]:
     rate = layout.frame_rate
     selection = clip_source_frames(clip, rate)
     freeze = freeze_frames(clip, rate)
-    start_frame = writer.frames
     moving_samples = (samples_before(start_frame + len(selection), rate)
                       - samples_before(start_frame, rate))
     freeze_samples = (samples_before(start_frame + len(selection) + freeze, rate)
                       - samples_before(start_frame + len(selection), rate))
-    clock = clip.info.clock
-    t0 = clock.time_of(clip.frames.start)
+    t0 = clip.info.clock.time_of(clip.frames.start)
     t1 = decode.time_of_range_end(clip.info, clip.frames)
     audio = decode.read_audio(clip.path, clip.info, t0, t1, sample_rate=AUDIO_SAMPLE_RATE,
                               layout=AUDIO_LAYOUT)
     if clip.speed != 1:
         audio = decode.stretch_audio(audio, AUDIO_SAMPLE_RATE, AUDIO_LAYOUT, clip.speed)
-    writer.queue_audio(_fade_edges(_fit(audio, moving_samples), fade))
-    writer.queue_audio(_silence(freeze_samples))
+    yield "audio", _fade_edges(_fit(audio, moving_samples), fade), 0
+    yield "audio", _silence(freeze_samples), 0
 
     shaper = FrameShaper(clip.info, layout.width, layout.height,
                          _overlay_for(clip.caption, clip.burn_caption, layout), out_colour)
     repeats = Counter(selection)
     wanted = FrameRange(selection[0], selection[-1] + 1)
-
-    def shaped_frames() -> Iterator[tuple[Any, int]]:
-        for index, frame in decode.iter_video_frames(clip.path, clip.info, wanted):
-            times = repeats.get(index, 0)
-            if times:
-                yield shaper.shape(frame), times
-
     shaped: Any = None
-    for shaped, times in _prefetch(shaped_frames()):
-        for _ in range(times):
-            writer.write_video(shaped)
-    for _ in range(freeze):
-        writer.write_video(shaped)
+    for index, frame in sources.get(Path(clip.path), clip.info).frames(wanted):
+        times = repeats.get(index, 0)
+        if times:
+            shaped = shaper.shape(frame)
+            yield "video", shaped, times
+    if freeze:
+        yield "video", shaped, freeze
+
+
+def _hold_events(picture: Any, start_frame: int, frames: int, rate: Fraction
+                 ) -> Iterator[_Event]:
+    yield "audio", _silence(samples_before(start_frame + frames, rate)
+                            - samples_before(start_frame, rate)), 0
+    yield "video", picture, frames
+
+
+def _reel_events(plan: ReelPlan, layout: ReelLayout, out_colour: colour.OutputColour
+                 ) -> Iterator[_Event]:
+    """Everything the encoder needs, item after item (runs in the decoding thread)."""
+    fade = int(FADE_SECONDS * AUDIO_SAMPLE_RATE)
+    sources = _Sources(plan)
+    try:
+        for position, (item, start, count) in enumerate(
+                zip(plan.items, layout.item_starts, layout.item_frames, strict=True)):
+            if isinstance(item, ClipSegment):
+                yield from _clip_events(item, start, layout, fade=fade, out_colour=out_colour,
+                                        sources=sources)
+            elif isinstance(item, StillSegment):
+                shaper = FrameShaper(item.info, layout.width, layout.height,
+                                     _overlay_for(item.caption, item.burn_caption, layout),
+                                     out_colour, marks=item.marks)
+                source = sources.get(Path(item.path), item.info)
+                frames = source.frames(FrameRange(item.frame, item.frame + 1))
+                try:
+                    decoded = next(frames, None)
+                finally:
+                    frames.close()
+                if decoded is None:
+                    raise MediaError(f"frame {item.frame} could not be decoded from "
+                                     f"{Path(item.path).name}")
+                yield from _hold_events(shaper.shape(decoded[1]), start, count,
+                                        layout.frame_rate)
+            else:
+                assert isinstance(item, TitleCard)
+                rgb = captions.render_title_card(item.text, layout.width, layout.height,
+                                                 item.caption if item.burn_caption else "")
+                picture = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
+                    format="yuv420p", dst_colorspace=colour.SWS_NAMES.get(out_colour.space))
+                yield from _hold_events(picture, start, count, layout.frame_rate)
+            sources.done_with(position)
+            yield "end", None, start + count
+    finally:
+        sources.close()
 
 
 _T = TypeVar("_T")
 _DONE = object()
+_PREFETCH_BYTES = 64 * 1024 * 1024  # output pictures the decoding thread may run ahead
 
 
-def _prefetch(items: Iterator[_T], depth: int = 6) -> Iterator[_T]:
-    """Run ``items`` in a background thread, ``depth`` ahead of the consumer.
+class _Prefetch(Generic[_T]):
+    """Runs ``items`` in a background thread (started at once), ``depth`` ahead.
 
-    Decoding and scaling (FFmpeg, without the GIL) then overlap with encoding. An exception in
-    the producer is raised in the consumer; a consumer that stops early stops the producer.
+    Decoding and scaling (FFmpeg, without the GIL) then overlap with encoding, also across
+    the joins between clips. An exception in the producer is raised in the consumer;
+    :meth:`close` stops the producer (and is safe to call more than once).
     """
-    buffer: queue.Queue[object] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
 
-    def produce() -> None:
+    def __init__(self, items: Iterator[_T], depth: int) -> None:
+        self._buffer: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._items = items
+        self._worker = threading.Thread(target=self._produce, name="export-decode",
+                                         daemon=True)
+        self._worker.start()
+
+    def _produce(self) -> None:
         try:
-            for item in items:
-                while not stop.is_set():
+            for item in self._items:
+                while not self._stop.is_set():
                     try:
-                        buffer.put(item, timeout=0.1)
+                        self._buffer.put(item, timeout=0.1)
                         break
                     except queue.Full:
                         continue
-                if stop.is_set():
+                if self._stop.is_set():
                     return
-            buffer.put(_DONE)
+            self._buffer.put(_DONE)
         except BaseException as exc:  # noqa: BLE001 - handed over to the consumer thread
-            buffer.put(exc)
+            self._buffer.put(exc)
+        finally:
+            close = getattr(self._items, "close", None)
+            if close is not None:
+                close()  # runs the generator's clean-up (closes files) in this thread
 
-    worker = threading.Thread(target=produce, name="export-decode", daemon=True)
-    worker.start()
-    try:
+    def __iter__(self) -> Iterator[_T]:
         while True:
-            got = buffer.get()
+            got = self._buffer.get()
             if got is _DONE:
                 return
             if isinstance(got, BaseException):
                 raise got
             yield cast(_T, got)
-    finally:
-        stop.set()
-        while worker.is_alive():
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._worker.is_alive():
             with contextlib.suppress(queue.Empty):
-                buffer.get(timeout=0.05)
-        worker.join()
+                self._buffer.get(timeout=0.05)
+        self._worker.join()
 
 
-def _render_hold(writer: _Writer, picture: Any, frames: int) -> None:
-    start = writer.frames
-    rate = writer.rate
-    writer.queue_audio(_silence(samples_before(start + frames, rate)
-                                - samples_before(start, rate)))
-    for _ in range(frames):
-        writer.write_video(picture)
+def _prefetch_depth(layout: ReelLayout) -> int:
+    picture = layout.width * layout.height * 3 // 2
+    return max(4, min(32, _PREFETCH_BYTES // max(1, picture)))
+
+
+class PreparedReel:
+    """A reel whose decoding has begun before the export was asked for (pictures in memory
+    only): :func:`render_reel` given the same plan and height starts with them."""
+
+    def __init__(self, plan: ReelPlan, height: int | None) -> None:
+        self.plan, self.height = plan, height
+        self.layout = layout_reel(plan, height)
+        self.out_colour = colour.output_colour(
+            [item.info for item in plan.items if isinstance(item, ClipSegment | StillSegment)])
+        self.events = _Prefetch(_reel_events(plan, self.layout, self.out_colour),
+                                _prefetch_depth(self.layout))
+
+    def matches(self, plan: ReelPlan, height: int | None) -> bool:
+        return self.height == height and self.plan == plan
+
+    def close(self) -> None:
+        self.events.close()
 
 
 def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
-                progress: ProgressFn | None = None) -> ReelLayout:
+                progress: ProgressFn | None = None,
+                prepared: PreparedReel | None = None) -> ReelLayout:
     """Write the reel to ``out`` (an MP4, overwritten if present) in this process.
 
     ``progress(done_frames, total_frames)`` is called after every output frame.
@@ -315,38 +515,33 @@ def render_reel(plan: ReelPlan, out: Path, *, height: int | None = None,
     """
     layout = layout_reel(plan, height)
     total = layout.frame_count
-    fade = int(FADE_SECONDS * AUDIO_SAMPLE_RATE)
 
     def on_frame(done: int) -> None:
         if progress is not None:
             progress(done, total)
 
-    out_colour = colour.output_colour(
-        [item.info for item in plan.items if isinstance(item, ClipSegment | StillSegment)])
-    writer = _Writer(out, layout, on_frame, out_colour)
-    expected = 0
+    if prepared is not None and not prepared.matches(plan, height):
+        prepared.close()
+        prepared = None
+    if prepared is None:
+        # decoding starts at once, in its own thread, while the encoder is being set up
+        prepared = PreparedReel(plan, height)
+    out_colour, events = prepared.out_colour, prepared.events
     try:
-        for item, count in zip(plan.items, layout.item_frames, strict=True):
-            if isinstance(item, ClipSegment):
-                _render_clip(writer, item, layout, fade, out_colour)
-            elif isinstance(item, StillSegment):
-                shaper = FrameShaper(item.info, layout.width, layout.height,
-                                     _overlay_for(item.caption, item.burn_caption, layout),
-                                     out_colour, marks=item.marks)
-                picture = shaper.shape(decode.read_frame(item.path, item.info, item.frame))
-                _render_hold(writer, picture, count)
-            else:
-                assert isinstance(item, TitleCard)
-                rgb = captions.render_title_card(item.text, layout.width, layout.height,
-                                                 item.caption if item.burn_caption else "")
-                picture = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
-                    format="yuv420p", dst_colorspace=colour.SWS_NAMES.get(out_colour.space))
-                _render_hold(writer, picture, count)
-            expected += count
-            if writer.frames != expected:
-                raise RuntimeError(f"wrote {writer.frames} frames, planned {expected}")
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
+        writer = _Writer(out, layout, on_frame, out_colour)
+        try:
+            for kind, payload, number in events:
+                if kind == "audio":
+                    writer.queue_audio(payload)
+                elif kind == "video":
+                    for _ in range(number):
+                        writer.write_video(payload)
+                elif writer.frames != number:
+                    raise RuntimeError(f"wrote {writer.frames} frames, planned {number}")
+            writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+    finally:
+        events.close()
     return layout

@@ -1,6 +1,8 @@
 """Child-process entry point of the reel export: ``python -m vigstudio.media.export_worker``.
 
-Reads one pickled job from standard input — ``{"plan": ReelPlan, "out": Path, "height": int |
+Reads one pickled job from standard input (optionally after a ``{"kind": "prepare", "plan":
+ReelPlan, "height": int | None}`` message, on which it starts decoding the reel's first frames)
+— ``{"plan": ReelPlan, "out": Path, "height": int |
 None}`` renders a reel; ``{"kind": "stills", "requests": [StillRequest], "folder": Path,
 "overwrite": bool}`` writes stills — and reports on standard output, one line per message:
 
@@ -28,7 +30,7 @@ if __name__ == "__main__":
 import av
 
 from vigstudio.errors import VigError
-from vigstudio.media.export_render import render_reel
+from vigstudio.media.export_render import PreparedReel, render_reel
 from vigstudio.media.stills import export_still_png
 
 PROGRESS_INTERVAL = 0.1
@@ -41,7 +43,18 @@ def _send(stream: TextIO, line: str) -> None:
 
 def main() -> int:
     die_with_parent()  # never go on writing after the app was killed
-    job = pickle.loads(sys.stdin.buffer.read())  # our own parent's data
+    # Waits here, imports done, until the parent sends a job (our own parent's data). A
+    # "prepare" message may come first: the reel's first frames are decoded while waiting.
+    prepared: PreparedReel | None = None
+    try:
+        job = pickle.load(sys.stdin.buffer)
+        if job.get("kind") == "prepare":
+            prepared = PreparedReel(job["plan"], job["height"])
+            job = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        if prepared is not None:
+            prepared.close()
+        return 0  # a child started early whose parent ended (or stopped it) without a job
     out_stream = sys.stdout
     last = 0.0
 
@@ -61,7 +74,8 @@ def main() -> int:
                                  marks=request.marks)
                 progress(done, len(requests))
         else:
-            render_reel(job["plan"], job["out"], height=job["height"], progress=progress)
+            render_reel(job["plan"], job["out"], height=job["height"], progress=progress,
+                        prepared=prepared)
     except VigError as exc:
         _send(out_stream, f"error {type(exc).__name__}\t{exc}")
         return 1

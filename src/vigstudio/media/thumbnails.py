@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
+from vigstudio.media.frames import machine_memory
 from vigstudio.media.seeking import Pictures, seek_points
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
@@ -41,10 +42,12 @@ __all__ = [
     "Progress",
     "ThumbnailSet",
     "ThumbnailStore",
+    "default_count",
     "even_targets",
     "generate_thumbnails",
     "iter_even_thumbnails",
     "iter_keyframe_thumbnails",
+    "memory_budget",
     "thumbnail_size",
 ]
 
@@ -60,6 +63,27 @@ def thumbnail_size(info: MediaInfo, height: int) -> tuple[int, int]:
     disp_w, disp_h = info.display_size
     width = max(2, round(disp_w * height / disp_h / 2) * 2)
     return width, height
+
+
+MAX_EVEN_THUMBNAILS = 2000
+
+
+def memory_budget(memory: int | None = None) -> int:
+    """Bytes the evenly spaced thumbnails of one recording may take in memory: 1/128 of the
+    machine's memory, between 16 MB and 128 MB (64 MB on an 8 GB laptop)."""
+    if memory is None:
+        memory = machine_memory()
+    if memory is None:
+        return 64 * 1024 * 1024
+    return max(16 * 1024 * 1024, min(128 * 1024 * 1024, memory // 128))
+
+
+def default_count(info: MediaInfo, height: int, memory: int | None = None) -> int:
+    """Evenly spaced thumbnails to make by default: one per second of video, at most
+    2000, and no more than fit in :func:`memory_budget`."""
+    width, _ = thumbnail_size(info, height)
+    fit = memory_budget(memory) // (width * height * 3)
+    return max(1, min(MAX_EVEN_THUMBNAILS, round(info.duration), fit))
 
 
 def even_targets(frame_count: int, count: int) -> list[int]:
@@ -321,7 +345,7 @@ def generate_thumbnails(
         raise ValueError("the store's height differs from the requested height")
     state = store.load() if store is not None else ThumbnailSet(height)
     if count is None:
-        count = min(2000, max(1, round(info.duration)))
+        count = default_count(info, height)
     targets = even_targets(info.frame_count, count)
     yield from sorted(state.thumbs.items())
     if state.complete:
