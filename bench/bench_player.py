@@ -89,18 +89,24 @@ def idle(app: QApplication, seconds: float) -> None:
         time.sleep(0.002)
 
 
-def measure(app: QApplication, widget: PlayerWidget, expected: int,
-            press: Callable[[], None]) -> float:
-    """Seconds from the key event to the paint of ``expected``; checks the painted picture."""
+def until_painted(app: QApplication, widget: PlayerWidget, expected: int,
+                  press: Callable[[], None], *, limit: float = 10) -> float:
+    """Seconds from ``press()`` to the paint of frame ``expected`` (at most ``limit``)."""
     picture = widget.picture
     started = time.perf_counter()
     press()
-    deadline = started + 10
+    deadline = started + limit
     while not (picture.painted_frame == expected and picture.painted_at >= started):
         app.processEvents()
         if time.perf_counter() > deadline:
-            raise RuntimeError(f"frame {expected} was not shown within 10 s")
-    latency = picture.painted_at - started
+            raise RuntimeError(f"frame {expected} was not shown within {limit:g} s")
+    return picture.painted_at - started
+
+
+def measure(app: QApplication, widget: PlayerWidget, expected: int,
+            press: Callable[[], None]) -> float:
+    """Seconds from the key event to the paint of ``expected``; checks the painted picture."""
+    latency = until_painted(app, widget, expected, press)
     shown = grab_barcode(widget)
     if shown != expected or widget.readout_frame != expected:
         raise RuntimeError(f"expected frame {expected}, picture shows {shown}, "
@@ -259,17 +265,10 @@ def _step_and_seek(app: QApplication, widget: PlayerWidget, controller: PlayerCo
     count = controller.frame_count
 
     def timed(expected: int, press: Callable[[], None]) -> float:
-        picture = widget.picture
-        started = time.perf_counter()
-        press()
-        deadline = started + 20
-        while not (picture.painted_frame == expected and picture.painted_at >= started):
-            app.processEvents()
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"frame {expected} was not shown within 20 s")
+        latency = until_painted(app, widget, expected, press, limit=20)
         if barcodes and grab_barcode(widget) != expected:
             raise RuntimeError(f"expected frame {expected}")
-        return picture.painted_at - started
+        return latency
 
     results: dict[str, list[float]] = {"step forward": [], "step back": [], "random seek": []}
     controller.seek(rnd.randrange(gop, count - 31))

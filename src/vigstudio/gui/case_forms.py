@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from vigstudio.app.defaults import participant_colour
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.media import RecordingKind
+from vigstudio.domain.privacy import SCOPE_WORDS
 from vigstudio.domain.project import (
     Consent,
     ConsentScope,
@@ -46,12 +47,7 @@ ROLE_TEXT: dict[Role, str] = {
     Role.OTHER: "other (sibling, visitor, supervisor)",
 }
 
-SCOPE_TEXT: dict[ConsentScope, str] = {
-    ConsentScope.FEEDBACK: "feedback to the family",
-    ConsentScope.SUPERVISION: "supervision",
-    ConsentScope.TRAINING: "training",
-    ConsentScope.SHARING: "sharing further",
-}
+SCOPE_TEXT: dict[ConsentScope, str] = SCOPE_WORDS  # the domain's words, one place
 
 SCOPE_TIP: dict[ConsentScope, str] = {
     ConsentScope.FEEDBACK: "The recordings may be shown back to the family in a shared review.",

@@ -176,7 +176,7 @@ def read_audio(path: Path | str, info: MediaInfo, start: Fraction, end: Fraction
             # The first AAC frame after a seek decodes as silence: seeking half a second
             # early keeps it outside the range. From the start of the file: no seek at all.
             container.seek(int(seek_seconds / stream.time_base), backward=True, stream=stream)
-        placer = _AudioPlacer(out, first, sample_rate, res_channels)
+        placer = _AudioPlacer(out, first)
         try:
             for packet in container.demux(stream):
                 try:
@@ -206,8 +206,8 @@ class _AudioPlacer:
     # A jump in the timestamps larger than this (samples) is a gap to leave silent.
     _GAP = 480
 
-    def __init__(self, out: AudioArray, first: int, sample_rate: int, channels: int) -> None:
-        self.out, self.first, self.channels = out, first, channels
+    def __init__(self, out: AudioArray, first: int) -> None:
+        self.out, self.first = out, first
         self.pos: int | None = None  # absolute sample index of the next sample
         self.done = False
 

@@ -554,8 +554,7 @@ class _DecodeOrder:
             try:
                 for packet in container.demux(stream):
                     for frame in ctx.decode(packet):
-                        key = frame_key(frame)
-                        keys.append(key if key is not None else (keys[-1] + 1 if keys else 0))
+                        _add_key(keys, frame)
                     if self.progress is not None and time.monotonic() - reported > 0.5:
                         reported = time.monotonic()
                         self.progress(min(1.0, len(keys) / max(1, self.expected)))
@@ -563,9 +562,14 @@ class _DecodeOrder:
                 damaged = True
                 with contextlib.suppress(av.FFmpegError):
                     for frame in ctx.decode(None):
-                        key = frame_key(frame)
-                        keys.append(key if key is not None else (keys[-1] + 1 if keys else 0))
+                        _add_key(keys, frame)
         return keys, damaged
+
+
+def _add_key(keys: list[int], frame: Any) -> None:
+    """Append a decoded picture's key (one past the previous where it carries no time)."""
+    key = frame_key(frame)
+    keys.append(key if key is not None else (keys[-1] + 1 if keys else 0))
 
 
 class _Prober:

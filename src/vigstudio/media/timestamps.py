@@ -79,7 +79,7 @@ class FrameTimestamps:
             found = self._key_index.get(pts)
             if found is not None:
                 return found
-            if pts < self._keys[0] and pts < self._suffix_min[0]:
+            if pts < self._suffix_min[0]:  # before the lowest key: a hidden pre-roll picture
                 return -1
             return UNKNOWN
         info = self._info
