@@ -6,6 +6,7 @@
     python3 run.py lint     # ruff, mypy and the import contracts (lint-imports)
     python3 run.py bench    # the benchmarks (prints tables)
     python3 run.py package  # the self-contained application in dist/ (packaging/build.py)
+    python3 run.py testdata # fetch the test files made by other programs (run.py test does it)
 
 Each command creates or updates ``.venv`` beside this file and installs the Python packages it
 needs. On Debian/Ubuntu as root it also installs the system packages (libVLC, Xvfb, the Qt xcb
@@ -20,6 +21,8 @@ import platform
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 import venv
 from pathlib import Path
 
@@ -37,6 +40,16 @@ APT_RUNTIME = [
 APT_TEST = ["xvfb", "xauth", "ffmpeg", "poppler-utils", "imagemagick", "xdotool"]
 # PyInstaller reads shared libraries with objdump; vlc-cache-gen writes libVLC's plug-in cache
 APT_PACKAGE = ["binutils", "libvlc-bin"]
+
+# Files written by ELAN itself (the MPI's sample annotations, EAF 2.7, 2.8 and 3.0) and ELAN's
+# published EAF schemas, for the interchange tests. They ship in pympi-ling's source
+# distribution (MIT licence; the samples carry ELAN's own header); they are fetched from the
+# package index, checked against this digest and kept in the environment, never committed.
+TESTDATA = VENV / "testdata" / "elan"
+ELAN_SDIST = ("pympi-ling", "1.71", "pympi_ling-1.71.tar.gz",
+              "d4e2481285bace4d1a8d90ad59abfe4bf289e529ce086551a975c3ce26e0b9d4")
+ELAN_FILES = ("EAFv2.8.xsd", "EAFv3.0.xsd", "sample_2.7.eaf", "sample_2.8.eaf",
+              "sample_3.0.eaf")
 
 
 def main(argv: list[str]) -> int:
@@ -63,7 +76,12 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_system(APT_RUNTIME + APT_TEST)
         python = ensure_venv(extras="[dev]")
+        ensure_test_data(python)
         return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
+    if command == "testdata":
+        ensure_test_data(ensure_venv(extras="[dev]"))
+        print(f"The test files made by other programs are in {TESTDATA}")
+        return 0
     if command == "package":
         ensure_system(APT_RUNTIME + APT_PACKAGE)
         python = ensure_venv(extras="[package]")
@@ -155,6 +173,30 @@ def ensure_venv(extras: str) -> Path:
                               cwd=ROOT)
         stamp.write_text(" ".join([*have, wanted]))
     return python
+
+
+def ensure_test_data(python: Path) -> None:
+    """Fetch ELAN's sample files and schemas into ``.venv/testdata/elan`` when missing."""
+    if all((TESTDATA / name).is_file() for name in ELAN_FILES):
+        return
+    project, version, archive_name, digest = ELAN_SDIST
+    print(f"Fetching ELAN's sample files ({project} {version} source) for the tests ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.check_call([str(python), "-m", "pip", "download", "-q", "--no-deps",
+                               "--no-binary", ":all:", f"{project}=={version}", "-d", tmp])
+        archive = Path(tmp) / archive_name
+        if hashlib.sha256(archive.read_bytes()).hexdigest() != digest:
+            raise SystemExit(f"{archive_name} from the package index does not match the "
+                             "expected digest; not using it")
+        TESTDATA.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive) as tar:
+            for name in ELAN_FILES:
+                member = tar.extractfile(f"pympi_ling-{version}/test/{name}")
+                if member is None:
+                    raise SystemExit(f"{archive_name} has no test/{name}")
+                part = TESTDATA / (name + ".part")
+                part.write_bytes(member.read())
+                part.replace(TESTDATA / name)
 
 
 if __name__ == "__main__":

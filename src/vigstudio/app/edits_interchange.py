@@ -39,6 +39,7 @@ class ImportReport:
     new_codes: list[str] = field(default_factory=list)
     new_behaviours: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -49,7 +50,7 @@ class ImportReport:
                f"{self.stills} stills."]
         if self.new_codes:
             out.append("New codes in the codebook section 'imported': "
-                       + ", ".join(self.new_codes) + ".")
+                       + _listed(self.new_codes) + ".")
         if self.new_behaviours:
             out.append("New behaviours: " + ", ".join(self.new_behaviours) + ".")
         if self.new_participants:
@@ -57,11 +58,20 @@ class ImportReport:
         if self.duplicates:
             out.append(f"{self.duplicates} tags were already in the case and were not added "
                        "again.")
+        out += self.notes
         out += [f"Left out: {reason}" for reason in self.skipped]
         return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _listed(names: list[str], shown: int = 30) -> str:
+    """The names, or the first ``shown`` of them and how many more (a file from a research
+    project can bring hundreds)."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
 
 
 class InterchangeEdits(SessionCore):
@@ -72,7 +82,7 @@ class InterchangeEdits(SessionCore):
         """Add ``found`` to the recording as one undo step (two transactions: the new names,
         then the tags; if the second fails the first is undone)."""
         rec = self.recording(recording_id)
-        report = ImportReport(source, skipped=list(found.skipped))
+        report = ImportReport(source, skipped=list(found.skipped), notes=list(found.notes))
         tags = [replace(t, code=as_code(t.code, t.code_label)) if t.kind is TagKind.MOMENT
                 else t for t in found.tags if _fits(rec, t, report)]
         label = f"Import tags from {source}"

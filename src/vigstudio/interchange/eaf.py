@@ -22,6 +22,7 @@ with the annotation's value as its code and the tier's participant as its partic
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import mimetypes
 import os
 import re
@@ -297,11 +298,14 @@ def read_eaf(data: bytes, info: MediaInfo, *, source: str = "the file") -> Impor
     if header is not None and header.get("TIME_UNITS", "milliseconds") != "milliseconds":
         raise UnreadableTagsError(f"{source} counts time in {header.get('TIME_UNITS')}; only "
                                   "milliseconds are supported")
-    slots = _time_slots(root)
     vocab = _vocabularies(root)
+    cv_of_type = {t.get("LINGUISTIC_TYPE_ID", ""): t.get("CONTROLLED_VOCABULARY_REF", "")
+                  for t in root.iter("LINGUISTIC_TYPE")}
     tiers = [_Tier(t.get("TIER_ID", ""), t.get("LINGUISTIC_TYPE_REF", ""),
                    t.get("PARENT_REF", ""), t.get("PARTICIPANT", "") or "", t)
              for t in root.iter("TIER")]
+    given = _time_slots(root)
+    slots = _interpolated(tiers, given)
     result = ImportedTags()
     for cv_id, entries in vocab.items():  # names and descriptions for codes new to a case
         for entry_id, (value, description) in entries.items():
@@ -309,17 +313,73 @@ def read_eaf(data: bytes, info: MediaInfo, *, source: str = "the file") -> Impor
             if value and code not in result.codes:
                 result.codes[code] = CodeDef(code, value, description)
     children = _detail_values(tiers)
+    skips = _Skips()
+    placed = 0
     for tier in tiers:
         if tier.parent and tier.type_ref == DETAIL_TYPE:
             continue
         for ann in tier.element.iter("ALIGNABLE_ANNOTATION"):
-            _read_aligned(ann, tier, slots, vocab=vocab, children=children, info=info,
-                          result=result)
+            ends = (ann.get("TIME_SLOT_REF1", ""), ann.get("TIME_SLOT_REF2", ""))
+            if _read_aligned(ann, tier, slots, cv=cv_of_type.get(tier.type_ref, ""),
+                             vocab=vocab, children=children, info=info, result=result,
+                             skips=skips) and \
+                    any(given.get(end) is None for end in ends):
+                placed += 1
         refs = sum(1 for _ in tier.element.iter("REF_ANNOTATION"))
         if refs:
             result.skipped.append(f"{refs} annotations on tier {tier.id!r} have no times of "
                                   "their own (symbolic)")
+    result.skipped[:0] = skips.lines()
+    if placed:
+        result.notes.append(
+            f"{placed} annotations begin or end at a time the file leaves open (an unaligned "
+            "time slot in a subdivided tier); they are placed where ELAN shows them, spaced "
+            "evenly between the nearest given times before and after.")
     return result
+
+
+class _Skips:
+    """Annotations left out, grouped by tier and reason so that a file of thousands of
+    annotations gives a short report."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, tier: str, reason: str, one: str) -> None:
+        """``one`` is the line used when the group has a single member."""
+        self._groups.setdefault((tier, reason), []).append(one)
+
+    def lines(self) -> list[str]:
+        out = []
+        for (tier, reason), members in self._groups.items():
+            out.append(members[0] if len(members) == 1 else
+                       f"{len(members)} annotations on tier {tier!r} {reason} (the first: "
+                       f"{members[0]})")
+        return out
+
+
+def _interpolated(tiers: Iterable[_Tier], slots: dict[str, int | None]) -> dict[str, int | None]:
+    """The time slots with the unaligned ones given the times ELAN shows for them: along each
+    chain of annotations that share their boundaries (a time subdivision), the open slots
+    between two given times are spaced evenly. Slots with no given time on one side stay
+    open."""
+    filled = dict(slots)
+    for tier in tiers:
+        following: dict[str, str] = {}
+        for ann in tier.element.iter("ALIGNABLE_ANNOTATION"):
+            following[ann.get("TIME_SLOT_REF1", "")] = ann.get("TIME_SLOT_REF2", "")
+        starts = set(following) - set(following.values())
+        for first in starts:
+            chain = [first]
+            while chain[-1] in following and len(chain) <= len(following):
+                chain.append(following[chain[-1]])
+            known = [i for i, slot in enumerate(chain) if slots.get(slot) is not None]
+            for lo, hi in itertools.pairwise(known):
+                t0, t1 = slots[chain[lo]], slots[chain[hi]]
+                assert t0 is not None and t1 is not None
+                for i in range(lo + 1, hi):
+                    filled[chain[i]] = t0 + (t1 - t0) * (i - lo) // (hi - lo)
+    return filled
 
 
 def _time_slots(root: ET.Element) -> dict[str, int | None]:
@@ -366,61 +426,62 @@ def _value(annotation: ET.Element) -> str:
     return (value.text or "").strip() if value is not None else ""
 
 
-def _read_aligned(ann: ET.Element, tier: _Tier, slots: dict[str, int | None], *,
+def _read_aligned(ann: ET.Element, tier: _Tier, slots: dict[str, int | None], *, cv: str,
                   vocab: dict[str, dict[str, tuple[str, str]]],
                   children: dict[str, dict[str, str]], info: MediaInfo,
-                  result: ImportedTags) -> None:
+                  result: ImportedTags, skips: _Skips) -> bool:
+    """Add the tag ``ann`` stands for; False when it is left out (the reason in ``skips``)."""
     start_ms = slots.get(ann.get("TIME_SLOT_REF1", ""))
     end_ms = slots.get(ann.get("TIME_SLOT_REF2", ""))
     value = _value(ann)
     where = f"tier {tier.id!r} at {start_ms} ms" if start_ms is not None else f"tier {tier.id!r}"
     if start_ms is None or (end_ms is None and tier.type_ref == CLIP_TYPE):
-        result.skipped.append(f"annotation {value!r} on {where} has no time (an unaligned "
-                              "time slot)")
-        return
+        skips.add(tier.id, "have no time (an unaligned time slot)",
+                  f"annotation {value!r} on {where} has no time (an unaligned time slot)")
+        return False
     start = frame_of_ms(info, start_ms)
     end = start + 1 if end_ms is None else max(frame_of_ms(info, end_ms), start + 1)
     if start >= info.frame_count:
-        result.skipped.append(f"annotation {value!r} on {where} lies after the end of the "
-                              "recording")
-        return
+        skips.add(tier.id, "lie after the end of the recording",
+                  f"annotation {value!r} on {where} lies after the end of the recording")
+        return False
     end = min(end, info.frame_count)
     details = children.get(ann.get("ANNOTATION_ID", ""), {})
     if tier.type_ref == CLIP_TYPE:
         result.tags.append(ImportedTag(TagKind.CLIP, start, end, title=value,
                                        caption=details.get("caption", "")))
-        return
+        return True
     if tier.type_ref == STILL_TYPE:
         result.tags.append(ImportedTag(TagKind.STILL, start, start + 1, caption=value))
-        return
+        return True
     if not value and not ann.get("CVE_REF"):
-        result.skipped.append(f"empty annotation on {where}")
-        return
-    code, label = _code_of(ann, value, vocab)
+        skips.add(tier.id, "are empty", f"empty annotation on {where}")
+        return False
+    code, label = _code_of(ann, value, vocab.get(cv, {}), ours=cv == CV_ID)
     if tier.type_ref == MOMENT_TYPE:
         participant = details.get("participant") or tier.participant
         result.tags.append(ImportedTag(
             TagKind.MOMENT, start, start + 1, participant=participant, code=code,
             code_label=label, behaviour=details.get("behaviour", ""),
             working_point=bool(details.get(WORKING_POINT)), note=details.get("note", "")))
-        return
+        return True
     span = f"{start_ms / 1000:.3f}" + ("" if end_ms is None else f"–{end_ms / 1000:.3f}")
     note = f"ELAN tier {tier.id}, {span} s"
     result.tags.append(ImportedTag(TagKind.MOMENT, start, start + 1,
                                    participant=tier.participant, code=code, code_label=label,
                                    note=note))
+    return True
 
 
-def _code_of(ann: ET.Element, value: str,
-             vocab: dict[str, dict[str, tuple[str, str]]]) -> tuple[str, str]:
-    """(code, label): our own vocabulary's entry id is the code; anything else is named by
-    its value."""
+def _code_of(ann: ET.Element, value: str, entries: dict[str, tuple[str, str]], *,
+             ours: bool) -> tuple[str, str]:
+    """(code, label). ``entries`` is the vocabulary of the annotation's tier (through its
+    linguistic type): entry ids are only unique within one vocabulary (ELAN numbers each
+    from ``cveid0``). In our own vocabulary the entry id is the code; anything else is named
+    by its value."""
     ref = ann.get("CVE_REF", "")
-    if ref and ref in vocab.get(CV_ID, {}):
-        return ref, vocab[CV_ID][ref][0] or value
-    if ref:
-        for entries in vocab.values():
-            if ref in entries and entries[ref][0]:
-                value = entries[ref][0]
-                break
+    if ref and ref in entries:
+        if ours:
+            return ref, entries[ref][0] or value
+        value = entries[ref][0] or value
     return code_for_label(value), value

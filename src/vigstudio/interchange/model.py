@@ -87,9 +87,10 @@ class ImportedTag:
 
 @dataclass(slots=True)
 class ImportedTags:
-    """What a reader found: the tags, the codebook entries the file declares, and what it
-    had to leave out (each with the reason)."""
+    """What a reader found: the tags, the codebook entries the file declares, what it had to
+    leave out (each with the reason) and how it read what the file left open (``notes``)."""
 
     tags: list[ImportedTag] = field(default_factory=list)
     codes: dict[str, CodeDef] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
