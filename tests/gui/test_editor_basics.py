@@ -19,7 +19,7 @@ from vigstudio.domain.project import Role
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui import actions, preferences
 from vigstudio.gui.main_window import MEDIA_FILTER, MainWindow
-from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.reels.panel import ReelsPanel
 from vigstudio.gui.timeline import painting as pt
 
 
@@ -109,7 +109,7 @@ def test_preferences_dialog_sets_the_time_format_everywhere(window: MainWindow,
     assert "00:00:01.600–00:00:04.360" in reels(window).items.item(1).text()
     assert window.timeline is not None and window.timeline.canvas.labels.label(40) == \
         "00:00:01.600"
-    from vigstudio.gui.export_dialog import ExportDialog
+    from vigstudio.gui.reels.export_dialog import ExportDialog
 
     assert window.session is not None
     export = ExportDialog(window.session, window.session.reels()[0].id or 0, window)
@@ -138,7 +138,7 @@ def test_default_participant_and_confirm_remove_from_reel(
 
 def test_recent_list_can_be_turned_off(window: MainWindow, demo: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.gui import recent
+    from vigstudio.gui.files import recent
 
     monkeypatch.delenv("VIGSTUDIO_NO_RECENT", raising=False)
     recent.remember(demo)
@@ -177,7 +177,7 @@ def test_f2_renames_the_selected_clip_and_double_click_a_still(
 
 
 def _menu_shown(monkeypatch: pytest.MonkeyPatch) -> list[QMenu]:
-    from vigstudio.gui import item_menu
+    from vigstudio.gui.annotations import item_menu
 
     shown: list[QMenu] = []
     monkeypatch.setattr(item_menu, "show_menu", lambda menu, _pos: shown.append(menu))
@@ -361,7 +361,7 @@ def _yellow(rgb: object, x: int, y: int, r: int = 6) -> bool:
 
 def _draw_arrow_to_the_middle(dialog: object, qtbot: QtBot) -> None:
     """In the marks dialog: drag from a fifth of the way in to the middle, then OK."""
-    from vigstudio.gui.marks_editor import MarksDialog
+    from vigstudio.gui.annotations.marks_editor import MarksDialog
 
     assert isinstance(dialog, MarksDialog)
     qtbot.addWidget(dialog)
@@ -384,9 +384,9 @@ def test_marks_drawn_on_a_still_go_into_stills_sheet_and_preview(
     from PIL import Image
 
     from vigstudio.domain.annotations import MarkKind
-    from vigstudio.gui import export_dialog
-    from vigstudio.gui.export_dialog import ExportDialog, ExportKind
-    from vigstudio.gui.marks_editor import MarksDialog
+    from vigstudio.gui.annotations.marks_editor import MarksDialog
+    from vigstudio.gui.reels import export_dialog
+    from vigstudio.gui.reels.export_dialog import ExportDialog, ExportKind
     from vigstudio.media.stills import still_rgb
 
     s = window.session

@@ -31,23 +31,24 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
-from vigstudio.gui import actions, preferences, recent
-from vigstudio.gui.adding import MEDIA_FILTER, add_recordings
-from vigstudio.gui.annotation_list import AnnotationList
-from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
-from vigstudio.gui.case_panel import CasePanel
-from vigstudio.gui.codebook_panel import CodebookPanel
+from vigstudio.gui import actions, preferences
+from vigstudio.gui.annotations.list_panel import AnnotationList
+from vigstudio.gui.case_record.editors import CaseRecordDialog, open_case_record
+from vigstudio.gui.case_record.panel import CasePanel
+from vigstudio.gui.codebook.panel import CodebookPanel
+from vigstudio.gui.codebook.tagging import TaggingController
+from vigstudio.gui.files import recent
+from vigstudio.gui.files.adding import MEDIA_FILTER, add_recordings
+from vigstudio.gui.files.media_watch import MediaWatcher
+from vigstudio.gui.files.opening import choose_how_to_open, offer_erase, wants_relink
+from vigstudio.gui.files.relink_dialog import RelinkDialog
+from vigstudio.gui.files.welcome import WelcomePage
 from vigstudio.gui.interchange_menu import InterchangeMenu
-from vigstudio.gui.media_watch import MediaWatcher
-from vigstudio.gui.opening import choose_how_to_open, offer_erase, wants_relink
-from vigstudio.gui.player import PlayerWidget
-from vigstudio.gui.reel_preview import ReelPreview
-from vigstudio.gui.reels_panel import ReelsPanel
-from vigstudio.gui.relink_dialog import RelinkDialog
-from vigstudio.gui.tagging import TaggingController
+from vigstudio.gui.player.widget import PlayerWidget
+from vigstudio.gui.reels.panel import ReelsPanel
+from vigstudio.gui.reels.preview import ReelPreview
 from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.gui.timeline.view import TimelineView
-from vigstudio.gui.welcome import WelcomePage
 
 Key = QKeySequence.StandardKey
 PROJECT_FILTER = "VIG Studio case projects (*.vigproj)"
@@ -415,7 +416,7 @@ class MainWindow(QMainWindow):
         return panel
 
     def export_reel_dialog(self, reel_id: int) -> None:
-        from vigstudio.gui.export_dialog import ExportDialog
+        from vigstudio.gui.reels.export_dialog import ExportDialog
 
         assert self.session is not None
         dialog = ExportDialog(self.session, reel_id, self)
@@ -520,7 +521,7 @@ class MainWindow(QMainWindow):
             self.add_recordings([Path(f) for f in files])
 
     def add_recordings(self, files: list[Path]) -> list[int]:
-        """Check the files, ask once whether to copy them, add them (see gui/adding.py)."""
+        """Check the files, ask once whether to copy them, add them (see gui/files/adding.py)."""
         assert self.session is not None
         added = add_recordings(self.session, self, files,
                                lambda text: self.statusBar().showMessage(text))
@@ -628,7 +629,7 @@ class MainWindow(QMainWindow):
 
     def rename_selected(self) -> None:
         """F2: the selected clip's title or still's caption."""
-        from vigstudio.gui.naming import rename
+        from vigstudio.gui.annotations.naming import rename
 
         chosen = self._selected_one()
         if self.session is None or chosen is None:
@@ -637,7 +638,7 @@ class MainWindow(QMainWindow):
         rename(self.session, self, *chosen)
 
     def edit_selected_note(self) -> None:
-        from vigstudio.gui.naming import edit_note
+        from vigstudio.gui.annotations.naming import edit_note
 
         chosen = self._selected_one()
         if self.session is None or chosen is None or chosen[0] != "clip":
@@ -687,12 +688,12 @@ class MainWindow(QMainWindow):
         self.interchange.export_timeline_dialog()
 
     def show_about(self) -> None:
-        from vigstudio.gui.about import AboutDialog
+        from vigstudio.gui.help.about import AboutDialog
 
         AboutDialog(self.session.path if self.session else None, self).exec()
 
     def show_self_check(self) -> None:
-        from vigstudio.gui.selfcheck_dialog import SelfCheckDialog
+        from vigstudio.gui.help.selfcheck_dialog import SelfCheckDialog
 
         SelfCheckDialog(self).exec()
 

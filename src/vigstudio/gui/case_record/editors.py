@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
-from vigstudio.gui.case_privacy import AppearsTab, ExportLogTab
-from vigstudio.gui.case_tabs import (
+from vigstudio.gui.case_record.privacy import AppearsTab, ExportLogTab
+from vigstudio.gui.case_record.tabs import (
     CaseTab,
     ConsentTab,
     CyclesTab,
@@ -39,7 +39,7 @@ from vigstudio.gui.case_tabs import (
     RecordTab,
     SharingTab,
 )
-from vigstudio.gui.case_widgets import show_error
+from vigstudio.gui.case_record.widgets import show_error
 
 __all__ = ["TABS", "CaseRecordDialog", "open_case_record"]
 

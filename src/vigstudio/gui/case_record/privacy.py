@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.entities import EntityKind as K
 from vigstudio.domain.privacy import PURPOSE_TEXT
-from vigstudio.gui.case_tabs import RecordTab, Today, _cell, _select_id, _selected_id, _table
-from vigstudio.gui.case_widgets import hint
-from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.case_record.tabs import RecordTab, Today, _cell, _select_id, _selected_id, _table
+from vigstudio.gui.case_record.widgets import hint
+from vigstudio.gui.codebook.panel import swatch
 
 __all__ = ["AppearsForm", "AppearsTab", "ExportLogTab", "names"]
 

@@ -27,7 +27,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Moment, Valence
 from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
-from vigstudio.gui.tagging import TaggingController
+from vigstudio.gui.codebook.tagging import TaggingController
 from vigstudio.gui.timeline.selection import AnnotationSelection
 
 _PRINCIPLE_ROLE = Qt.ItemDataRole.UserRole
@@ -162,7 +162,7 @@ class CodebookPanel(QWidget):
             self.tagging.tag(int(principle_id), item.data(0, _BEHAVIOUR_ROLE))
 
     def open_editor(self) -> None:
-        from vigstudio.gui.codebook_editor import CodebookEditor
+        from vigstudio.gui.codebook.editor import CodebookEditor
 
         CodebookEditor(self.session, self).exec()
 

@@ -46,7 +46,7 @@ from vigstudio.domain.privacy import (
 )
 from vigstudio.domain.time import format_seconds
 from vigstudio.errors import VigError
-from vigstudio.gui.case_forms import (
+from vigstudio.gui.case_record.forms import (
     ROLE_TEXT,
     SCOPE_TEXT,
     SCOPE_TIP,
@@ -56,8 +56,14 @@ from vigstudio.gui.case_forms import (
     QuestionForm,
     ReviewForm,
 )
-from vigstudio.gui.case_widgets import NotesEdit, OptionalDateField, hint, show_date, show_error
-from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.case_record.widgets import (
+    NotesEdit,
+    OptionalDateField,
+    hint,
+    show_date,
+    show_error,
+)
+from vigstudio.gui.codebook.panel import swatch
 
 Today = Callable[[], dt.date]
 F = TypeVar("F", bound=QDialog)
@@ -584,7 +590,7 @@ class CyclesTab(RecordTab):
             self._try(lambda: self.session.delete_shared_review(rid))
 
     def supervision_package(self) -> None:
-        from vigstudio.gui.supervision_dialog import SupervisionDialog
+        from vigstudio.gui.case_record.supervision import SupervisionDialog
 
         rid = self.selected_review_id()
         if rid is None:
