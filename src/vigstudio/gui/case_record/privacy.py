@@ -28,7 +28,7 @@ from vigstudio.domain.entities import EntityKind as K
 from vigstudio.domain.privacy import PURPOSE_TEXT
 from vigstudio.gui.case_record.tabs import RecordTab, Today, _cell, _select_id, _selected_id, _table
 from vigstudio.gui.case_record.widgets import hint
-from vigstudio.gui.codebook.panel import swatch
+from vigstudio.gui.codebook.swatch import swatch
 
 __all__ = ["AppearsForm", "AppearsTab", "ExportLogTab", "names"]
 

@@ -63,7 +63,7 @@ from vigstudio.gui.case_record.widgets import (
     show_date,
     show_error,
 )
-from vigstudio.gui.codebook.panel import swatch
+from vigstudio.gui.codebook.swatch import swatch
 
 Today = Callable[[], dt.date]
 F = TypeVar("F", bound=QDialog)
