@@ -1,5 +1,6 @@
 """The tabs of the case record: case details, participants, helping questions, cycles and
-shared reviews, consent, and the parent's decision about each clip.
+shared reviews (consent and the parent's decisions are in :mod:`.consent`; who appears and
+the export log in :mod:`.privacy`).
 
 Every button makes exactly one session edit (one undo step, saved at once). The tabs never
 keep their own copy of the record: after each change they redraw from the session.
@@ -7,16 +8,10 @@ keep their own copy of the record: after each change they redraw from the sessio
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,157 +21,34 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from vigstudio.app.session import CaseSession
-from vigstudio.domain.annotations import Sharing
 from vigstudio.domain.entities import EntityKind as K
-from vigstudio.domain.privacy import (
-    holds_on,
-    missing_consent,
-    needs_consent,
-    scope_of_decision,
-    standing,
-)
-from vigstudio.domain.time import format_seconds
-from vigstudio.errors import VigError
 from vigstudio.gui.case_record.forms import (
     ROLE_TEXT,
-    SCOPE_TEXT,
-    SCOPE_TIP,
-    ConsentForm,
     CycleForm,
     ParticipantForm,
     QuestionForm,
     ReviewForm,
 )
-from vigstudio.gui.case_record.widgets import (
-    NotesEdit,
-    OptionalDateField,
-    hint,
-    show_date,
-    show_error,
+from vigstudio.gui.case_record.record_tab import (
+    ATTENTION,
+    ITEM_ID,
+    RecordTab,
+    Today,
+    first_line,
+    new_table,
+    plural,
+    select_id,
+    selected_id,
+    table_cell,
 )
+from vigstudio.gui.case_record.widgets import NotesEdit, OptionalDateField, hint, show_date
 from vigstudio.gui.codebook.swatch import swatch
-
-Today = Callable[[], dt.date]
-F = TypeVar("F", bound=QDialog)
-_ID = Qt.ItemDataRole.UserRole
-_NOT_VALID = QColor("#f8e1dc")  # a pale, calm rose: a consent that does not hold today
-_ATTENTION = "color: #a3402c;"
-
-
-def _table(headers: Sequence[str], parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
-
-
-def _cell(text: str, item_id: int | None = None, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if item_id is not None:
-        item.setData(_ID, item_id)
-    item.setToolTip(tip or text)
-    return item
-
-
-def _selected_id(table: QTableWidget) -> int | None:
-    row = table.currentRow()
-    item = table.item(row, 0) if row >= 0 and table.selectionModel().hasSelection() else None
-    value = item.data(_ID) if item is not None else None
-    return value if isinstance(value, int) else None
-
-
-def _select_id(table: QTableWidget, item_id: int | None) -> None:
-    for row in range(table.rowCount()):
-        item = table.item(row, 0)
-        if item is not None and item_id is not None and item.data(_ID) == item_id:
-            table.selectRow(row)
-            return
-    if table.rowCount():
-        table.selectRow(0)
-
-
-def _first_line(text: str, limit: int = 80) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[:limit - 1] + "…"
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
-
-
-class RecordTab(QWidget):
-    """One tab: redraws from the session when a change touches ``kinds``."""
-
-    kinds: tuple[K, ...] = ()
-
-    def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.today = today
-        self.edit_buttons: list[QPushButton] = []
-
-    def refresh(self) -> None:
-        raise NotImplementedError
-
-    def commit_pending(self) -> None:
-        """Save text still being typed (the dialog is closing)."""
-
-    def _try(self, edit: Callable[[], object]) -> bool:
-        """Run one session edit; a refused edit is explained and changes nothing."""
-        try:
-            edit()
-        except VigError as exc:
-            show_error(self, exc)
-            self.refresh()
-            return False
-        return True
-
-    def _ask(self, form: F, edit: Callable[[F], object]) -> bool:
-        """Run ``form``; on OK make the edit. A refused edit is explained and the form comes
-        back with what was typed, until the edit is made or the form is cancelled."""
-        try:
-            while form.exec() == QDialog.DialogCode.Accepted:
-                try:
-                    edit(form)
-                except VigError as exc:
-                    show_error(self, exc)
-                    continue
-                return True
-            return False
-        finally:
-            form.deleteLater()
-
-    def _button(self, text: str, slot: Callable[[], None], tip: str,
-                row: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setToolTip(tip)
-        button.clicked.connect(lambda _checked=False: slot())
-        row.addWidget(button)
-        self.edit_buttons.append(button)
-        return button
-
-    def apply_read_only(self) -> None:
-        if self.session.read_only:
-            for button in self.edit_buttons:
-                button.setEnabled(False)
-
 
 # --- 1. the case ------------------------------------------------------------------------------
 
@@ -235,7 +107,7 @@ class CaseTab(RecordTab):
             self.retention_note.setText(
                 f"The retention period ended on {show_date(until)}: the recordings should be "
                 "deleted or the period renewed.")
-            self.retention_note.setStyleSheet(_ATTENTION)
+            self.retention_note.setStyleSheet(ATTENTION)
         else:
             days = (until - self.today()).days
             self.retention_note.setText(f"{days} days left.")
@@ -264,7 +136,7 @@ class ParticipantsTab(RecordTab):
 
     def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
         super().__init__(session, today, parent)
-        self.table = _table(("Pseudonym", "Role", "Colour", "In the record"), self)
+        self.table = new_table(("Pseudonym", "Role", "Colour", "In the record"), self)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         buttons = QHBoxLayout()
         self._button("Add…", self.add, "Add someone who appears in the recordings", buttons)
@@ -282,25 +154,25 @@ class ParticipantsTab(RecordTab):
         self.apply_read_only()
 
     def refresh(self) -> None:
-        keep = _selected_id(self.table)
+        keep = selected_id(self.table)
         s = self.session
         moments = s.moments()
         self.table.setRowCount(0)
         for p in s.participants():
             row = self.table.rowCount()
             self.table.insertRow(row)
-            uses = [_count(n, what) for n, what in (
+            uses = [plural(n, what) for n, what in (
                 (sum(1 for m in moments if m.participant_id == p.id), "moment"),
                 (len(s.consents(p.id)), "consent record"),
                 (sum(1 for q in s.helping_questions() if q.said_by_id == p.id),
                  "helping question")) if n]
-            colour = _cell("", tip=f"{p.colour}: the colour of {p.pseudonym}'s moments")
+            colour = table_cell("", tip=f"{p.colour}: the colour of {p.pseudonym}'s moments")
             colour.setIcon(swatch(p.colour, 16))
-            self.table.setItem(row, 0, _cell(p.pseudonym, p.id))
-            self.table.setItem(row, 1, _cell(ROLE_TEXT[p.role]))
+            self.table.setItem(row, 0, table_cell(p.pseudonym, p.id))
+            self.table.setItem(row, 1, table_cell(ROLE_TEXT[p.role]))
             self.table.setItem(row, 2, colour)
-            self.table.setItem(row, 3, _cell(", ".join(uses) or "—"))
-        _select_id(self.table, keep)
+            self.table.setItem(row, 3, table_cell(", ".join(uses) or "—"))
+        select_id(self.table, keep)
 
     def add(self) -> None:
         def edit(form: ParticipantForm) -> object:
@@ -311,7 +183,7 @@ class ParticipantsTab(RecordTab):
             p.colour for p in self.session.participants()]), edit)
 
     def edit_selected(self) -> None:
-        pid = _selected_id(self.table)
+        pid = selected_id(self.table)
         if pid is None or self.session.read_only:
             return
         p = self.session.participant(pid)
@@ -324,7 +196,7 @@ class ParticipantsTab(RecordTab):
         self._ask(ParticipantForm(p, self), edit)
 
     def remove_selected(self) -> None:
-        pid = _selected_id(self.table)
+        pid = selected_id(self.table)
         if pid is not None:
             self._try(lambda: self.session.delete_participant(pid))
 
@@ -365,7 +237,7 @@ class QuestionsTab(RecordTab):
 
     def selected_id(self) -> int | None:
         item = self.list.currentItem()
-        value = item.data(_ID) if item is not None else None
+        value = item.data(ITEM_ID) if item is not None else None
         return value if isinstance(value, int) else None
 
     def refresh(self) -> None:
@@ -376,7 +248,7 @@ class QuestionsTab(RecordTab):
             if q.said_by_id is not None:
                 said = f" · said by {self.session.participant(q.said_by_id).pseudonym}"
             item = QListWidgetItem(f"“{q.text.strip()}”\nagreed {show_date(q.agreed_on)}{said}")
-            item.setData(_ID, q.id)
+            item.setData(ITEM_ID, q.id)
             item.setToolTip(q.text)
             self.list.addItem(item)
             if q.id == keep:
@@ -437,10 +309,10 @@ class CyclesTab(RecordTab):
 
     def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
         super().__init__(session, today, parent)
-        self.cycles = _table(("Cycle", "Filmed", "Notes"), self)
+        self.cycles = new_table(("Cycle", "Filmed", "Notes"), self)
         self.cycles.doubleClicked.connect(lambda _i: self.edit_cycle())
         self.cycles.itemSelectionChanged.connect(self._show_reviews)
-        self.reviews = _table(("Held on", "Parent's reflections", "Next goal", "Review filmed"),
+        self.reviews = new_table(("Held on", "Parent's reflections", "Next goal", "Review filmed"),
                               self)
         self.reviews.doubleClicked.connect(lambda _i: self.edit_review())
         header = self.reviews.horizontalHeader()  # the parent's words are shown in full
@@ -490,10 +362,10 @@ class CyclesTab(RecordTab):
         self.apply_read_only()
 
     def selected_cycle_id(self) -> int | None:
-        return _selected_id(self.cycles)
+        return selected_id(self.cycles)
 
     def selected_review_id(self) -> int | None:
-        return _selected_id(self.reviews)
+        return selected_id(self.reviews)
 
     def refresh(self) -> None:
         keep = self.selected_cycle_id()
@@ -502,10 +374,10 @@ class CyclesTab(RecordTab):
         for c in self.session.cycles():
             row = self.cycles.rowCount()
             self.cycles.insertRow(row)
-            self.cycles.setItem(row, 0, _cell(f"Cycle {c.number}", c.id))
-            self.cycles.setItem(row, 1, _cell(show_date(c.filmed_on, "—")))
-            self.cycles.setItem(row, 2, _cell(_first_line(c.notes), tip=c.notes))
-        _select_id(self.cycles, keep)
+            self.cycles.setItem(row, 0, table_cell(f"Cycle {c.number}", c.id))
+            self.cycles.setItem(row, 1, table_cell(show_date(c.filmed_on, "—")))
+            self.cycles.setItem(row, 2, table_cell(first_line(c.notes), tip=c.notes))
+        select_id(self.cycles, keep)
         self.cycles.blockSignals(False)
         self._show_reviews()
 
@@ -525,11 +397,11 @@ class CyclesTab(RecordTab):
             filmed = "—"
             if r.recording_id is not None:
                 filmed = self.session.recording(r.recording_id).display_title
-            self.reviews.setItem(row, 0, _cell(show_date(r.held_on), r.id))
-            self.reviews.setItem(row, 1, _cell(r.parent_reflections.strip()))
-            self.reviews.setItem(row, 2, _cell(r.next_goal.strip()))
-            self.reviews.setItem(row, 3, _cell(filmed))
-        _select_id(self.reviews, keep)
+            self.reviews.setItem(row, 0, table_cell(show_date(r.held_on), r.id))
+            self.reviews.setItem(row, 1, table_cell(r.parent_reflections.strip()))
+            self.reviews.setItem(row, 2, table_cell(r.next_goal.strip()))
+            self.reviews.setItem(row, 3, table_cell(filmed))
+        select_id(self.reviews, keep)
         self.add_review_button.setEnabled(cid is not None and not self.session.read_only)
 
     def add_cycle(self) -> None:
@@ -603,265 +475,3 @@ class CyclesTab(RecordTab):
         dialog = SupervisionDialog(self.session, rid, self)
         dialog.exec()
         dialog.deleteLater()
-
-
-# --- 5. consent -------------------------------------------------------------------------------
-
-class ConsentTab(RecordTab):
-    """Who consented to which use, from when and until when; withdrawal keeps the record."""
-
-    kinds = (K.CONSENT, K.PARTICIPANT)
-
-    def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
-        super().__init__(session, today, parent)
-        self.show_for = QComboBox(self)
-        self.show_for.setToolTip("Show the consent records of one participant, or of everyone")
-        self.show_for.activated.connect(lambda _i: self.refresh())
-        self.table = _table(("Participant", "Use", "Given", "Expires", "Withdrawn", "Today",
-                             "Note"), self)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QHBoxLayout()
-        self._button("Record consent…", self.add, "Write down a consent given", buttons)
-        self._button("Edit…", self.edit_selected, "Correct this consent record", buttons)
-        self._button("Withdraw", self.withdraw_selected,
-                     "The consent was withdrawn today: the record is kept with today's date",
-                     buttons)
-        self._button("Remove", self.remove_selected,
-                     "Remove a record made by mistake (to end a consent, use Withdraw)",
-                     buttons)
-        buttons.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Show", self))
-        top.addWidget(self.show_for)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint("Record each participant's consent per use. Rows shaded pink do "
-                              "not hold today (withdrawn, expired or not yet given).", self))
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addLayout(buttons)
-        self.refresh()
-        self.apply_read_only()
-
-    def refresh(self) -> None:
-        keep = _selected_id(self.table)
-        s, today = self.session, self.today()
-        shown = self.show_for.currentData()
-        self.show_for.clear()
-        self.show_for.addItem("Everyone", None)
-        for p in s.participants():
-            self.show_for.addItem(swatch(p.colour), p.pseudonym, p.id)
-        self.show_for.setCurrentIndex(max(self.show_for.findData(shown), 0))
-        shown = self.show_for.currentData()
-        order = {p.id: i for i, p in enumerate(s.participants())}
-        consents = sorted(s.consents(), key=lambda c: (order.get(c.participant_id, 0),
-                                                       c.given_on, c.id or 0))
-        self.table.setRowCount(0)
-        for c in consents:
-            if shown is not None and c.participant_id != shown:
-                continue
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            status = standing(c, today).value
-            cells = [_cell(s.participant(c.participant_id).pseudonym, c.id),
-                     _cell(SCOPE_TEXT[c.scope], tip=SCOPE_TIP[c.scope]),
-                     _cell(show_date(c.given_on)), _cell(show_date(c.expires_on, "—")),
-                     _cell(show_date(c.withdrawn_on, "—")), _cell(status), _cell(c.note)]
-            for col, cell in enumerate(cells):
-                if status != "valid":
-                    cell.setBackground(_NOT_VALID)
-                    cell.setToolTip(f"Does not hold today: {status}")
-                self.table.setItem(row, col, cell)
-        _select_id(self.table, keep)
-        lines = []
-        for p in s.participants():
-            if not needs_consent(p):
-                continue
-            valid = [SCOPE_TEXT[c.scope] for c in s.consents(p.id) if holds_on(c, today)]
-            lines.append(f"{p.pseudonym}: {', '.join(dict.fromkeys(valid)) or 'none'}")
-        self.summary.setText(("Valid today — " + " · ".join(lines)) if lines else "")
-
-    def add(self) -> None:
-        shown = self.show_for.currentData()
-        who = shown if isinstance(shown, int) else None
-
-        def edit(form: ConsentForm) -> object:
-            pid, scope, given, expires, _withdrawn, note = form.values()
-            return self.session.add_consent(pid, scope, given, expires_on=expires, note=note)
-
-        self._ask(ConsentForm(self.session, participant_id=who, parent=self), edit)
-
-    def edit_selected(self) -> None:
-        cid = _selected_id(self.table)
-        if cid is None or self.session.read_only:
-            return
-        c = self.session.consent(cid)
-
-        def edit(form: ConsentForm) -> object:
-            pid, scope, given, expires, withdrawn, note = form.values()
-            return self.session.update_consent(replace(
-                c, participant_id=pid, scope=scope, given_on=given, expires_on=expires,
-                withdrawn_on=withdrawn, note=note))
-
-        self._ask(ConsentForm(self.session, c, parent=self), edit)
-
-    def withdraw_selected(self) -> None:
-        cid = _selected_id(self.table)
-        if cid is None:
-            return
-        c = self.session.consent(cid)
-        if c.withdrawn_on is not None:
-            QMessageBox.information(self, "Already withdrawn",
-                                    f"This consent was withdrawn on {show_date(c.withdrawn_on)}.")
-            return
-        self._try(lambda: self.session.withdraw_consent(cid, self.today()))
-
-    def remove_selected(self) -> None:
-        cid = _selected_id(self.table)
-        if cid is None:
-            return
-        answer = QMessageBox.question(
-            self, "Remove consent record",
-            "Remove this consent record completely?\n\nIf the consent was withdrawn, use "
-            "Withdraw instead: it keeps the record, with the date.")
-        if answer == QMessageBox.StandardButton.Yes:
-            self._try(lambda: self.session.delete_consent(cid))
-
-
-# --- 6. clip sharing --------------------------------------------------------------------------
-
-SHARING_TEXT: dict[Sharing, str] = {
-    Sharing.UNDECIDED: "not decided yet",
-    Sharing.PRIVATE: "private",
-    Sharing.SUPERVISION: "supervision",
-    Sharing.SHARED: "shared further",
-}  # short words for the combo box; the rules are in vigstudio.domain.privacy
-
-SHARING_TIP: dict[Sharing, str] = {
-    Sharing.UNDECIDED: "The parent has not decided about this clip yet",
-    Sharing.PRIVATE: "Kept private: the family only",
-    Sharing.SUPERVISION: "May be watched by the practitioner's supervisor",
-    Sharing.SHARED: "May be shared further (e.g. training), beyond supervision",
-}
-
-class SharingTab(RecordTab):
-    """The parent's decision, clip by clip, about who may see it."""
-
-    kinds = (K.CLIP, K.RECORDING, K.CONSENT, K.PARTICIPANT, K.MOMENT)
-
-    def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
-        super().__init__(session, today, parent)
-        self.table = _table(("Recording", "Clip", "Frames", "Starts at", "Parent's decision",
-                             "Consent today", "Who appears"), self)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.summary = QLabel(self)
-        self.combos: dict[int, QComboBox] = {}
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint("The parent has control of the clips: for each one they decide "
-                              "whether it stays private (the family only), may be watched by "
-                              "your supervisor, or may be shared further. Their decision is "
-                              "part of the record.", self))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        self.refresh()
-
-    def refresh(self) -> None:
-        clips = self.session.clips()
-        if [c.id for c in clips] == list(self.combos):
-            self._update_rows()  # in place: a combo may be in the middle of its own signal
-        else:
-            self._rebuild()
-
-    def _update_rows(self) -> None:
-        s, today = self.session, self.today()
-        for row, (clip_id, combo) in enumerate(self.combos.items()):
-            clip = s.clip(clip_id)
-            blocked = combo.blockSignals(True)
-            combo.setCurrentIndex(list(SHARING_TEXT).index(clip.sharing))
-            combo.blockSignals(blocked)
-            self.table.setItem(row, 1, _cell(clip.title or "(untitled clip)", tip=clip.caption))
-            self.table.setItem(row, 5, self._consent_cell(clip_id, today))
-            self.table.setItem(row, 6, self._appears_cell(clip_id))
-        self._summarise()
-
-    def _summarise(self) -> None:
-        counts: dict[Sharing, int] = dict.fromkeys(Sharing, 0)
-        for clip in self.session.clips():
-            counts[clip.sharing] += 1
-        total = sum(counts.values())
-        if total:
-            parts = [f"{n} {SHARING_TEXT[k]}" for k, n in counts.items() if n]
-            self.summary.setText(f"{total} clips: " + ", ".join(parts))
-        else:
-            self.summary.setText("No clips yet: select clips on a recording's timeline first.")
-
-    def _rebuild(self) -> None:
-        s, today = self.session, self.today()
-        self.table.setRowCount(0)
-        self.combos = {}
-        for clip in s.clips():
-            assert clip.id is not None
-            rec = s.recording(clip.recording_id)
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            rng = clip.range
-            self.table.setItem(row, 0, _cell(rec.display_title, clip.id))
-            self.table.setItem(row, 1, _cell(clip.title or "(untitled clip)", tip=clip.caption))
-            self.table.setItem(row, 2, _cell(f"{rng.start}–{rng.last}  ({rng.duration} frames)",
-                                             tip=f"first frame {rng.start}, last frame "
-                                                 f"{rng.last}"))
-            self.table.setItem(row, 3, _cell(format_seconds(rec.info.clock.time_of(rng.start))))
-            combo = QComboBox(self.table)
-            for i, (sharing, text) in enumerate(SHARING_TEXT.items()):
-                combo.addItem(text, sharing.value)
-                combo.setItemData(i, SHARING_TIP[sharing], Qt.ItemDataRole.ToolTipRole)
-            combo.setCurrentIndex(list(SHARING_TEXT).index(clip.sharing))
-            combo.setToolTip("What the parent decided about who may see this clip")
-            combo.setEnabled(not s.read_only)
-            clip_id = clip.id
-            combo.activated.connect(lambda _i, cid=clip_id, box=combo: self._decide(cid, box))
-            self.table.setCellWidget(row, 4, combo)
-            self.combos[clip.id] = combo
-            self.table.setItem(row, 5, self._consent_cell(clip.id, today))
-            self.table.setItem(row, 6, self._appears_cell(clip.id))
-        self._summarise()
-
-    def _appears_cell(self, clip_id: int) -> QTableWidgetItem:
-        s = self.session
-        known = {p.id: p.pseudonym for p in s.participants()}
-        who = ", ".join(known.get(i, "?") for i in s.appears_in_clip(clip_id)) or "nobody"
-        if s.clip(clip_id).appears is None:
-            return _cell(f"{who} (proposed)", tip="Proposed from the moments tagged in the "
-                                                  "clip; confirm it in the Who appears tab")
-        return _cell(who, tip="Confirmed by you")
-
-    def _consent_cell(self, clip_id: int, today: dt.date) -> QTableWidgetItem:
-        s = self.session
-        scope = scope_of_decision(s.clip(clip_id).sharing)
-        if scope is None:
-            return _cell("")
-        appears = set(s.appears_in_clip(clip_id))
-        if not appears:
-            cell = _cell("nobody recorded as appearing",
-                         tip="Confirm who appears in the Who appears tab")
-            cell.setBackground(_NOT_VALID)
-            return cell
-        people = [p for p in s.participants() if p.id in appears]
-        missing = [p.pseudonym for p in missing_consent(people, scope, s.consents(), today)]
-        if not missing:
-            return _cell("in place", tip=f"Everyone in the clip has valid {SCOPE_TEXT[scope]} "
-                                         "consent today")
-        cell = _cell(f"missing: {', '.join(missing)}",
-                     tip=f"No valid consent to {SCOPE_TEXT[scope]} today from "
-                         f"{', '.join(missing)}")
-        cell.setBackground(_NOT_VALID)
-        return cell
-
-    def _decide(self, clip_id: int, combo: QComboBox) -> None:
-        sharing = Sharing(combo.currentData())
-        if sharing is not self.session.clip(clip_id).sharing:
-            self._try(lambda: self.session.set_clip_sharing(clip_id, sharing))
