@@ -303,7 +303,8 @@ def test_zoom_and_pan_the_picture(window: MainWindow, qtbot: QtBot) -> None:
 
 
 def test_add_recordings_filter_and_files_checked_before_asking(
-        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        qtbot: QtBot) -> None:
     from vigstudio.testing.synth import make_barcode_video
 
     for ext in ("mpg", "mpeg", "mts", "m2ts", "wmv", "avi", "mkv", "webm", "3gp", "mov",
@@ -317,8 +318,11 @@ def test_add_recordings_filter_and_files_checked_before_asking(
                         lambda _p, _t, text, *a, **k: events.append("warning: " + text))
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: (
         events.append("question: " + text), QMessageBox.StandardButton.No)[1])
-    added = window.add_recordings([broken, good])
-    assert len(added) == 1 and window.recording_id == added[0]
+    adder = window.add_recordings([broken, good])  # checked and added in jobs
+    assert adder is not None
+    qtbot.waitUntil(lambda: not adder.running, timeout=60_000)
+    added = adder.added
+    assert added is not None and len(added) == 1 and window.recording_id == added[0]
     assert events[0].startswith("warning: ") and "broken.mp4" in events[0]
     assert events[1].startswith("question: ") and "1 recording" in events[1]
     assert window.session is not None

@@ -52,6 +52,32 @@ def expand_sources(sources: Sequence[Path]) -> list[Path]:
     return files
 
 
+def copy_into_case(target_dir: Path, media: Path, print_: Fingerprint,
+                   fingerprint: Callable[[Path], Fingerprint]) -> Path:
+    """Copy ``media`` (whose fingerprint is ``print_``) into ``target_dir`` (the case's
+    ``media/`` folder) under a free name, or return the copy made before. Touches no
+    session: the import job calls it too (``app/importing.py``)."""
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / media.name
+    n = 2
+    while target.exists():
+        if fingerprint(target) == print_:
+            return target  # already copied
+        target = target_dir / f"{media.stem}-{n}{media.suffix}"
+        n += 1
+    tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
+    try:
+        shutil.copyfile(media, tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise MediaError(f"could not copy {media.name} into the case folder: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
 class RecordingEdits(SessionCore):
     """Importing, relinking and removing recordings."""
 
@@ -99,26 +125,7 @@ class RecordingEdits(SessionCore):
 
     def _copy_into_case(self, media: Path, print_: Fingerprint,
                         fingerprint: Callable[[Path], Fingerprint]) -> Path:
-        target_dir = self.folder / "media"
-        target_dir.mkdir(exist_ok=True)
-        target = target_dir / media.name
-        n = 2
-        while target.exists():
-            if fingerprint(target) == print_:
-                return target  # already copied
-            target = target_dir / f"{media.stem}-{n}{media.suffix}"
-            n += 1
-        tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
-        try:
-            shutil.copyfile(media, tmp)
-            with open(tmp, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise MediaError(f"could not copy {media.name} into the case folder: {exc}") from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        return target
+        return copy_into_case(self.folder / "media", media, print_, fingerprint)
 
     def add_recording(self, recording: Recording, *, label: str = "Add recording") -> Recording:
         """Add an already probed recording (``path`` as it should be stored)."""

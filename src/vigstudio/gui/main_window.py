@@ -38,7 +38,7 @@ from vigstudio.gui.case_record.panel import CasePanel
 from vigstudio.gui.codebook.panel import CodebookPanel
 from vigstudio.gui.codebook.tagging import TaggingController
 from vigstudio.gui.files import recent
-from vigstudio.gui.files.adding import MEDIA_FILTER, add_recordings
+from vigstudio.gui.files.adding import MEDIA_FILTER, RecordingAdder
 from vigstudio.gui.files.media_watch import MediaWatcher
 from vigstudio.gui.files.opening import choose_how_to_open, offer_erase, wants_relink
 from vigstudio.gui.files.relink_dialog import RelinkDialog
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.case_panel: CasePanel | None = None
         self.preview: ReelPreview | None = None
         self.record_dialog: CaseRecordDialog | None = None
+        self.adding: RecordingAdder | None = None  # a batch of recordings being added
 
         self.stack = QStackedWidget(self)
         self.welcome = WelcomePage(new_case=self.new_project_dialog,
@@ -314,6 +315,9 @@ class MainWindow(QMainWindow):
         self.record_dialog = None
 
     def close_project(self) -> None:
+        if self.adding is not None:
+            self.adding.stop()
+            self.adding = None
         if self.media_watch is not None:
             self.media_watch.stop()
             self.media_watch.deleteLater()
@@ -520,14 +524,23 @@ class MainWindow(QMainWindow):
         if files:
             self.add_recordings([Path(f) for f in files])
 
-    def add_recordings(self, files: list[Path]) -> list[int]:
-        """Check the files, ask once whether to copy them, add them (see gui/files/adding.py)."""
-        assert self.session is not None
-        added = add_recordings(self.session, self, files,
-                               lambda text: self.statusBar().showMessage(text))
-        if added:
+    def add_recordings(self, files: list[Path]) -> RecordingAdder | None:
+        """Check the files, ask once whether to copy them, add them: in jobs, with progress
+        and Cancel (gui/files/adding.py); the window then shows the last one added."""
+        if self.session is None or (self.adding is not None and self.adding.running):
+            return None
+        self.adding = RecordingAdder(self.session, self,
+                                     lambda text: self.statusBar().showMessage(text))
+        self.adding.finished.connect(self._recordings_added)
+        self.adding.start(files)
+        return self.adding
+
+    def _recordings_added(self, added: list[int]) -> None:
+        adder, self.adding = self.adding, None
+        if adder is not None:
+            adder.deleteLater()
+        if added and self.session is not None:
             self.show_recording(added[-1])
-        return added
 
     def save_copy_dialog(self) -> None:
         if self.session is None:
