@@ -196,7 +196,8 @@ def test_supervision_package_dialog(qtbot: QtBot, session: CaseSession, tmp_path
     dialog.start()
     assert "Not exported" in dialog.result_message and not folder.exists()
     dialog.override.setText("Only the guider is in view in this clip")
-    dialog.start()
+    dialog.start()  # the check passes: the video is written by a job
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120_000)
     assert dialog.result_message.startswith("Exported"), dialog.result_message
     assert sorted(p.name for p in folder.iterdir()) == ["reflection.txt", "supervision.mp4"]
     assert "I talked too much." in (folder / "reflection.txt").read_text(encoding="utf-8")
