@@ -33,6 +33,7 @@ from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
 from vigstudio.gui import actions, preferences
 from vigstudio.gui.annotations.list_panel import AnnotationList
+from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.case_record.editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_record.panel import CasePanel
 from vigstudio.gui.codebook.panel import CodebookPanel
@@ -47,7 +48,6 @@ from vigstudio.gui.interchange_menu import InterchangeMenu
 from vigstudio.gui.player.widget import PlayerWidget
 from vigstudio.gui.reels.panel import ReelsPanel
 from vigstudio.gui.reels.preview import ReelPreview
-from vigstudio.gui.timeline.selection import AnnotationSelection
 from vigstudio.gui.timeline.view import TimelineView
 
 Key = QKeySequence.StandardKey

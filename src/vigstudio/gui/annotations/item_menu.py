@@ -12,8 +12,8 @@ from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
 from vigstudio.gui.annotations.deleting import delete_annotations
 from vigstudio.gui.annotations.naming import edit_note, rename
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
 
 
 def show_menu(menu: QMenu, pos: QPoint) -> None:

@@ -40,10 +40,10 @@ from vigstudio.domain.codebook import Principle
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.gui import actions
-from vigstudio.gui.codebook.swatch import swatch
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.swatch import swatch
 from vigstudio.gui.time_format import labels_for
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
 
 _NO_INDEX = QModelIndex()
 

@@ -45,7 +45,7 @@ from vigstudio.gui.case_record.record_tab import (
     table_cell,
 )
 from vigstudio.gui.case_record.widgets import hint, show_date
-from vigstudio.gui.codebook.swatch import swatch
+from vigstudio.gui.swatch import swatch
 
 # --- 5. consent -------------------------------------------------------------------------------
 

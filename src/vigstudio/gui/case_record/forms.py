@@ -38,7 +38,7 @@ from vigstudio.domain.project import (
     SharedReview,
 )
 from vigstudio.gui.case_record.widgets import DateField, NotesEdit, OptionalDateField, hint
-from vigstudio.gui.codebook.swatch import swatch
+from vigstudio.gui.swatch import swatch
 
 ROLE_TEXT: dict[Role, str] = {
     Role.PERSON: "person (usually the child)",

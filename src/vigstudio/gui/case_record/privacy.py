@@ -35,7 +35,7 @@ from vigstudio.gui.case_record.record_tab import (
     table_cell,
 )
 from vigstudio.gui.case_record.widgets import hint
-from vigstudio.gui.codebook.swatch import swatch
+from vigstudio.gui.swatch import swatch
 
 __all__ = ["AppearsForm", "AppearsTab", "ExportLogTab", "names"]
 

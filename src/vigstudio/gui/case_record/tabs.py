@@ -48,7 +48,7 @@ from vigstudio.gui.case_record.record_tab import (
     table_cell,
 )
 from vigstudio.gui.case_record.widgets import NotesEdit, OptionalDateField, hint, show_date
-from vigstudio.gui.codebook.swatch import swatch
+from vigstudio.gui.swatch import swatch
 
 # --- 1. the case ------------------------------------------------------------------------------
 

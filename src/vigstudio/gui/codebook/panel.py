@@ -26,10 +26,10 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Moment, Valence
 from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
+from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.codebook.editor import CodebookEditor
-from vigstudio.gui.codebook.swatch import swatch
 from vigstudio.gui.codebook.tagging import TaggingController
-from vigstudio.gui.timeline.selection import AnnotationSelection
+from vigstudio.gui.swatch import swatch
 
 _PRINCIPLE_ROLE = Qt.ItemDataRole.UserRole
 _BEHAVIOUR_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -32,11 +32,11 @@ from vigstudio.domain.annotations import Valence
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.time_format import labels_of
 from vigstudio.gui.timeline import painting as pt
 from vigstudio.gui.timeline.model import LaneMode, TimelineData
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
 
 SNAP_PX = 8.0
 HIT_PX = 6.0
