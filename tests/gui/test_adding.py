@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app import importing, probing
-from vigstudio.domain.media import MediaInfo
 from vigstudio.gui.files.adding import CANCELLED, RecordingAdder
 from vigstudio.gui.main_window import MainWindow
 from vigstudio.testing.synth import make_barcode_video
@@ -220,23 +219,3 @@ def test_closing_the_case_mid_batch_stops_it(
     assert window.open_project(project) and window.session is not None
     assert {Path(r.path).name for r in window.session.recordings()}.isdisjoint(
         {"first.mp4", "second.mp4"})
-
-
-def test_check_files_names_every_refused_file(tmp_path: Path) -> None:
-    """The Qt-free job function: readable files with what they hold, refused ones with the
-    reason, in the order given."""
-    from vigstudio.app.jobs import JobService
-
-    good = make_barcode_video(tmp_path / "good.mp4", width=160, height=96, frames=12,
-                              audio=False)
-    empty = tmp_path / "empty.mp4"
-    empty.write_bytes(b"")
-    missing = tmp_path / "missing.mp4"
-    job = JobService().submit(lambda ctx: importing.check_files(ctx, [empty, good, missing]),
-                              name="check")
-    checked = job.result(timeout=60)
-    assert [p for p, _info in checked.readable] == [good]
-    assert isinstance(checked.readable[0][1], MediaInfo)
-    assert checked.readable[0][1].frame_count == 12
-    assert [p for p, _why in checked.refused] == [empty, missing]
-    assert all(why for _p, why in checked.refused)
