@@ -527,7 +527,11 @@ class MainWindow(QMainWindow):
     def add_recordings(self, files: list[Path]) -> RecordingAdder | None:
         """Check the files, ask once whether to copy them, add them: in jobs, with progress
         and Cancel (gui/files/adding.py); the window then shows the last one added."""
-        if self.session is None or (self.adding is not None and self.adding.running):
+        if self.session is None:
+            return None
+        if self.adding is not None and self.adding.running:
+            self.statusBar().showMessage("Recordings are still being added: wait for them, or "
+                                         "Cancel.", 5000)
             return None
         self.adding = RecordingAdder(self.session, self,
                                      lambda text: self.statusBar().showMessage(text))
