@@ -16,7 +16,6 @@ from vigstudio.app.importing import (
     check_files,
     discard_copies,
     make_ready,
-    media_folder,
 )
 from vigstudio.app.jobs import JobService, JobState
 from vigstudio.domain.media import MediaInfo
@@ -51,18 +50,20 @@ def test_make_ready_copies_once_and_lists_new_copies(session: CaseSession, good:
     service = JobService()
     info = service.submit(lambda ctx: check_files(ctx, [good]), name="check").result(60)
     readable = info.readable
-    into = media_folder(session)
+    placer = session.media_placer(True)
+    into = session.folder / "media"
     made: list[Path] = []
-    first = service.submit(lambda ctx: make_ready(ctx, readable, copy_into=into, made=made),
+    first = service.submit(lambda ctx: make_ready(ctx, readable, placer, made=made),
                            name="copy").result(60)
     [ready] = first.ready
     assert ready.media == into / "good.mp4" and ready.copied and made == [ready.media]
     again: list[Path] = []
-    second = service.submit(lambda ctx: make_ready(ctx, readable, copy_into=into, made=again),
+    second = service.submit(lambda ctx: make_ready(ctx, readable, placer, made=again),
                             name="copy").result(60)
     assert second.ready[0].media == ready.media and not second.ready[0].copied  # reused
     assert again == [] and sorted(into.iterdir()) == [ready.media]
-    by_reference = service.submit(lambda ctx: make_ready(ctx, readable, copy_into=None),
+    in_place = session.media_placer(False)
+    by_reference = service.submit(lambda ctx: make_ready(ctx, readable, in_place),
                                   name="refer").result(60)
     assert by_reference.ready[0].media == good and not by_reference.ready[0].copied
 
@@ -72,8 +73,9 @@ def test_add_ready_is_one_undoable_edit_and_discard_keeps_used_copies(
     service = JobService()
     readable = service.submit(lambda ctx: check_files(ctx, [good]), name="c").result(60).readable
     made: list[Path] = []
-    ready = service.submit(lambda ctx: make_ready(ctx, readable, copy_into=media_folder(
-        session), made=made), name="copy").result(60).ready[0]
+    placer = session.media_placer(True)
+    ready = service.submit(lambda ctx: make_ready(ctx, readable, placer, made=made),
+                           name="copy").result(60).ready[0]
     rec = add_ready(session, ready)
     assert rec.path == "media/good.mp4" and rec.info == readable[0][1]
     assert session.undo_label == "Import good.mp4"
@@ -92,13 +94,15 @@ def test_make_ready_stops_when_cancelled(session: CaseSession, good: Path,
     readable = service.submit(lambda ctx: check_files(ctx, [good, other]),
                               name="c").result(60).readable
     made: list[Path] = []
-    job = service.submit(lambda ctx: make_ready(ctx, readable, copy_into=media_folder(session),
-                                                made=made), name="copy", start=False)
+    placer = session.media_placer(True)
+    job = service.submit(lambda ctx: make_ready(ctx, readable, placer, made=made), name="copy",
+                         start=False)
     # Cancel is pressed while the first file is being copied: it finishes, the next never starts
     job.on_progress.append(lambda _f, what, _left: job.cancel() if "(1 of 2)" in what else None)
     service.start(job)
     assert job.wait(60) and job.state is JobState.CANCELLED
-    assert made == [media_folder(session) / "good.mp4"]
-    assert sorted(p.name for p in media_folder(session).iterdir()) == ["good.mp4"]
+    media = session.folder / "media"
+    assert made == [media / "good.mp4"]
+    assert sorted(p.name for p in media.iterdir()) == ["good.mp4"]
     discard_copies(made, session)  # what the GUI does with a cancelled batch's copies
-    assert list(media_folder(session).iterdir()) == []
+    assert list(media.iterdir()) == []

@@ -18,7 +18,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-from vigstudio.app import importing, probing
+from vigstudio.app import probing
+from vigstudio.app.edits_media import MediaPlacer
+from vigstudio.domain.media import Fingerprint
 from vigstudio.gui.files.adding import CANCELLED, RecordingAdder
 from vigstudio.gui.main_window import MainWindow
 from vigstudio.testing.synth import make_barcode_video
@@ -155,15 +157,16 @@ def test_cancel_while_checking_adds_nothing(
 def test_cancel_while_copying_takes_the_copies_back(
         window: MainWindow, films: list[Path], qtbot: QtBot,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    real_copy = importing.copy_into_case
+    real_place = MediaPlacer.place
 
-    def copy_then_wait(target_dir: Path, media: Path, *args: Any) -> Path:
-        made = real_copy(target_dir, media, *args)
-        gate(made)  # the copy exists: wait here until the test has pressed Cancel
-        return made
+    def place_then_wait(placer: MediaPlacer, media: Path, print_: Fingerprint,
+                        ) -> tuple[Path, bool]:
+        placed = real_place(placer, media, print_)
+        gate(media)  # the copy exists: wait here until the test has pressed Cancel
+        return placed
 
-    gate = Gate(lambda made: made)
-    monkeypatch.setattr(importing, "copy_into_case", copy_then_wait)
+    gate = Gate(lambda media: media)
+    monkeypatch.setattr(MediaPlacer, "place", place_then_wait)
     answer(monkeypatch, copy=True)
     assert window.session is not None
     media = window.session.folder / "media"

@@ -1,19 +1,18 @@
 """Adding recordings without freezing the window: the slow steps run as jobs of the job
 service, the session edits on the session's own thread.
 
-Adding a batch of files takes three steps, the same ones ``CaseSession.import_recording``
-takes for one file:
+Adding a batch of files takes the steps ``CaseSession.import_recording`` takes for one
+file, split where the session comes in:
 
 1. :func:`check_files` (a job): each file is probed in a child process; what cannot be read
    is named with the reason and left out.
-2. :func:`make_ready` (a job): when the recordings are to be copied into the case, each is
-   copied into ``media/`` beside the project (its fingerprint first, so a file copied
-   before is not copied twice). Every copy made is put in the caller's list ``made`` at
+2. :func:`make_ready` (a job): each file is fingerprinted and put where the case keeps it,
+   by the rule the session gives (``session.media_placer(copy)``, read on the session's
+   thread first: a job never touches the session): copied into ``media/`` beside the
+   project, or left where it is. Every new copy is put in the caller's list ``made`` at
    once, so a cancelled batch can take its copies back (:func:`discard_copies`).
-3. :func:`add_ready` (on the session's thread): one undoable session edit per recording.
-
-A job never touches the session: the caller reads the case folder first
-(:func:`media_folder`).
+3. :func:`add_ready` (on the session's thread): one undoable session edit per recording
+   (``session.add_imported``, the last step of ``import_recording`` too).
 """
 
 from __future__ import annotations
@@ -24,14 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.app import probing
-from vigstudio.app.edits_media import copy_into_case
+from vigstudio.app.edits_media import MediaPlacer
 from vigstudio.app.jobs import JobContext
 from vigstudio.app.session import CaseSession
-from vigstudio.domain.media import MediaInfo, Recording, RecordingKind
+from vigstudio.domain.media import Fingerprint, MediaInfo, Recording, RecordingKind
 from vigstudio.errors import MediaError, VigError
 
 __all__ = ["CheckedFiles", "ReadyFile", "ReadyFiles", "add_ready", "check_files",
-           "discard_copies", "make_ready", "media_folder"]
+           "discard_copies", "make_ready"]
 
 
 @dataclass(frozen=True)
@@ -45,12 +44,14 @@ class CheckedFiles:
 
 @dataclass(frozen=True)
 class ReadyFile:
-    """A checked recording ready to add: ``media`` is where the case will refer to it (the
-    copy in ``media/`` or the file where it is); ``copied`` says the copy was made now."""
+    """A checked recording ready to add: ``media`` is the file the case will refer to (the
+    copy in ``media/`` or the file where it is), ``fingerprint`` that of the file imported;
+    ``copied`` says a new file was made for it."""
 
     source: Path
     media: Path
     info: MediaInfo
+    fingerprint: Fingerprint
     copied: bool = False
 
 
@@ -58,11 +59,6 @@ class ReadyFile:
 class ReadyFiles:
     ready: tuple[ReadyFile, ...]
     failed: tuple[tuple[Path, str], ...]
-
-
-def media_folder(session: CaseSession) -> Path:
-    """Where copied recordings go: ``media/`` beside the project file."""
-    return session.folder / "media"
 
 
 def _counted(i: int, n: int, what: str, path: Path) -> str:
@@ -93,11 +89,12 @@ def check_files(ctx: JobContext, files: Sequence[Path]) -> CheckedFiles:
     return CheckedFiles(tuple(readable), tuple(refused))
 
 
-def make_ready(ctx: JobContext, readable: Sequence[tuple[Path, MediaInfo]], *,
-               copy_into: Path | None, made: list[Path] | None = None) -> ReadyFiles:
-    """Copy each file into ``copy_into`` (when given); a file that cannot be copied is named
-    with the reason. Each new copy is appended to ``made`` as soon as it exists (the caller
-    reads the list after the job, however it ended)."""
+def make_ready(ctx: JobContext, readable: Sequence[tuple[Path, MediaInfo]],
+               placer: MediaPlacer, *, made: list[Path] | None = None) -> ReadyFiles:
+    """Fingerprint each file and put it where the case keeps it (``placer``, from
+    ``session.media_placer(copy)``, the rule ``import_recording`` follows too); a file that
+    cannot be placed is named with the reason. Each new file is appended to ``made`` as soon
+    as it exists (the caller reads the list after the job, however it ended)."""
     from vigstudio.media.fingerprint import fingerprint
 
     ready: list[ReadyFile] = []
@@ -106,34 +103,26 @@ def make_ready(ctx: JobContext, readable: Sequence[tuple[Path, MediaInfo]], *,
     for i, (path, info) in enumerate(readable):
         if ctx.cancelled():
             break
-        if copy_into is None:
-            ready.append(ReadyFile(path, path, info))
-            continue
-        ctx.progress(i / n, _counted(i, n, "Copying", path))
+        if placer.folder is not None:
+            ctx.progress(i / n, _counted(i, n, "Copying", path))
         try:
             print_ = fingerprint(path)
-            existed = _existing(copy_into)
-            copy = copy_into_case(copy_into, path, print_, fingerprint)
+            placed, new = placer.place(path, print_)
         except (MediaError, OSError) as exc:
             failed.append((path, str(exc)))
             continue
-        new = copy not in existed
         if new and made is not None:
-            made.append(copy)
-        ready.append(ReadyFile(path, copy, info, copied=new))
+            made.append(placed)
+        ready.append(ReadyFile(path, placed, info, print_, copied=new))
     ctx.progress(1.0, "")
     return ReadyFiles(tuple(ready), tuple(failed))
-
-
-def _existing(folder: Path) -> set[Path]:
-    return set(folder.iterdir()) if folder.is_dir() else set()
 
 
 def add_ready(session: CaseSession, ready: ReadyFile, *,
               kind: RecordingKind = RecordingKind.FAMILY_FILM) -> Recording:
     """Add one ready recording: one undoable session edit (on the session's thread). The
-    file is not probed or copied again."""
-    return session.import_recording(ready.media, copy=False, kind=kind, info=ready.info)
+    file is not probed, fingerprinted or copied again."""
+    return session.add_imported(ready.media, ready.fingerprint, ready.info, kind=kind)
 
 
 def discard_copies(copies: Sequence[Path], session: CaseSession) -> None:

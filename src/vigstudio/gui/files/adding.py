@@ -24,7 +24,6 @@ from vigstudio.app.importing import (
     check_files,
     discard_copies,
     make_ready,
-    media_folder,
 )
 from vigstudio.app.jobs import Job
 from vigstudio.app.session import CaseSession
@@ -119,11 +118,11 @@ class RecordingAdder(QObject):
             "project file)?\n\nCopying keeps the case self-contained, e.g. on an encrypted "
             "USB stick. Otherwise the case refers to the files where they are.") == \
             QMessageBox.StandardButton.Yes
-        into = media_folder(self.session) if copy else None  # read here: jobs never touch it
+        placer = self.session.media_placer(copy)  # read here: a job never touches it
         readable, made = checked.readable, self.copies
         self.progress.setValue(0)
         self.job = self.runner.run(
-            lambda ctx: make_ready(ctx, readable, copy_into=into, made=made),
+            lambda ctx: make_ready(ctx, readable, placer, made=made),
             name="Copy recordings", on_success=self._ready, on_failure=self._failed,
             on_cancelled=self._cancelled, on_progress=self._progress)
 
