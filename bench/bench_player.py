@@ -46,7 +46,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from vigstudio.app.player import PlayerController
-from vigstudio.gui.player import PlayerWidget
+from vigstudio.gui.player.widget import PlayerWidget
 from vigstudio.media.playback import VlcBackend
 from vigstudio.media.probe import probe_in_process
 from vigstudio.testing.synth import make_barcode_video, read_barcode

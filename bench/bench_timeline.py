@@ -148,8 +148,8 @@ def bench_tagging(app: QApplication, rows: list[list[str]]) -> None:
     from vigstudio.app.player import PlayerController
     from vigstudio.app.session import CaseSession
     from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
-    from vigstudio.gui.annotation_list import AnnotationList
-    from vigstudio.gui.tagging import TaggingController
+    from vigstudio.gui.annotations.list_panel import AnnotationList
+    from vigstudio.gui.codebook.tagging import TaggingController
     from vigstudio.gui.timeline import TimelineView
 
     rng = random.Random(9)

@@ -17,8 +17,8 @@ from vigstudio.demo import create_demo
 from vigstudio.domain.annotations import Sharing
 from vigstudio.domain.privacy import Purpose
 from vigstudio.gui.app import make_application
-from vigstudio.gui.case_editors import CaseRecordDialog
-from vigstudio.gui.export_dialog import ExportDialog
+from vigstudio.gui.case_record.editors import CaseRecordDialog
+from vigstudio.gui.reels.export_dialog import ExportDialog
 
 OUT = Path(__file__).resolve().parent / "images"
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 from vigstudio.demo import create_demo
 from vigstudio.gui.app import make_application
 from vigstudio.gui.main_window import MainWindow
-from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.reels.panel import ReelsPanel
 from vigstudio.gui.timeline import painting as pt
 
 OUT = Path(__file__).resolve().parent / "images"

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import QWidget
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.demo import create_demo
-from vigstudio.gui.about import AboutDialog
 from vigstudio.gui.app import make_application
-from vigstudio.gui.case_editors import open_case_record
-from vigstudio.gui.export_dialog import ExportDialog
+from vigstudio.gui.case_record.editors import open_case_record
+from vigstudio.gui.help.about import AboutDialog
+from vigstudio.gui.help.selfcheck_dialog import SelfCheckDialog
 from vigstudio.gui.main_window import MainWindow
-from vigstudio.gui.selfcheck_dialog import SelfCheckDialog
+from vigstudio.gui.reels.export_dialog import ExportDialog
 
 OUT = Path(__file__).resolve().parent / "images"
 

@@ -5,8 +5,8 @@ Most rules are import contracts in ``pyproject.toml`` checked by import-linter
 (relative ones, ``from vigstudio import gui`` and imports inside functions included) but
 cannot see two things, which the AST checker below covers: imports made by calling
 ``importlib.import_module`` or ``__import__``, and input/output in the domain (which must stay
-pure). The last test plants one violation of each kind in a scratch copy of the tree and
-shows each is caught.
+pure). It also keeps every module under 800 lines. The last test plants one violation of
+each kind in a scratch copy of the tree and shows each is caught.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ FORBIDDEN = {
     "render": {"gui", "app", "storage", "media", "cli", "testing"},
     "gui": {"storage", "cli", "testing"},
     "cli": {"storage", "media", "testing"},
+    "demo": {"storage", "media", "gui", "render", "cli", "testing"},
 }
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 QT_ALLOWED = ("gui", "render")
@@ -42,6 +43,10 @@ ONLY_IN = {"sqlalchemy": ("storage",), "av": ("media", "testing"), "vlc": ("medi
 # the domain is pure: no files, processes, network or clock-free I/O of any kind
 DOMAIN_IO_MODULES = {"os", "io", "pathlib", "shutil", "subprocess", "socket", "tempfile",
                      "sqlite3", "glob", "urllib", "http", "ctypes", "multiprocessing"}
+# no module over this many lines (issue 11); a module named here is being reworked by another
+# change and is split after it lands (the test fails once it is short enough, so the entry goes)
+MAX_LINES = 800
+TOO_LONG_FOR_NOW = {Path("media/probe.py")}
 IO_METHODS = {"write_text", "write_bytes", "read_text", "read_bytes", "unlink", "mkdir",
               "touch", "rmdir", "rename", "open", "symlink_to", "chmod"}  # not replace: str.replace
 
@@ -130,6 +135,18 @@ def check_tree(src: Path) -> list[str]:
     return problems
 
 
+def oversized_modules(src: Path) -> list[str]:
+    """Modules over :data:`MAX_LINES` lines (one message each)."""
+    problems = []
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src)
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES and rel not in TOO_LONG_FOR_NOW:
+            problems.append(f"{rel} has {lines} lines (at most {MAX_LINES}): split it along "
+                            "its seams")
+    return problems
+
+
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     """Run import-linter on the tree under ``root`` (its pyproject.toml and src/)."""
     return subprocess.run(
@@ -147,6 +164,12 @@ def test_import_contracts_hold() -> None:
 
 def test_no_dynamic_imports_around_the_layers_and_no_io_in_the_domain() -> None:
     assert check_tree(SRC) == []
+
+
+def test_no_module_is_over_800_lines() -> None:
+    assert oversized_modules(SRC) == []
+    for rel in TOO_LONG_FOR_NOW:  # an exception lasts only while the module is too long
+        assert len((SRC / rel).read_text(encoding="utf-8").splitlines()) > MAX_LINES, rel
 
 
 def test_domain_imports_only_the_standard_library() -> None:
@@ -243,13 +266,17 @@ PLANTED = [
      "lint-imports", "vigstudio.gui.planted_storage -> vigstudio.storage.records"),
     ("gui/planted_media.py", "from vigstudio.media.stills import still_rgb\n",
      "lint-imports", "vigstudio.gui.planted_media -> vigstudio.media.stills"),
-    ("cli_reels.py", "\nfrom vigstudio.gui.export_dialog import write_reel_sheet\n",
-     "lint-imports", "vigstudio.cli_reels -> vigstudio.gui.export_dialog"),
+    ("cli_reels.py", "\nfrom vigstudio.gui.reels.export_dialog import write_reel_sheet\n",
+     "lint-imports", "vigstudio.cli_reels -> vigstudio.gui.reels.export_dialog"),
     ("gui/planted_thread.py", "from PySide6.QtCore import QThread\n", "ast",
      "gui/planted_thread.py:1 uses QThread"),
     ("gui/planted_python_thread.py",
      "import threading\n\nthreading.Thread(target=print).start()\n", "ast",
      "gui/planted_python_thread.py:3 uses Thread"),
+    ("demo.py", "\nfrom vigstudio.storage.locking import lock_path_for\n", "lint-imports",
+     "vigstudio.demo -> vigstudio.storage.locking"),
+    ("gui/reels/planted_long.py", "x = 1\n" * (MAX_LINES + 1), "size",
+     f"gui/reels/planted_long.py has {MAX_LINES + 1} lines"),
 ]
 
 
@@ -271,7 +298,8 @@ def reports(planted_tree: Path) -> dict[str, str]:
     result = lint_imports(planted_tree)
     assert result.returncode != 0
     return {"lint-imports": result.stdout,
-            "ast": "\n".join(check_tree(planted_tree / "src" / "vigstudio"))}
+            "ast": "\n".join(check_tree(planted_tree / "src" / "vigstudio")),
+            "size": "\n".join(oversized_modules(planted_tree / "src" / "vigstudio"))}
 
 
 @pytest.mark.parametrize(("rel", "code", "who", "what"), PLANTED, ids=[p[0] for p in PLANTED])

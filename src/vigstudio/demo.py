@@ -18,7 +18,6 @@ from vigstudio.domain.annotations import Sharing, Valence
 from vigstudio.domain.project import ConsentScope, Role, SharedReview
 from vigstudio.domain.review import PlannedDate, TrajectPlan
 from vigstudio.errors import ProjectError
-from vigstudio.storage.locking import lock_path_for
 
 PROJECT_NAME = "demo-family.vigproj"
 MEDIA_NAME = "demo-family-film.mp4"
@@ -86,19 +85,20 @@ def create_demo(folder: Path, *, barcode: bool = False) -> Path:
 
 
 def _make_media(media: Path, *, barcode: bool) -> None:
-    from vigstudio.media.demo_media import make_demo_recording
+    from vigstudio.app.demo_film import make_demo_film
 
     part = media.with_name(f".part-{os.getpid()}-{media.name}")
     try:
-        make_demo_recording(part, seconds=SECONDS, barcode=barcode)
+        make_demo_film(part, seconds=SECONDS, barcode=barcode)
         os.replace(part, media)
     finally:
         part.unlink(missing_ok=True)
 
 
 def _remove(project: Path) -> None:
-    project.unlink(missing_ok=True)
-    lock_path_for(project).unlink(missing_ok=True)
+    from vigstudio.app.demo_film import remove_project_file
+
+    remove_project_file(project)
 
 
 def _fill(s: CaseSession, media: Path) -> None:

@@ -227,7 +227,7 @@ def _check_project(folder: Path) -> str:
 
 
 def _check_qt(folder: Path) -> str:
-    from vigstudio.gui.selfcheck_qt import show_window
+    from vigstudio.gui.help.selfcheck_qt import show_window
 
     return show_window()
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Valence
-from vigstudio.gui.annotation_list import AnnotationList
+from vigstudio.gui.annotations.list_panel import AnnotationList
 from vigstudio.gui.timeline import TimelineView
 
 

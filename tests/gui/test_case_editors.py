@@ -21,8 +21,8 @@ from vigstudio.domain.annotations import Sharing
 from vigstudio.domain.media import RecordingKind
 from vigstudio.domain.privacy import standing
 from vigstudio.domain.project import ConsentScope, Role
-from vigstudio.gui.case_editors import TABS, CaseRecordDialog, open_case_record
-from vigstudio.gui.case_forms import (
+from vigstudio.gui.case_record.editors import TABS, CaseRecordDialog, open_case_record
+from vigstudio.gui.case_record.forms import (
     ConsentForm,
     CycleForm,
     ParticipantForm,

@@ -16,9 +16,9 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Valence
 from vigstudio.domain.time import FrameRange
-from vigstudio.gui.codebook_editor import CodebookEditor
-from vigstudio.gui.codebook_panel import CodebookPanel
-from vigstudio.gui.tagging import TaggingController
+from vigstudio.gui.codebook.editor import CodebookEditor
+from vigstudio.gui.codebook.panel import CodebookPanel
+from vigstudio.gui.codebook.tagging import TaggingController
 from vigstudio.gui.timeline import AnnotationSelection
 
 

@@ -19,7 +19,7 @@ from vigstudio.domain.project import Role
 from vigstudio.domain.reels import ItemKind
 from vigstudio.gui import actions, preferences
 from vigstudio.gui.main_window import MEDIA_FILTER, MainWindow
-from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.reels.panel import ReelsPanel
 from vigstudio.gui.timeline import painting as pt
 
 
@@ -109,7 +109,7 @@ def test_preferences_dialog_sets_the_time_format_everywhere(window: MainWindow,
     assert "00:00:01.600–00:00:04.360" in reels(window).items.item(1).text()
     assert window.timeline is not None and window.timeline.canvas.labels.label(40) == \
         "00:00:01.600"
-    from vigstudio.gui.export_dialog import ExportDialog
+    from vigstudio.gui.reels.export_dialog import ExportDialog
 
     assert window.session is not None
     export = ExportDialog(window.session, window.session.reels()[0].id or 0, window)
@@ -138,7 +138,7 @@ def test_default_participant_and_confirm_remove_from_reel(
 
 def test_recent_list_can_be_turned_off(window: MainWindow, demo: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.gui import recent
+    from vigstudio.gui.files import recent
 
     monkeypatch.delenv("VIGSTUDIO_NO_RECENT", raising=False)
     recent.remember(demo)
@@ -177,7 +177,7 @@ def test_f2_renames_the_selected_clip_and_double_click_a_still(
 
 
 def _menu_shown(monkeypatch: pytest.MonkeyPatch) -> list[QMenu]:
-    from vigstudio.gui import item_menu
+    from vigstudio.gui.annotations import item_menu
 
     shown: list[QMenu] = []
     monkeypatch.setattr(item_menu, "show_menu", lambda menu, _pos: shown.append(menu))
@@ -303,7 +303,8 @@ def test_zoom_and_pan_the_picture(window: MainWindow, qtbot: QtBot) -> None:
 
 
 def test_add_recordings_filter_and_files_checked_before_asking(
-        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        qtbot: QtBot) -> None:
     from vigstudio.testing.synth import make_barcode_video
 
     for ext in ("mpg", "mpeg", "mts", "m2ts", "wmv", "avi", "mkv", "webm", "3gp", "mov",
@@ -317,8 +318,11 @@ def test_add_recordings_filter_and_files_checked_before_asking(
                         lambda _p, _t, text, *a, **k: events.append("warning: " + text))
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: (
         events.append("question: " + text), QMessageBox.StandardButton.No)[1])
-    added = window.add_recordings([broken, good])
-    assert len(added) == 1 and window.recording_id == added[0]
+    adder = window.add_recordings([broken, good])  # checked and added in jobs
+    assert adder is not None
+    qtbot.waitUntil(lambda: not adder.running, timeout=60_000)
+    added = adder.added
+    assert added is not None and len(added) == 1 and window.recording_id == added[0]
     assert events[0].startswith("warning: ") and "broken.mp4" in events[0]
     assert events[1].startswith("question: ") and "1 recording" in events[1]
     assert window.session is not None
@@ -361,7 +365,7 @@ def _yellow(rgb: object, x: int, y: int, r: int = 6) -> bool:
 
 def _draw_arrow_to_the_middle(dialog: object, qtbot: QtBot) -> None:
     """In the marks dialog: drag from a fifth of the way in to the middle, then OK."""
-    from vigstudio.gui.marks_editor import MarksDialog
+    from vigstudio.gui.annotations.marks_editor import MarksDialog
 
     assert isinstance(dialog, MarksDialog)
     qtbot.addWidget(dialog)
@@ -384,9 +388,9 @@ def test_marks_drawn_on_a_still_go_into_stills_sheet_and_preview(
     from PIL import Image
 
     from vigstudio.domain.annotations import MarkKind
-    from vigstudio.gui import export_dialog
-    from vigstudio.gui.export_dialog import ExportDialog, ExportKind
-    from vigstudio.gui.marks_editor import MarksDialog
+    from vigstudio.gui.annotations.marks_editor import MarksDialog
+    from vigstudio.gui.reels import export_dialog
+    from vigstudio.gui.reels.export_dialog import ExportDialog, ExportKind
     from vigstudio.media.stills import still_rgb
 
     s = window.session

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from vigstudio.domain.annotations import Valence
 from vigstudio.domain.reels import ItemKind
-from vigstudio.gui.codebook_panel import CodebookPanel
+from vigstudio.gui.codebook.panel import CodebookPanel
 from vigstudio.gui.main_window import MainWindow
-from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.reels.panel import ReelsPanel
 
 
 @pytest.fixture
@@ -283,7 +283,7 @@ def test_sheet_uses_the_helping_question_on_the_title_card(
         window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     import subprocess
 
-    from vigstudio.gui.export_dialog import ExportDialog, ExportKind
+    from vigstudio.gui.reels.export_dialog import ExportDialog, ExportKind
 
     s = window.session
     assert s is not None
@@ -321,7 +321,7 @@ def test_read_only_status_does_not_claim_changes_are_saved(qtbot: QtBot, demo: P
 
 def test_two_participants_of_one_role_get_different_colours(window: MainWindow) -> None:
     from vigstudio.domain.project import Role
-    from vigstudio.gui.case_forms import ParticipantForm
+    from vigstudio.gui.case_record.forms import ParticipantForm
 
     s = window.session
     assert s is not None
@@ -372,7 +372,7 @@ def test_shuttle_speed_does_not_stick_across_space_or_recordings(
 def test_closing_the_export_mid_way_asks_and_says_cancelled(
         window: MainWindow, qtbot: QtBot, tmp_path: Path, answers: list[str],
         qtlog: object) -> None:
-    from vigstudio.gui.export_dialog import ExportDialog, ExportKind
+    from vigstudio.gui.reels.export_dialog import ExportDialog, ExportKind
 
     s = window.session
     assert s is not None
@@ -401,7 +401,7 @@ def test_after_an_export_show_in_folder_and_play(
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 
-    from vigstudio.gui.export_dialog import ExportDialog, ExportKind
+    from vigstudio.gui.reels.export_dialog import ExportDialog, ExportKind
 
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl",

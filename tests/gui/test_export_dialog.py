@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app.session import CaseSession
-from vigstudio.gui.export_dialog import ExportDialog, ExportKind
+from vigstudio.gui.reels.export_dialog import ExportDialog, ExportKind
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind
+from vigstudio.gui.files.relink_dialog import RelinkDialog
 from vigstudio.gui.main_window import MainWindow
-from vigstudio.gui.reels_panel import ReelsPanel
-from vigstudio.gui.relink_dialog import RelinkDialog
+from vigstudio.gui.reels.panel import ReelsPanel
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app.player import PlayerController, PlayerState
-from vigstudio.gui.player import PlayerWidget
+from vigstudio.gui.player.widget import PlayerWidget
 from vigstudio.media.playback import VlcBackend
 from vigstudio.media.probe import probe_in_process
 from vigstudio.testing.synth import make_barcode_video, read_barcode

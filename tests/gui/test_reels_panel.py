@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind
-from vigstudio.gui.player import PlayerWidget
-from vigstudio.gui.reel_preview import ReelPreview
-from vigstudio.gui.reels_panel import NewReelForm, ReelsPanel
+from vigstudio.gui.player.widget import PlayerWidget
+from vigstudio.gui.reels.panel import NewReelForm, ReelsPanel
+from vigstudio.gui.reels.preview import ReelPreview
 from vigstudio.testing.synth import make_barcode_video
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from vigstudio.app.session import CaseSession
-from vigstudio.gui import opening
+from vigstudio.gui.files import opening
 from vigstudio.gui.main_window import MainWindow
 
 

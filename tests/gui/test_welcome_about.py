@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from vigstudio import __version__
-from vigstudio.gui import welcome
-from vigstudio.gui.about import AboutDialog
+from vigstudio.gui.files import welcome
+from vigstudio.gui.help.about import AboutDialog
+from vigstudio.gui.help.selfcheck_dialog import SelfCheckDialog
 from vigstudio.gui.main_window import MainWindow
-from vigstudio.gui.selfcheck_dialog import SelfCheckDialog
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from vigstudio.app import CaseSession
 from vigstudio.app.relink import needing_relink
-from vigstudio.gui.relink_dialog import RelinkDialog
+from vigstudio.gui.files.relink_dialog import RelinkDialog
 
 
 def test_search_a_folder_and_relink_all_found(

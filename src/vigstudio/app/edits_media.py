@@ -52,6 +52,50 @@ def expand_sources(sources: Sequence[Path]) -> list[Path]:
     return files
 
 
+def copy_into_case(target_dir: Path, media: Path, print_: Fingerprint,
+                   fingerprint: Callable[[Path], Fingerprint]) -> tuple[Path, bool]:
+    """Copy ``media`` (whose fingerprint is ``print_``) into ``target_dir`` (the case's
+    ``media/`` folder) under a free name, or find the copy made before; returns the copy and
+    whether it was made now."""
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / media.name
+    n = 2
+    while target.exists():
+        if fingerprint(target) == print_:
+            return target, False  # already copied
+        target = target_dir / f"{media.stem}-{n}{media.suffix}"
+        n += 1
+    tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
+    try:
+        shutil.copyfile(media, tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise MediaError(f"could not copy {media.name} into the case folder: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target, True
+
+
+@dataclass(frozen=True)
+class MediaPlacer:
+    """Where an imported file goes: the one rule, used by :meth:`RecordingEdits.
+    import_recording` and by the import job (``app/importing.py``), which calls it on its own
+    thread, so it holds what it needs and touches no session. ``folder`` is ``None`` when
+    the case refers to files where they are."""
+
+    folder: Path | None
+
+    def place(self, media: Path, print_: Fingerprint) -> tuple[Path, bool]:
+        """The file the case will refer to, and whether a new file was made for it."""
+        from vigstudio.media.fingerprint import fingerprint
+
+        if self.folder is None:
+            return media, False
+        return copy_into_case(self.folder, media, print_, fingerprint)
+
+
 class RecordingEdits(SessionCore):
     """Importing, relinking and removing recordings."""
 
@@ -74,11 +118,27 @@ class RecordingEdits(SessionCore):
         if info is None:  # (a caller that probed the file just now passes what it found)
             info = probe(media, timeout=probe_timeout)
         print_ = fingerprint(media)
-        if copy:
-            media = self._copy_into_case(media, print_, fingerprint)
-        rec = Recording(self.stored_media_path(media), print_, info, RecordingKind(kind),
+        placed, _made = self.media_placer(copy).place(media, print_)
+        return self.add_imported(placed, print_, info, kind=kind, title=title,
+                                 cycle_id=cycle_id, recorded_on=recorded_on)
+
+    def media_placer(self, copy: bool) -> MediaPlacer:
+        """Where imported files go: copied into ``media/`` beside the project, or left where
+        they are."""
+        return MediaPlacer(self.folder / "media" if copy else None)
+
+    def add_imported(self, placed: Path, print_: Fingerprint, info: MediaInfo, *,
+                     kind: RecordingKind = RecordingKind.FAMILY_FILM, title: str = "",
+                     cycle_id: int | None = None,
+                     recorded_on: dt.date | None = None) -> Recording:
+        """Add a probed recording whose file is already where the case keeps it (``placed``,
+        from :meth:`media_placer`; ``print_`` is the fingerprint of the file imported): one
+        undoable edit, "Import NAME"."""
+        if self.read_only:
+            raise ReadOnlyProjectError(f"{self.path.name} is open read-only")
+        rec = Recording(self.stored_media_path(placed), print_, info, RecordingKind(kind),
                         title, cycle_id, recorded_on)
-        return self.add_recording(rec, label=f"Import {media.name}")
+        return self.add_recording(rec, label=f"Import {placed.name}")
 
     def import_recordings(self, sources: Sequence[Path], *, copy: bool = False,
                           kind: RecordingKind = RecordingKind.FAMILY_FILM,
@@ -96,29 +156,6 @@ class RecordingEdits(SessionCore):
             except (MediaError, OSError) as exc:
                 report.failed.append((media, str(exc)))
         return report
-
-    def _copy_into_case(self, media: Path, print_: Fingerprint,
-                        fingerprint: Callable[[Path], Fingerprint]) -> Path:
-        target_dir = self.folder / "media"
-        target_dir.mkdir(exist_ok=True)
-        target = target_dir / media.name
-        n = 2
-        while target.exists():
-            if fingerprint(target) == print_:
-                return target  # already copied
-            target = target_dir / f"{media.stem}-{n}{media.suffix}"
-            n += 1
-        tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
-        try:
-            shutil.copyfile(media, tmp)
-            with open(tmp, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise MediaError(f"could not copy {media.name} into the case folder: {exc}") from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        return target
 
     def add_recording(self, recording: Recording, *, label: str = "Add recording") -> Recording:
         """Add an already probed recording (``path`` as it should be stored)."""

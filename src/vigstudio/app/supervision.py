@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigstudio.app.exits import Exit, clear_exit, clip_to_check, log_exit
+from vigstudio.app.exits import Clearance, Exit, clear_exit, clip_to_check, log_exit
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.annotations import Clip, Moment, Valence
 from vigstudio.domain.privacy import (
@@ -31,8 +31,10 @@ from vigstudio.errors import ExportError, InvalidEditError, MediaMissingError
 from vigstudio.media.export import ProgressCallback, export_reel
 from vigstudio.media.export_plan import ClipSegment, ReelPlan, Segment, StillSegment, TitleCard
 
-__all__ = ["LABEL", "SupervisionContents", "SupervisionPackage", "export_supervision_package",
-           "supervision_contents", "supervision_plan", "working_points"]
+__all__ = ["LABEL", "PreparedPackage", "SupervisionContents", "SupervisionPackage",
+           "export_supervision_package", "log_supervision_package",
+           "prepare_supervision_package", "supervision_contents", "supervision_plan",
+           "working_points", "write_supervision_package"]
 
 LABEL = "For supervision only"
 VIDEO_NAME = "supervision.mp4"
@@ -129,6 +131,65 @@ def supervision_plan(session: CaseSession, contents: SupervisionContents) -> Ree
     return ReelPlan(tuple(segments))
 
 
+@dataclass(frozen=True)
+class PreparedPackage:
+    """A supervision package checked and planned, ready to be written: everything the
+    writing job needs, read from the session first (on the session's thread)."""
+
+    folder: Path
+    plan: ReelPlan
+    reflection: str  # the text of reflection.txt
+    clearance: Clearance
+    overwrite: bool = False
+    height: int | None = None
+
+
+def prepare_supervision_package(
+        session: CaseSession, review_id: int, folder: Path, *,
+        clip_ids: Sequence[int] | None = None, working_point_ids: Sequence[int] = (),
+        reflection: str = "", overwrite: bool = False, override: str | None = None,
+        day: dt.date | None = None, height: int | None = None) -> PreparedPackage:
+    """The check at the exit (purpose: supervision), the target, the video's plan and the
+    reflection's text; raises before anything is written."""
+    contents = supervision_contents(session, review_id, clip_ids=clip_ids,
+                                    working_point_ids=working_point_ids)
+    clearance = clear_exit(session, Exit.SUPERVISION, contents.items, Purpose.SUPERVISION,
+                           source=contents.source, override=override, day=day)
+    folder = Path(folder)
+    text = folder / TEXT_NAME
+    if text.exists() and not overwrite:
+        raise ExportError(f"{text} already exists; choose another folder or allow replacing.")
+    plan = supervision_plan(session, contents)
+    body = _reflection_text(session, review_id, contents.clips, contents.points, reflection)
+    return PreparedPackage(folder, plan, body, clearance, overwrite, height)
+
+
+def write_supervision_package(prepared: PreparedPackage, *,
+                              progress: ProgressCallback | None = None,
+                              cancel: threading.Event | None = None) -> tuple[Path, ...]:
+    """Write ``supervision.mp4`` and ``reflection.txt``; touches no session, so it runs as
+    a job. A cancelled or failed export leaves no reflection behind."""
+    folder = prepared.folder
+    video, text = folder / VIDEO_NAME, folder / TEXT_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f".{TEXT_NAME}.{os.getpid()}.part"
+    part.write_text(prepared.reflection, encoding="utf-8")
+    try:
+        result = export_reel(prepared.plan, video, height=prepared.height,
+                             overwrite=prepared.overwrite, progress=progress, cancel=cancel)
+        os.replace(part, text)
+    finally:
+        part.unlink(missing_ok=True)
+    return (result.path, text)
+
+
+def log_supervision_package(session: CaseSession, prepared: PreparedPackage,
+                            files: Sequence[Path]) -> SupervisionPackage:
+    """Write the package in the case's export log (on the session's thread)."""
+    record = log_exit(session, prepared.clearance, files)
+    return SupervisionPackage(prepared.folder, tuple(files), record)
+
+
 def export_supervision_package(
         session: CaseSession, review_id: int, folder: Path, *,
         clip_ids: Sequence[int] | None = None, working_point_ids: Sequence[int] = (),
@@ -137,29 +198,13 @@ def export_supervision_package(
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None) -> SupervisionPackage:
     """Write ``supervision.mp4`` and ``reflection.txt`` into ``folder`` for the shared review
-    ``review_id``, after the check at the exit (purpose: supervision); log the export."""
-    contents = supervision_contents(session, review_id, clip_ids=clip_ids,
-                                    working_point_ids=working_point_ids)
-    clearance = clear_exit(session, Exit.SUPERVISION, contents.items, Purpose.SUPERVISION,
-                           source=contents.source, override=override, day=day)
-    folder = Path(folder)
-    video, text = folder / VIDEO_NAME, folder / TEXT_NAME
-    if text.exists() and not overwrite:
-        raise ExportError(f"{text} already exists; choose another folder or allow replacing.")
-    plan = supervision_plan(session, contents)
-    folder.mkdir(parents=True, exist_ok=True)
-    body = _reflection_text(session, review_id, contents.clips, contents.points, reflection)
-    part = folder / f".{TEXT_NAME}.{os.getpid()}.part"
-    part.write_text(body, encoding="utf-8")
-    try:
-        result = export_reel(plan, video, height=height, overwrite=overwrite,
-                             progress=progress, cancel=cancel)
-        os.replace(part, text)
-    finally:
-        part.unlink(missing_ok=True)
-    files = (result.path, text)
-    record = log_exit(session, clearance, files)
-    return SupervisionPackage(folder, files, record)
+    ``review_id``, after the check at the exit (purpose: supervision); log the export. The
+    three steps in a row (the GUI runs the middle one as a job)."""
+    prepared = prepare_supervision_package(
+        session, review_id, folder, clip_ids=clip_ids, working_point_ids=working_point_ids,
+        reflection=reflection, overwrite=overwrite, override=override, day=day, height=height)
+    files = write_supervision_package(prepared, progress=progress, cancel=cancel)
+    return log_supervision_package(session, prepared, files)
 
 
 def _reflection_text(session: CaseSession, review_id: int, clips: Sequence[object],

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from vigstudio.app.tag_transfer import export_tags, export_timeline, import_tags
 from vigstudio.errors import ConsentCheckError, VigError
 from vigstudio.gui.override_prompt import ask_override
-from vigstudio.gui.reels_panel import ReelsPanel
+from vigstudio.gui.reels.panel import ReelsPanel
 
 if TYPE_CHECKING:
     from vigstudio.gui.main_window import MainWindow

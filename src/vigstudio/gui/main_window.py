@@ -31,23 +31,24 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
-from vigstudio.gui import actions, preferences, recent
-from vigstudio.gui.adding import MEDIA_FILTER, add_recordings
-from vigstudio.gui.annotation_list import AnnotationList
-from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
-from vigstudio.gui.case_panel import CasePanel
-from vigstudio.gui.codebook_panel import CodebookPanel
+from vigstudio.gui import actions, preferences
+from vigstudio.gui.annotations.list_panel import AnnotationList
+from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.case_record.editors import CaseRecordDialog, open_case_record
+from vigstudio.gui.case_record.panel import CasePanel
+from vigstudio.gui.codebook.panel import CodebookPanel
+from vigstudio.gui.codebook.tagging import TaggingController
+from vigstudio.gui.files import recent
+from vigstudio.gui.files.adding import MEDIA_FILTER, RecordingAdder
+from vigstudio.gui.files.media_watch import MediaWatcher
+from vigstudio.gui.files.opening import choose_how_to_open, offer_erase, wants_relink
+from vigstudio.gui.files.relink_dialog import RelinkDialog
+from vigstudio.gui.files.welcome import WelcomePage
 from vigstudio.gui.interchange_menu import InterchangeMenu
-from vigstudio.gui.media_watch import MediaWatcher
-from vigstudio.gui.opening import choose_how_to_open, offer_erase, wants_relink
-from vigstudio.gui.player import PlayerWidget
-from vigstudio.gui.reel_preview import ReelPreview
-from vigstudio.gui.reels_panel import ReelsPanel
-from vigstudio.gui.relink_dialog import RelinkDialog
-from vigstudio.gui.tagging import TaggingController
-from vigstudio.gui.timeline.selection import AnnotationSelection
+from vigstudio.gui.player.widget import PlayerWidget
+from vigstudio.gui.reels.panel import ReelsPanel
+from vigstudio.gui.reels.preview import ReelPreview
 from vigstudio.gui.timeline.view import TimelineView
-from vigstudio.gui.welcome import WelcomePage
 
 Key = QKeySequence.StandardKey
 PROJECT_FILTER = "VIG Studio case projects (*.vigproj)"
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.case_panel: CasePanel | None = None
         self.preview: ReelPreview | None = None
         self.record_dialog: CaseRecordDialog | None = None
+        self.adding: RecordingAdder | None = None  # a batch of recordings being added
 
         self.stack = QStackedWidget(self)
         self.welcome = WelcomePage(new_case=self.new_project_dialog,
@@ -313,6 +315,9 @@ class MainWindow(QMainWindow):
         self.record_dialog = None
 
     def close_project(self) -> None:
+        if self.adding is not None:
+            self.adding.stop()
+            self.adding = None
         if self.media_watch is not None:
             self.media_watch.stop()
             self.media_watch.deleteLater()
@@ -415,7 +420,7 @@ class MainWindow(QMainWindow):
         return panel
 
     def export_reel_dialog(self, reel_id: int) -> None:
-        from vigstudio.gui.export_dialog import ExportDialog
+        from vigstudio.gui.reels.export_dialog import ExportDialog
 
         assert self.session is not None
         dialog = ExportDialog(self.session, reel_id, self)
@@ -519,14 +524,27 @@ class MainWindow(QMainWindow):
         if files:
             self.add_recordings([Path(f) for f in files])
 
-    def add_recordings(self, files: list[Path]) -> list[int]:
-        """Check the files, ask once whether to copy them, add them (see gui/adding.py)."""
-        assert self.session is not None
-        added = add_recordings(self.session, self, files,
-                               lambda text: self.statusBar().showMessage(text))
-        if added:
+    def add_recordings(self, files: list[Path]) -> RecordingAdder | None:
+        """Check the files, ask once whether to copy them, add them: in jobs, with progress
+        and Cancel (gui/files/adding.py); the window then shows the last one added."""
+        if self.session is None:
+            return None
+        if self.adding is not None and self.adding.running:
+            self.statusBar().showMessage("Recordings are still being added: wait for them, or "
+                                         "Cancel.", 5000)
+            return None
+        self.adding = RecordingAdder(self.session, self,
+                                     lambda text: self.statusBar().showMessage(text))
+        self.adding.finished.connect(self._recordings_added)
+        self.adding.start(files)
+        return self.adding
+
+    def _recordings_added(self, added: list[int]) -> None:
+        adder, self.adding = self.adding, None
+        if adder is not None:
+            adder.deleteLater()
+        if added and self.session is not None:
             self.show_recording(added[-1])
-        return added
 
     def save_copy_dialog(self) -> None:
         if self.session is None:
@@ -628,7 +646,7 @@ class MainWindow(QMainWindow):
 
     def rename_selected(self) -> None:
         """F2: the selected clip's title or still's caption."""
-        from vigstudio.gui.naming import rename
+        from vigstudio.gui.annotations.naming import rename
 
         chosen = self._selected_one()
         if self.session is None or chosen is None:
@@ -637,7 +655,7 @@ class MainWindow(QMainWindow):
         rename(self.session, self, *chosen)
 
     def edit_selected_note(self) -> None:
-        from vigstudio.gui.naming import edit_note
+        from vigstudio.gui.annotations.naming import edit_note
 
         chosen = self._selected_one()
         if self.session is None or chosen is None or chosen[0] != "clip":
@@ -687,12 +705,12 @@ class MainWindow(QMainWindow):
         self.interchange.export_timeline_dialog()
 
     def show_about(self) -> None:
-        from vigstudio.gui.about import AboutDialog
+        from vigstudio.gui.help.about import AboutDialog
 
         AboutDialog(self.session.path if self.session else None, self).exec()
 
     def show_self_check(self) -> None:
-        from vigstudio.gui.selfcheck_dialog import SelfCheckDialog
+        from vigstudio.gui.help.selfcheck_dialog import SelfCheckDialog
 
         SelfCheckDialog(self).exec()
 

@@ -91,7 +91,7 @@ def save(prefs: Preferences) -> None:
     s.setValue(_PREFIX + "keep_recent", "1" if prefs.keep_recent else "0")
     s.sync()
     if not prefs.keep_recent:
-        from vigstudio.gui import recent
+        from vigstudio.gui.files import recent
 
         recent.clear()
     notifier().changed.emit(prefs)

@@ -39,7 +39,7 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.presenter import Presentation
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind
-from vigstudio.gui.player import PlayerWidget
+from vigstudio.gui.player.widget import PlayerWidget
 from vigstudio.gui.presenter.notes import NotesPane
 
 __all__ = ["PresenterWindow"]

@@ -32,11 +32,11 @@ from vigstudio.domain.annotations import Valence
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.time_format import labels_of
 from vigstudio.gui.timeline import painting as pt
 from vigstudio.gui.timeline.model import LaneMode, TimelineData
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
 
 SNAP_PX = 8.0
 HIT_PX = 6.0
@@ -522,7 +522,7 @@ class TimelineCanvas(QWidget):
         return ("still", still_id) if still_id is not None else None
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        from vigstudio.gui import item_menu as menus
+        from vigstudio.gui.annotations import item_menu as menus
 
         found = self.item_at(event.pos())
         if found is None:
@@ -534,7 +534,7 @@ class TimelineCanvas(QWidget):
                         event.globalPos())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        from vigstudio.gui.naming import rename
+        from vigstudio.gui.annotations.naming import rename
 
         found = self.item_at(event.position())
         if found is not None and found[0] in ("clip", "still") and not self.session.read_only:
@@ -564,7 +564,7 @@ class TimelineCanvas(QWidget):
         return frame
 
     def delete_selection(self) -> None:
-        from vigstudio.gui.deleting import delete_annotations
+        from vigstudio.gui.annotations.deleting import delete_annotations
 
         sel = self.selection
         delete_annotations(self.session, self, moments=sel.moments, clips=sel.clips,

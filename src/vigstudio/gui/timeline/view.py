@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio.app.session import CaseSession, RecordingStatus
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.timeline.canvas import TimelineCanvas
 from vigstudio.gui.timeline.media_loader import MediaStripLoader, case_cache_folder
 from vigstudio.gui.timeline.model import LaneMode
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
 
 _SCROLL_UNITS = 10_000
 MAX_EXACT_THUMBNAILS = 900  # the scrollbar works in frames, capped so huge recordings still fit

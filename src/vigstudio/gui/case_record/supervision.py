@@ -4,6 +4,10 @@ write the guider's own reflection, and export it with "For supervision only" in 
 The check before export (purpose: supervision) is shown as soon as the choice changes; a
 failing clip of the review film can be let through with a written reason, a family clip
 that the parent's decision or consent does not allow for supervision never.
+
+The video is written by a job of the job service (``gui.jobs.JobRunner``; the decoding in a
+child process) with a progress bar and Cancel; the check before export and the export log
+run on the main thread, with the session.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -23,22 +27,30 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from vigstudio.app.exits import check_exit
+from vigstudio.app.jobs import Job
 from vigstudio.app.session import CaseSession
 from vigstudio.app.supervision import (
-    export_supervision_package,
+    PreparedPackage,
+    log_supervision_package,
+    prepare_supervision_package,
     supervision_contents,
     working_points,
+    write_supervision_package,
 )
 from vigstudio.domain.privacy import Purpose
 from vigstudio.errors import ConsentCheckError, VigError
+from vigstudio.gui.jobs import JobRunner
 
 __all__ = ["SupervisionDialog"]
+
+CANCELLED = "Export cancelled; nothing was written."
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -76,12 +88,7 @@ class SupervisionDialog(QDialog):
         self.clips = _checklist(self)
         self.points = _checklist(self)
         if film is not None:
-            for clip in session.clips(film):
-                _add(self.clips, clip.title or f"frames {clip.range.start}–{clip.range.last}",
-                     clip.id or 0, True)
-            for m in working_points(session, film):
-                _add(self.points, f"frame {m.frame}: {m.note.strip() or '(no note)'}",
-                     m.id or 0, True)
+            self._fill_choices(film)
         self.clips.itemChanged.connect(lambda _i: self.show_check())
         self.points.itemChanged.connect(lambda _i: self.show_check())
         self.reflection = QPlainTextEdit(self)
@@ -101,11 +108,12 @@ class SupervisionDialog(QDialog):
         self.override.setPlaceholderText("Export anyway because… (kept in the export log)")
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
-        buttons = QDialogButtonBox(self)
-        self.export_button = buttons.addButton("Export",
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button.clicked.connect(self.start)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.reject)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        buttons = self._buttons()
+        self._jobs = JobRunner(self)
+        self._job: Job[tuple[Path, ...]] | None = None
         form = QFormLayout()
         form.addRow("Clips of the review film", self.clips)
         form.addRow("Working points", self.points)
@@ -117,11 +125,29 @@ class SupervisionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.check)
         layout.addWidget(self.override)
+        layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.result_message = ""
         self.show_check()
         self.resize(640, 620)
+
+    def _fill_choices(self, film: int) -> None:
+        for clip in self.session.clips(film):
+            _add(self.clips, clip.title or f"frames {clip.range.start}–{clip.range.last}",
+                 clip.id or 0, True)
+        for m in working_points(self.session, film):
+            _add(self.points, f"frame {m.frame}: {m.note.strip() or '(no note)'}",
+                 m.id or 0, True)
+
+    def _buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(self)
+        self.export_button = buttons.addButton("Export",
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.clicked.connect(self.start)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.clicked.connect(self._cancel_or_close)
+        return buttons
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Folder for the package",
@@ -152,10 +178,16 @@ class SupervisionDialog(QDialog):
         self.check.setStyleSheet("color: #a3402c;")
         self.override.setVisible(overridable)
 
+    @property
+    def running(self) -> bool:
+        return self._job is not None
+
     def start(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        """Check and plan on the main thread, then write the package in a job."""
+        if self._job is not None:
+            return
         try:
-            package = export_supervision_package(
+            prepared = prepare_supervision_package(
                 self.session, self.review_id, Path(self.target.text()).expanduser(),
                 clip_ids=_checked(self.clips), working_point_ids=_checked(self.points),
                 reflection=self.reflection.toPlainText(),
@@ -164,14 +196,64 @@ class SupervisionDialog(QDialog):
             self._show(list(exc.problems), exc.overridable)
             self._finish("Not exported: the check before export failed. Nothing was written.",
                          ok=False)
+            return
         except (VigError, OSError) as exc:
             self._finish(str(exc), ok=False)
-        else:
-            self._finish(f"Exported the supervision package into {package.folder}.", ok=True)
-        finally:
-            QApplication.restoreOverrideCursor()
+            return
+        self.status.setText("Exporting…")
+        self.status.setStyleSheet("")
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.export_button.setEnabled(False)
+        self.close_button.setText("Cancel")
+        self._job = self._jobs.run(
+            lambda ctx: write_supervision_package(
+                prepared, progress=lambda f, left: ctx.progress(f, "video", left),
+                cancel=ctx.cancel_event),
+            name="Export a supervision package",
+            on_success=lambda files: self._written(prepared, files),
+            on_failure=lambda error: self._finish(str(error), ok=False),
+            on_cancelled=lambda: self._finish(CANCELLED, ok=False),
+            on_progress=self._progress)
+
+    def _progress(self, fraction: float, _what: str, seconds_left: float | None) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        if seconds_left is not None:
+            self.status.setText(f"Exporting… about {max(0, round(seconds_left))} s left")
+
+    def _written(self, prepared: PreparedPackage, files: tuple[Path, ...]) -> None:
+        """The files are written: record them in the export log (on the main thread)."""
+        try:
+            package = log_supervision_package(self.session, prepared, files)
+        except VigError as exc:
+            self._finish(f"Exported into {prepared.folder}, but it could not be written in "
+                         f"the export log: {exc}", ok=False)
+            return
+        self._finish(f"Exported the supervision package into {package.folder}.", ok=True)
 
     def _finish(self, message: str, *, ok: bool) -> None:
+        self._job = None
         self.result_message = message
+        self.progress.setVisible(False)
+        self.export_button.setEnabled(True)
+        self.close_button.setText("Close")
         self.status.setText(message)
         self.status.setStyleSheet("" if ok else "color: #b00020;")
+
+    def _cancel_or_close(self) -> None:
+        if self._job is not None:
+            self.status.setText("Cancelling…")
+            self._job.cancel()
+        else:
+            self.reject()
+
+    def reject(self) -> None:
+        if self._job is not None:  # closing mid-export: stop it (nothing is written)
+            self._jobs.stop(self._job)
+            self._finish(CANCELLED, ok=False)
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._job is not None:
+            self.reject()
+        super().closeEvent(event)

@@ -33,7 +33,7 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.codebook import Principle
 from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
-from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.swatch import swatch
 
 _PALETTE = ("#4E9A8C", "#E0A43A", "#D9705A", "#6C8FD6", "#9B72C4", "#C4668E", "#7FA650",
             "#B0884F")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from vigstudio.app.jobs import Job, JobContext
 from vigstudio.errors import VigError
-from vigstudio.gui import recent
+from vigstudio.gui.files import recent
 from vigstudio.gui.jobs import JobRunner
 
 WORKFLOW = (

@@ -16,7 +16,7 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.reels import ItemKind, ReelItem
 from vigstudio.errors import VigError
-from vigstudio.gui.player import PlayerWidget
+from vigstudio.gui.player.widget import PlayerWidget
 
 TITLE_SIZE = (960, 540)  # a title card as previewed (the export draws it at the reel's size)
 

@@ -518,7 +518,7 @@ class ReelsPanel(QWidget):
 
     def item_menu(self) -> QMenu:
         """The right-click menu of the current item."""
-        from vigstudio.gui.naming import edit_note, rename
+        from vigstudio.gui.annotations.naming import edit_note, rename
 
         menu = QMenu(self)
         item = self.current_item
@@ -549,7 +549,7 @@ class ReelsPanel(QWidget):
         return menu
 
     def _edit_marks(self, still_id: int) -> None:
-        from vigstudio.gui.marks_editor import edit_marks
+        from vigstudio.gui.annotations.marks_editor import edit_marks
 
         edit_marks(self.session, self, still_id)
 
@@ -557,7 +557,7 @@ class ReelsPanel(QWidget):
         entry = self.items.itemAt(pos)
         if entry is None:
             return
-        from vigstudio.gui import item_menu as menus
+        from vigstudio.gui.annotations import item_menu as menus
 
         self.items.setCurrentItem(entry)
         menus.show_menu(self.item_menu(), self.items.viewport().mapToGlobal(pos))

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from vigstudio import __version__
-from vigstudio.gui import recent
-from vigstudio.gui.welcome import demo_folder
+from vigstudio.gui.files import recent
+from vigstudio.gui.files.welcome import demo_folder
 from vigstudio.resources import RESOURCES, resource_path
 
 

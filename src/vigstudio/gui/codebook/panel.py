@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,17 +26,13 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Moment, Valence
 from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
-from vigstudio.gui.tagging import TaggingController
-from vigstudio.gui.timeline.selection import AnnotationSelection
+from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.codebook.editor import CodebookEditor
+from vigstudio.gui.codebook.tagging import TaggingController
+from vigstudio.gui.swatch import swatch
 
 _PRINCIPLE_ROLE = Qt.ItemDataRole.UserRole
 _BEHAVIOUR_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def swatch(colour: str, size: int = 14) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 class CodebookPanel(QWidget):
@@ -162,8 +157,6 @@ class CodebookPanel(QWidget):
             self.tagging.tag(int(principle_id), item.data(0, _BEHAVIOUR_ROLE))
 
     def open_editor(self) -> None:
-        from vigstudio.gui.codebook_editor import CodebookEditor
-
         CodebookEditor(self.session, self).exec()
 
     def selected_moment(self) -> Moment | None:

@@ -37,8 +37,8 @@ from vigstudio.domain.project import (
     Role,
     SharedReview,
 )
-from vigstudio.gui.case_widgets import DateField, NotesEdit, OptionalDateField, hint
-from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.case_record.widgets import DateField, NotesEdit, OptionalDateField, hint
+from vigstudio.gui.swatch import swatch
 
 ROLE_TEXT: dict[Role, str] = {
     Role.PERSON: "person (usually the child)",

@@ -29,17 +29,11 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
-from vigstudio.gui.case_privacy import AppearsTab, ExportLogTab
-from vigstudio.gui.case_tabs import (
-    CaseTab,
-    ConsentTab,
-    CyclesTab,
-    ParticipantsTab,
-    QuestionsTab,
-    RecordTab,
-    SharingTab,
-)
-from vigstudio.gui.case_widgets import show_error
+from vigstudio.gui.case_record.consent import ConsentTab, SharingTab
+from vigstudio.gui.case_record.privacy import AppearsTab, ExportLogTab
+from vigstudio.gui.case_record.record_tab import RecordTab
+from vigstudio.gui.case_record.tabs import CaseTab, CyclesTab, ParticipantsTab, QuestionsTab
+from vigstudio.gui.case_record.widgets import show_error
 
 __all__ = ["TABS", "CaseRecordDialog", "open_case_record"]
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
-from vigstudio.gui.deleting import delete_annotations
-from vigstudio.gui.naming import edit_note, rename
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
+from vigstudio.gui.annotations.deleting import delete_annotations
+from vigstudio.gui.annotations.naming import edit_note, rename
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
 
 
 def show_menu(menu: QMenu, pos: QPoint) -> None:
@@ -70,7 +70,7 @@ def item_menu(session: CaseSession, parent: QWidget, selection: AnnotationSelect
 
 
 def _edit_marks(session: CaseSession, parent: QWidget, still_id: int) -> None:
-    from vigstudio.gui.marks_editor import edit_marks
+    from vigstudio.gui.annotations.marks_editor import edit_marks
 
     edit_marks(session, parent, still_id)
 

@@ -40,10 +40,10 @@ from vigstudio.domain.codebook import Principle
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.gui import actions
-from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.swatch import swatch
 from vigstudio.gui.time_format import labels_for
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
 
 _NO_INDEX = QModelIndex()
 
@@ -394,7 +394,7 @@ class AnnotationList(QWidget):
 
     def _double_clicked(self, index: QModelIndex) -> None:
         """Double-click a clip or still to rename it."""
-        from vigstudio.gui.naming import rename
+        from vigstudio.gui.annotations.naming import rename
 
         if index.isValid() and not self.session.read_only:
             e = self.model.rows[index.row()]
@@ -402,7 +402,7 @@ class AnnotationList(QWidget):
                 rename(self.session, self, e.kind, e.id)
 
     def _context_menu(self, pos: QPoint) -> None:
-        from vigstudio.gui import item_menu as menus
+        from vigstudio.gui.annotations import item_menu as menus
 
         index = self.view.indexAt(pos)
         if not index.isValid():
@@ -415,7 +415,7 @@ class AnnotationList(QWidget):
 
     def delete_selected(self) -> None:
         """Delete what is selected (asking first when a reel shows it)."""
-        from vigstudio.gui.deleting import delete_annotations
+        from vigstudio.gui.annotations.deleting import delete_annotations
 
         sel = self.selection
         delete_annotations(self.session, self, moments=sel.moments, clips=sel.clips,

@@ -26,9 +26,16 @@ from PySide6.QtWidgets import (
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.entities import EntityKind as K
 from vigstudio.domain.privacy import PURPOSE_TEXT
-from vigstudio.gui.case_tabs import RecordTab, Today, _cell, _select_id, _selected_id, _table
-from vigstudio.gui.case_widgets import hint
-from vigstudio.gui.codebook_panel import swatch
+from vigstudio.gui.case_record.record_tab import (
+    RecordTab,
+    Today,
+    new_table,
+    select_id,
+    selected_id,
+    table_cell,
+)
+from vigstudio.gui.case_record.widgets import hint
+from vigstudio.gui.swatch import swatch
 
 __all__ = ["AppearsForm", "AppearsTab", "ExportLogTab", "names"]
 
@@ -81,7 +88,7 @@ class AppearsTab(RecordTab):
 
     def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
         super().__init__(session, today, parent)
-        self.table = _table(("Recording", "Item", "Frames", "Who appears", "Confirmed"), self)
+        self.table = new_table(("Recording", "Item", "Frames", "Who appears", "Confirmed"), self)
         self.table.doubleClicked.connect(lambda _i: self.change_selected())
         buttons = QHBoxLayout()
         self._button("Confirm as proposed", self.confirm_selected,
@@ -108,7 +115,7 @@ class AppearsTab(RecordTab):
         return str(item.data(_KIND)), int(item.data(Qt.ItemDataRole.UserRole))
 
     def refresh(self) -> None:
-        keep = _selected_id(self.table)
+        keep = selected_id(self.table)
         s = self.session
         self.table.setRowCount(0)
         rows: list[tuple[str, int, int, str, str, tuple[int, ...], bool]] = []
@@ -124,14 +131,14 @@ class AppearsTab(RecordTab):
         for kind, eid, rec_id, label, frames, appears, confirmed in rows:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            first = _cell(s.recording(rec_id).display_title, eid)
+            first = table_cell(s.recording(rec_id).display_title, eid)
             first.setData(_KIND, kind)
             self.table.setItem(row, 0, first)
-            self.table.setItem(row, 1, _cell(label))
-            self.table.setItem(row, 2, _cell(frames))
-            self.table.setItem(row, 3, _cell(names(s, appears)))
-            self.table.setItem(row, 4, _cell("yes" if confirmed else "proposed from tags"))
-        _select_id(self.table, keep)
+            self.table.setItem(row, 1, table_cell(label))
+            self.table.setItem(row, 2, table_cell(frames))
+            self.table.setItem(row, 3, table_cell(names(s, appears)))
+            self.table.setItem(row, 4, table_cell("yes" if confirmed else "proposed from tags"))
+        select_id(self.table, keep)
 
     def _set(self, ids: Sequence[int] | None) -> None:
         chosen = self._selected()
@@ -172,7 +179,7 @@ class ExportLogTab(RecordTab):
 
     def __init__(self, session: CaseSession, today: Today, parent: QWidget | None = None):
         super().__init__(session, today, parent)
-        self.table = _table(("When", "What", "Purpose", "Override", "From", "Items", "To",
+        self.table = new_table(("When", "What", "Purpose", "Override", "From", "Items", "To",
                              "Consents"), self)
         layout = QVBoxLayout(self)
         layout.addWidget(hint("Every time pictures of this family left VIG Studio: what, when, "
@@ -186,14 +193,14 @@ class ExportLogTab(RecordTab):
         for r in reversed(self.session.export_log()):
             row = self.table.rowCount()
             self.table.insertRow(row)
-            override = (_cell(r.override, tip="Let through: " + "; ".join(r.problems))
-                        if r.override else _cell("—"))
-            cells = [_cell(f"{r.at:%Y-%m-%d %H:%M}", r.id), _cell(r.what),
-                     _cell(PURPOSE_TEXT[r.purpose]), override, _cell(r.source),
-                     _cell("\n".join(r.items)),
-                     _cell("\n".join(PurePath(f).name for f in r.files),
+            override = (table_cell(r.override, tip="Let through: " + "; ".join(r.problems))
+                        if r.override else table_cell("—"))
+            cells = [table_cell(f"{r.at:%Y-%m-%d %H:%M}", r.id), table_cell(r.what),
+                     table_cell(PURPOSE_TEXT[r.purpose]), override, table_cell(r.source),
+                     table_cell("\n".join(r.items)),
+                     table_cell("\n".join(PurePath(f).name for f in r.files),
                            tip="\n".join(r.files)),
-                     _cell("\n".join(c.split(", given")[0] for c in r.consents) or "—",
+                     table_cell("\n".join(c.split(", given")[0] for c in r.consents) or "—",
                            tip="\n".join(r.consents))]
             for col, cell in enumerate(cells):
                 self.table.setItem(row, col, cell)

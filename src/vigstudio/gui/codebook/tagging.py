@@ -18,8 +18,8 @@ from vigstudio.app.session import CaseSession
 from vigstudio.domain.annotations import Clip, Moment, Still, Valence
 from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
-from vigstudio.gui.timeline.ports import PlayerPort
-from vigstudio.gui.timeline.selection import AnnotationSelection
+from vigstudio.gui.annotations.ports import PlayerPort
+from vigstudio.gui.annotations.selection import AnnotationSelection
 
 
 class TaggingController(QObject):

@@ -1,0 +1,1 @@
+"""The codebook: the panel of principles, the editor, and one-key tagging."""

@@ -1,0 +1,1 @@
+"""The Help menu's windows: About, and the self-check."""

@@ -1,0 +1,1 @@
+"""The player panel: picture, transport, readout, go-to box, speed, volume, keyboard."""

@@ -1,0 +1,1 @@
+"""Reels: the reel editor, previewing a reel in the player, and exporting it."""
