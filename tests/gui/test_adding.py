@@ -222,3 +222,45 @@ def test_closing_the_case_mid_batch_stops_it(
     assert window.open_project(project) and window.session is not None
     assert {Path(r.path).name for r in window.session.recordings()}.isdisjoint(
         {"first.mp4", "second.mp4"})
+
+
+def test_undoing_the_import_of_the_recording_on_screen_moves_the_window_on(
+        window: MainWindow, films: list[Path], qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    said = answer(monkeypatch, copy=False)
+    session = window.session
+    assert session is not None
+    before = window.recording_id
+    adder = window.add_recordings([films[0]])
+    assert adder is not None
+    qtbot.waitUntil(lambda: not adder.running, timeout=60_000)
+    [added] = adder.added or []
+    assert window.recording_id == added  # the new recording is on screen
+    window.undo()
+    assert not [s for s in said if s.startswith("warning")]
+    assert added not in [r.id for r in session.recordings()]
+    assert window.recording_id == before  # back on a recording that exists
+    assert window.timeline is not None and window.timeline.recording_id == before
+    window.redo()
+    assert added in [r.id for r in session.recordings()]
+
+
+def test_undoing_the_only_recording_leaves_an_empty_window(
+        qtbot: QtBot, films: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigstudio.app import CaseSession
+
+    CaseSession.create(tmp_path / "empty.vigproj", "Family E").close()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_project(tmp_path / "empty.vigproj")
+    said = answer(monkeypatch, copy=False)
+    adder = w.add_recordings([films[1]])
+    assert adder is not None
+    qtbot.waitUntil(lambda: not adder.running, timeout=60_000)
+    assert w.recording_id is not None and w.timeline is not None
+    w.undo()
+    assert not [s for s in said if s.startswith("warning")]
+    assert w.recording_id is None and w.timeline is None
+    w.close_project()

@@ -139,7 +139,8 @@ class SessionCore:
     def _announce(self, change: Change) -> None:
         self.last_change = change
         for listener in list(self._listeners):
-            listener(change)
+            if listener in self._listeners:  # not stopped by an earlier one (a closed panel)
+                listener(change)
 
     @property
     def can_undo(self) -> bool:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from vigstudio.app.changes import Change
 from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
+from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
 from vigstudio.gui import actions, preferences
@@ -45,6 +46,7 @@ from vigstudio.gui.files.opening import choose_how_to_open, offer_erase, wants_r
 from vigstudio.gui.files.relink_dialog import RelinkDialog
 from vigstudio.gui.files.welcome import WelcomePage
 from vigstudio.gui.interchange_menu import InterchangeMenu
+from vigstudio.gui.listening import detach
 from vigstudio.gui.player.widget import PlayerWidget
 from vigstudio.gui.reels.panel import ReelsPanel
 from vigstudio.gui.reels.preview import ReelPreview
@@ -464,6 +466,11 @@ class MainWindow(QMainWindow):
         self.player_widget.setFocus()
 
     def _teardown_recording(self) -> None:
+        # the panels stop listening now, not when Qt deletes them: this may run while the
+        # session is still announcing the change that removed the recording
+        for panel in (self.timeline, self.tagging, self.codebook_dock.widget(),
+                      self.list_dock.widget()):
+            detach(panel)
         if self.timeline is not None:
             self.timeline.stop_media_strip()
             self.timeline_area.removeWidget(self.timeline)
@@ -577,8 +584,19 @@ class MainWindow(QMainWindow):
             self._error("That change could not be made", exc)
 
     def _on_change(self, change: Change) -> None:
+        gone = (self.recording_id is not None and self.session is not None
+                and change.touches(EntityKind.RECORDING)
+                and self.recording_id not in {r.id for r in self.session.recordings()})
+        if gone:  # undoing the import of the recording on screen
+            self._teardown_recording()
         if self.case_panel is not None:
             self.case_panel.on_change(change)
+        if gone and self.session is not None:
+            left = [r.id for r in self.session.recordings() if r.id is not None]
+            if left:
+                self.show_recording(left[0])
+            elif self.player is not None:
+                self.player.unload()
         self._update_actions()
         if change.label:
             verb = {"undo": "Undone: ", "redo": "Redone: "}.get(change.origin.value, "Saved: ")

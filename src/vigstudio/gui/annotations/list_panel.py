@@ -42,6 +42,7 @@ from vigstudio.domain.time import FrameRange
 from vigstudio.gui import actions
 from vigstudio.gui.annotations.ports import PlayerPort
 from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.listening import until_teardown
 from vigstudio.gui.swatch import swatch
 from vigstudio.gui.time_format import labels_for
 
@@ -184,7 +185,7 @@ class AnnotationList(QWidget):
         self._syncing = False
         selection.changed.connect(self._show_selection)
         unsubscribe = session.subscribe(self._on_change)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        until_teardown(self, unsubscribe)
         self._fill_filters()
         self.refill()
 

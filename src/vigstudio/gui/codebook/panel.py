@@ -29,6 +29,7 @@ from vigstudio.errors import VigError
 from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.codebook.editor import CodebookEditor
 from vigstudio.gui.codebook.tagging import TaggingController
+from vigstudio.gui.listening import until_teardown
 from vigstudio.gui.swatch import swatch
 
 _PRINCIPLE_ROLE = Qt.ItemDataRole.UserRole
@@ -97,7 +98,7 @@ class CodebookPanel(QWidget):
             v == Valence.WORKING_POINT.value))
         selection.changed.connect(self._show_moment)
         unsubscribe = session.subscribe(self._on_change)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        until_teardown(self, unsubscribe)
         self.refresh()
 
     # --- filling ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from vigstudio.domain.entities import EntityKind
 from vigstudio.errors import VigError
 from vigstudio.gui.annotations.ports import PlayerPort
 from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.listening import until_teardown
 
 
 class TaggingController(QObject):
@@ -67,7 +68,7 @@ class TaggingController(QObject):
             unsubscribe()
             _drop(shortcuts)
 
-        self.destroyed.connect(forget)
+        until_teardown(self, forget)
 
     # --- state --------------------------------------------------------------------------
 

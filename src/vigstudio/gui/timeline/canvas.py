@@ -7,7 +7,6 @@ and committed to the session on release, so each drag is exactly one undo step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,6 +33,7 @@ from vigstudio.domain.time import FrameRange
 from vigstudio.errors import VigError
 from vigstudio.gui.annotations.ports import PlayerPort
 from vigstudio.gui.annotations.selection import AnnotationSelection
+from vigstudio.gui.listening import until_teardown
 from vigstudio.gui.time_format import labels_of
 from vigstudio.gui.timeline import painting as pt
 from vigstudio.gui.timeline.model import LaneMode, TimelineData
@@ -105,7 +105,7 @@ class TimelineCanvas(QWidget):
         selection.changed.connect(self._on_selection)
         unsubscribers = [session.subscribe(self._on_change),
                          player.subscribe(self._positionArrived.emit)]
-        self.destroyed.connect(lambda *_: _call_all(unsubscribers))
+        until_teardown(self, *unsubscribers)
 
     # --- data ---------------------------------------------------------------------------
 
@@ -603,7 +603,3 @@ class TimelineCanvas(QWidget):
         self.media.status = status
         self.update()
 
-
-def _call_all(callbacks: list[Callable[[], None]]) -> None:
-    for callback in callbacks:
-        callback()
