@@ -66,6 +66,21 @@ class ImportReport:
         return "\n".join(self.lines())
 
 
+def _match_principle(tag: ImportedTag, principles: list[Principle]) -> Principle | None:
+    """The case's principle a tag names: by code, else (when the file does not name its
+    own code) by name."""
+    for p in principles:
+        if p.code == tag.code:
+            return p
+    if tag.code_label and code_for_label(tag.code_label) != tag.code:
+        return None  # the file names its own code: a name alone does not make it ours
+    label = (tag.code_label or tag.code).strip().casefold()
+    for p in principles:
+        if p.name.casefold() == label:
+            return p
+    return None
+
+
 def _listed(names: list[str], shown: int = 30) -> str:
     """The names, or the first ``shown`` of them and how many more (a file from a research
     project can bring hundreds)."""
@@ -114,13 +129,14 @@ class InterchangeEdits(SessionCore):
                 known.add(name.casefold())
                 steps.append(Step(K.PARTICIPANT, None, None, Participant(name, Role.OTHER)))
                 report.new_participants.append(name)
-        position = max((p.position for p in self.principles()), default=-1) + 1
+        principles = self.principles()
+        position = max((p.position for p in principles), default=-1) + 1
         new: dict[str, Principle] = {}
         changed: dict[int, Principle] = {}
         for tag in tags:
             if tag.kind is not TagKind.MOMENT:
                 continue
-            principle = self._match_principle(tag) or new.get(tag.code)
+            principle = _match_principle(tag, principles) or new.get(tag.code)
             if principle is None:
                 principle = self._new_principle(tag, declared.get(tag.code), source, position)
                 position += 1
@@ -143,18 +159,6 @@ class InterchangeEdits(SessionCore):
                   if p != self.principle(pid)]
         return steps
 
-    def _match_principle(self, tag: ImportedTag) -> Principle | None:
-        for p in self.principles():
-            if p.code == tag.code:
-                return p
-        if tag.code_label and code_for_label(tag.code_label) != tag.code:
-            return None  # the file names its own code: a name alone does not make it ours
-        label = (tag.code_label or tag.code).strip().casefold()
-        for p in self.principles():
-            if p.name.casefold() == label:
-                return p
-        return None
-
     def _new_principle(self, tag: ImportedTag, declared: CodeDef | None, source: str,
                        position: int) -> Principle:
         code = as_code(tag.code, tag.code_label)
@@ -174,8 +178,9 @@ class InterchangeEdits(SessionCore):
                                                  *self.stills(rec.id)]
         existing = {self._key_of(e) for e in entities}
         steps: list[Step] = []
+        principles = self.principles()  # read once: a file may bring thousands of tags
         for tag in tags:
-            entity = self._entity(rec.id, tag)
+            entity = self._entity(rec.id, tag, principles)
             key = self._key_of(entity)
             if key in existing:
                 report.duplicates += 1
@@ -203,12 +208,13 @@ class InterchangeEdits(SessionCore):
             return "clip", entity.range, entity.title, entity.caption
         return "still", entity.frame, entity.caption
 
-    def _entity(self, recording_id: int, tag: ImportedTag) -> Moment | Clip | Still:
+    def _entity(self, recording_id: int, tag: ImportedTag,
+                principles: list[Principle]) -> Moment | Clip | Still:
         if tag.kind is TagKind.CLIP:
             return Clip(recording_id, FrameRange(tag.start, tag.end), tag.title, tag.caption)
         if tag.kind is TagKind.STILL:
             return Still(recording_id, tag.start, tag.caption)
-        principle = self._match_principle(tag)
+        principle = _match_principle(tag, principles)
         if principle is None or principle.id is None:
             raise InvalidEditError(f"code {tag.code!r} was not added to the codebook")
         behaviour_id = None
