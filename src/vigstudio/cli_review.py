@@ -14,11 +14,11 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 
 def cmd_export_review(args: argparse.Namespace) -> int:
-    from vigstudio.app import CaseSession
     from vigstudio.app.review import export_review_summary, review_for_cycle
+    from vigstudio.cli_crypto import open_session
     from vigstudio.render.review_pdf import write_review_pdf  # Qt's PDF writer, no GUI
 
-    with CaseSession.open(Path(args.project)) as session:
+    with open_session(args.project) as session:
         review = review_for_cycle(session, args.cycle)
         assert review.id is not None
         print(export_review_summary(

@@ -48,7 +48,7 @@ __all__ = [
     "DEFAULT_KDF", "CaseKeys", "ConversionReport", "NewEncryptedCase", "ScryptParams",
     "cache_path_for", "change_passphrase", "check_new_passphrase", "create_encrypted_case",
     "delete_case", "encrypt_case", "is_encrypted", "key_path_for", "media_folder_for",
-    "open_case", "unlock",
+    "open_case", "save_recovery_key", "unlock",
 ]
 
 PASSPHRASE_ENV = "VIGSTUDIO_PASSPHRASE"
@@ -81,11 +81,12 @@ def is_encrypted(path: Path | str) -> bool:
 # --- unlocking and opening -------------------------------------------------------------------
 
 def unlock(path: Path | str, *, passphrase: str | None = None,
-           recovery_key: str | None = None) -> CaseKeys:
+           recovery_key: str | None = None, verify: bool = True) -> CaseKeys:
     """The keys of the encrypted case at ``path``, from its passphrase or its recovery key.
 
     Nothing is written: a wrong passphrase raises WrongPassphraseError; a key file that does
-    not belong to this project file raises KeyFileError.
+    not belong to this project file raises KeyFileError (``verify=False`` skips that check,
+    for recovering a damaged file).
     """
     path = Path(path)
     if (passphrase is None) == (recovery_key is None):
@@ -93,8 +94,34 @@ def unlock(path: Path | str, *, passphrase: str | None = None,
     key_file = read_key_file(key_path_for(path))
     keys = (unlock_with_passphrase(key_file, passphrase) if passphrase is not None
             else unlock_with_recovery_key(key_file, recovery_key or ""))
-    _check_binding(path, key_file, keys)
+    if verify:
+        _check_binding(path, key_file, keys)
     return keys
+
+
+def save_recovery_key(target: Path, recovery_key: str) -> Path:
+    """Write the recovery key to a new file the user chose (never over an existing file;
+    readable by the user only): to print, or to carry to the service's safe."""
+    target = Path(target)
+    text = ("VIG Studio recovery key\n\n"
+            f"    {recovery_key}\n\n"
+            "It opens the encrypted case if the passphrase is forgotten. Keep it in the "
+            "service's safe, away from the laptop; do not keep this file on the same "
+            "computer as the case.\n")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise EncryptionError(f"{target.name} already exists; choose a new file for the "
+                              "recovery key") from exc
+    except OSError as exc:
+        raise EncryptionError(f"the recovery key could not be saved to {target}: "
+                              f"{exc.strerror}") from exc
+    try:
+        os.write(fd, text.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return target
 
 
 def _check_binding(path: Path, key_file: KeyFile, keys: CaseKeys) -> None:

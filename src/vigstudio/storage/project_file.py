@@ -284,10 +284,16 @@ class ProjectFile:
             try:
                 app_id, version = read_header(path)
             except NotAProjectError:
-                if cipher.looks_encrypted(path) and path.with_name(path.name + ".key").exists():
-                    raise EncryptedCaseError(
-                        f"{path.name} is an encrypted case: it opens with its passphrase (or "
-                        "its recovery key).") from None
+                if cipher.looks_encrypted(path):
+                    key_file = path.with_name(path.name + ".key")
+                    if key_file.exists():
+                        raise EncryptedCaseError(
+                            f"{path.name} is an encrypted case: it opens with its passphrase "
+                            "(or its recovery key).") from None
+                    raise NotAProjectError(
+                        f"{path.name} cannot be read: it is not a plain project file, and if it "
+                        f"is an encrypted case, its key file {key_file.name} is missing beside "
+                        "it (put it back from a backup of the case).") from None
                 raise
         else:
             app_id, version = read_encrypted_header(path, key)
@@ -498,6 +504,11 @@ class ProjectFile:
     def owned_files(self) -> list[Path]:
         """The files that are this project: it, its journal and its lock file."""
         return [self.path, journal.journal_path_for(self.path), lock_path_for(self.path)]
+
+    @property
+    def database_key(self) -> bytes | None:
+        """The key the file is encrypted with (None for a plain file); in memory only."""
+        return self._key
 
     @property
     def encrypted(self) -> bool:
