@@ -193,7 +193,7 @@ def test_a_swapped_or_damaged_key_file_is_refused_and_nothing_is_written(
         open_case(ours, passphrase=PASS)
     key_path_for(ours).unlink()
     assert not is_encrypted(ours)
-    with pytest.raises(NotAProjectError, match="key file case.vigproj.key is missing"):
+    with pytest.raises(NotAProjectError, match=r"key file case\.vigproj\.key is missing"):
         open_case(ours, passphrase=PASS)
 
 
