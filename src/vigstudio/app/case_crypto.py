@@ -266,9 +266,11 @@ def encrypt_case(path: Path | str, passphrase: str, *, confirm: str | None = Non
 
 
 def _sweep_encrypting(path: Path) -> None:
-    for leftover in path.parent.glob(f".{path.name}.encrypting-*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    """Remove the temporary encrypted copy and key file of an interrupted conversion (only
+    those whose process is gone; the same sweep runs whenever a case is opened)."""
+    from vigstudio.safe_write import sweep_leftovers
+
+    sweep_leftovers(path.parent)
 
 
 def _fsync_folder(folder: Path) -> None:

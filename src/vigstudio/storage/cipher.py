@@ -24,7 +24,7 @@ from sqlcipher3 import dbapi2 as _sqlcipher
 from vigstudio.errors import KeyFileError
 
 __all__ = ["DATABASE_ERRORS", "ERRORS", "OPERATIONAL_ERRORS", "connect", "dbapi",
-           "decrypt_image", "decrypt_page", "export_encrypted", "key_pragma",
+           "decrypt_header", "decrypt_image", "decrypt_page", "export_encrypted", "key_pragma",
            "looks_encrypted"]
 
 CipherDatabaseError: type[Exception] = _sqlcipher.DatabaseError
@@ -102,6 +102,7 @@ def looks_encrypted(path: Path) -> bool:
 # --- reading pages without SQLite (the journal check, storage/journal.py) --------------------
 
 RESERVE = 80  # SQLCipher 4's default per-page reserve: a 16-byte IV and a 64-byte HMAC
+PAGE_SIZE = 4096  # SQLCipher 4's default page size (the project files keep it)
 SALT_BYTES = 16
 
 
@@ -124,7 +125,20 @@ def decrypt_page(page: bytes, page_no: int, key: bytes) -> bytes:
     return plain + page[size - RESERVE:]
 
 
-def decrypt_image(data: bytes, key: bytes, page_size: int = 4096) -> bytes | None:
+def decrypt_header(first_page: bytes, key: bytes) -> bytes | None:
+    """The first 100 bytes (the SQLite header) of an encrypted file's first page, or None
+    when ``key`` does not decrypt it into a valid header (a wrong key gives noise: the page
+    size, the reserve and SQLite's three fixed payload fractions must all be right)."""
+    if len(first_page) != PAGE_SIZE:
+        return None
+    header = decrypt_page(first_page, 1, key)[:100]
+    if (int.from_bytes(header[16:18], "big") != PAGE_SIZE or header[20] != RESERVE
+            or header[21:24] != b"\x40\x20\x20"):
+        return None
+    return header
+
+
+def decrypt_image(data: bytes, key: bytes, page_size: int = PAGE_SIZE) -> bytes | None:
     """The whole encrypted file ``data`` decrypted in memory (None if it is not a SQLCipher
     file of this page size under this key). Never written anywhere."""
     if not data or len(data) % page_size:

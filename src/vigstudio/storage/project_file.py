@@ -87,25 +87,23 @@ def read_header(path: Path) -> tuple[int, int]:
 
 
 def read_encrypted_header(path: Path, key: bytes) -> tuple[int, int]:
-    """(application_id, user_version) of an encrypted file, read through a read-only
-    SQLCipher connection (nothing is written). A key that does not open it is refused."""
+    """(application_id, user_version) of an encrypted file: its first page is read and
+    decrypted in memory (nothing is written, and an unfinished change's journal is not
+    needed). A key that does not open it is refused (KeyFileError)."""
     if read_header_kind(path):
         raise ProjectError(f"{path.name} is not encrypted, but was opened with a key; open it "
                            "as a plain case")
     try:
-        raw = cipher.connect(path, key=key, read_only=True)
-    except cipher.DATABASE_ERRORS as exc:
-        raise ProjectError(f"{path.name} cannot be read: {exc}") from exc
-    try:
-        version = int(raw.execute("PRAGMA user_version").fetchone()[0])
-        application_id = int(raw.execute("PRAGMA application_id").fetchone()[0])
-    except cipher.DATABASE_ERRORS as exc:
-        if "not a database" in str(exc):
-            raise _wrong_key(path) from exc
-        raise NotAProjectError(f"{path.name} cannot be read as a project: {exc}") from exc
-    finally:
-        raw.close()
-    return application_id, version
+        with open(path, "rb") as f:
+            head = f.read(cipher.PAGE_SIZE)
+    except OSError as exc:
+        raise ProjectError(f"{path.name} cannot be read: {exc.strerror}") from exc
+    header = cipher.decrypt_header(head, key)
+    if header is None:
+        raise _wrong_key(path)
+    user_version = int.from_bytes(header[60:64], "big", signed=True)
+    application_id = int.from_bytes(header[68:72], "big", signed=True)
+    return application_id, user_version
 
 
 def peek_case_uuid(path: Path, key: bytes) -> str | None:
