@@ -31,7 +31,7 @@ from vigstudio.app.player import PlayerController
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
-from vigstudio.gui import actions, preferences, recent
+from vigstudio.gui import actions, case_crypto_dialogs, preferences, recent
 from vigstudio.gui.adding import MEDIA_FILTER, add_recordings
 from vigstudio.gui.annotation_list import AnnotationList
 from vigstudio.gui.case_editors import CaseRecordDialog, open_case_record
@@ -67,7 +67,7 @@ class _Hint(QLabel):
         self.setStyleSheet("color: #666; padding: 16px;")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
     """One window shows one case project at a time."""
 
     def __init__(self, *, player_factory: Callable[[], PlayerController] | None = None) -> None:
@@ -217,11 +217,12 @@ class MainWindow(QMainWindow):
         if not ok or not name.strip():
             return
         try:
-            session = CaseSession.create(path, name.strip())
+            session = case_crypto_dialogs.create_case(self, path, name.strip())
         except VigError as exc:
             self._error("Could not create the case project", exc)
             return
-        self._set_session(session)
+        if session is not None:
+            self._set_session(session)
 
     def open_project_dialog(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open case project", "", PROJECT_FILTER)
@@ -237,7 +238,7 @@ class MainWindow(QMainWindow):
                 return False
             path, read_only = choice
         try:
-            session = CaseSession.open(path, read_only=read_only)
+            session = case_crypto_dialogs.open_case(self, path, read_only=read_only)
         except ProjectLockedError as exc:
             answer = QMessageBox.question(
                 self, "Case project in use",
@@ -250,6 +251,8 @@ class MainWindow(QMainWindow):
             return False
         except VigError as exc:
             self._error("Could not open the case project", exc)
+            return False
+        if session is None:  # the passphrase was not given
             return False
         if offer_erase(self, session):  # past its retention date: erased (or not opened)
             return False
