@@ -240,7 +240,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     from vigstudio.app.recovery import recover
     from vigstudio.cli_crypto import unlock_keys
 
-    report = recover(Path(args.project), Path(args.new), keys=unlock_keys(args.project))
+    report = recover(Path(args.project), Path(args.new), keys=unlock_keys(args.project, verify=False))
     for table, rows in report.rows.items():
         if rows:
             print(f"  {table}: {rows}")

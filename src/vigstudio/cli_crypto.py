@@ -75,15 +75,16 @@ def open_session(path: str | Path, *, read_only: bool = False) -> Any:
     return open_case(path, read_only=read_only, **_unlock_args(path))
 
 
-def unlock_keys(path: str | Path) -> Any:
+def unlock_keys(path: str | Path, *, verify: bool = True) -> Any:
     """The keys of an encrypted case (None for a plain one), for commands that need them
-    without opening a session (recover, a local copy)."""
+    without opening a session here (present; recover, with ``verify=False`` as the file may
+    be damaged)."""
     from vigstudio.app.case_crypto import is_encrypted, unlock
 
     path = Path(path)
     if not is_encrypted(path):
         return None
-    return unlock(path, verify=False, **_unlock_args(path))
+    return unlock(path, verify=verify, **_unlock_args(path))
 
 
 def _print_recovery_key(key: str, to_file: str | None) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 
 def cmd_present(args: argparse.Namespace) -> int:
+    from vigstudio.cli_crypto import unlock_keys
     from vigstudio.gui.presenter.launch import run_present
 
-    return run_present(Path(args.project), args.reel, args.screen, args.override)
+    return run_present(Path(args.project), args.reel, args.screen, args.override,
+                       keys=unlock_keys(args.project))
 
 
 def cmd_export_review(args: argparse.Namespace) -> int:

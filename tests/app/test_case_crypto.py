@@ -294,3 +294,22 @@ def test_case_keys_never_show_in_a_repr() -> None:
     assert keys.master_key.hex() not in repr(keys) and "hidden" in repr(keys)
     assert len({keys.master_key, keys.database_key, keys.media_key}) == 3
     assert CaseKeys.from_master(keys.master_key) == keys
+
+
+def test_an_encrypted_case_past_retention_is_erased_key_first(tmp_path: Path) -> None:
+    import datetime as dt
+    from dataclasses import replace
+
+    from vigstudio.app.retention import erase_case, erase_plan
+
+    project = tmp_path / "case.vigproj"
+    _make(project)
+    keys = unlock(project, passphrase=PASS)
+    with open_case(project, passphrase=PASS) as session:
+        session.update_case(replace(session.case(), retention_until=dt.date(2025, 12, 31)))
+        assert session.keys == keys
+        assert erase_plan(session).remove[0] == key_path_for(project).resolve()
+    report = erase_case(project, day=dt.date(2026, 1, 1), keys=keys)
+    assert report.complete, report.text()
+    assert report.removed[0] == key_path_for(project).resolve()
+    assert list(tmp_path.iterdir()) == []

@@ -64,6 +64,7 @@ class SessionCore:
     """Opening, undo, notices and queries. Not thread-safe: use from one thread."""
 
     media_key: bytes | None = None
+    keys: CaseKeys | None = None  # an encrypted case's keys (in memory only), None when plain
 
     def __init__(self, project: ProjectFile) -> None:
         self.project = project
@@ -90,6 +91,7 @@ class SessionCore:
         session = cls(ProjectFile.create(Path(path), case, codebook or default_codebook(),
                                          key=None if keys is None else keys.database_key))
         session.media_key = None if keys is None else keys.media_key
+        session.keys = keys
         return session
 
     @classmethod
@@ -104,6 +106,7 @@ class SessionCore:
             project.close()  # a failed open keeps nothing: the case can be opened again
             raise
         session.media_key = None if keys is None else keys.media_key
+        session.keys = keys
         session.removed_leftovers = [] if read_only else sweep_case_folder(session.folder)
         return session
 

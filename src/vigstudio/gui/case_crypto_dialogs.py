@@ -239,6 +239,17 @@ class PassphraseDialog(QDialog):
         super().accept()
 
 
+def ask_keys(parent: QWidget | None, path: Path) -> CaseKeys | None:
+    """The keys of an encrypted case, asking for its passphrase (None: a plain case, or
+    cancelled)."""
+    if not case_crypto.is_encrypted(path):
+        return None
+    dialog = PassphraseDialog(path, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.keys
+
+
 def open_case(parent: QWidget, path: Path, *, read_only: bool = False) -> CaseSession | None:
     """Open ``path``, asking for the passphrase if it is encrypted (None: cancelled)."""
     if not case_crypto.is_encrypted(path):

@@ -15,6 +15,7 @@ The two libraries have separate exception classes; :data:`DATABASE_ERRORS` and
 from __future__ import annotations
 
 import sqlite3
+import stat
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
@@ -91,7 +92,10 @@ def looks_encrypted(path: Path) -> bool:
     """Is ``path`` a file that is not plain SQLite but may be SQLCipher (no SQLite header,
     a whole number of at least one 512-byte page)? Reads 16 bytes, writes nothing."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a pipe or a device: never opened (it could hang)
+            return False
+        size = st.st_size
         with open(path, "rb") as f:
             head = f.read(16)
     except OSError:
