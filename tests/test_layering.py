@@ -32,8 +32,10 @@ FORBIDDEN = {
     "interchange": {"storage", "media", "app", "gui", "render", "cli", "demo", "testing"},
     "app": {"gui", "render", "cli", "demo", "testing"},
     "render": {"gui", "app", "storage", "media", "cli", "testing"},
-    "gui": {"storage", "cli", "testing"},
-    "cli": {"storage", "media", "testing"},
+    "gui": {"storage", "crypto", "cli", "testing"},
+    "cli": {"storage", "media", "crypto", "testing"},
+    "crypto": {"domain", "storage", "media", "interchange", "app", "gui", "render", "cli",
+               "demo", "testing"},
 }
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 QT_ALLOWED = ("gui", "render")

@@ -313,3 +313,28 @@ def test_an_encrypted_case_past_retention_is_erased_key_first(tmp_path: Path) ->
     assert report.complete, report.text()
     assert report.removed[0] == key_path_for(project).resolve()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_relinking_a_moved_recording_in_an_encrypted_case(tmp_path: Path) -> None:
+    from vigstudio.app import RecordingStatus
+    from vigstudio.app.relink import needing_relink, relink_found, search_folder
+    from vigstudio.testing import synth
+
+    (tmp_path / "films").mkdir()
+    video = synth.make_barcode_video(tmp_path / "films" / "visit.mp4", width=160, height=96,
+                                     frames=5, audio=False)
+    project = tmp_path / "case.vigproj"
+    made = create_encrypted_case(project, NAME, PASS, kdf=CHEAP)
+    with made.session as session:
+        rec = session.import_recording(video)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shutil.move(video, usb / "renamed.mp4")
+    with open_case(project, passphrase=PASS) as session:
+        rid = int(rec.id or 0)
+        assert session.recording_status(rid) is RecordingStatus.OFFLINE
+        result = search_folder(needing_relink(session), usb)
+        assert relink_found(session, result).relinked == [rid]
+    with open_case(project, passphrase=PASS) as session:
+        assert session.recording_status(rid) is RecordingStatus.ONLINE
+    assert b"renamed.mp4" not in project.read_bytes()  # the path is in the encrypted file
