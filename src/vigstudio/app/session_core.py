@@ -24,7 +24,7 @@ from typing import Any, Self, TypeVar
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import default_codebook
 from vigstudio.app.undo import Command, Step, UndoStack
-from vigstudio.crypto.keys import CaseKeys, copy_key_file, key_path_for
+from vigstudio.crypto.keys import CaseKeys, key_path_for, read_key_file, write_key_file
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.codebook import Codebook, Principle
@@ -147,9 +147,11 @@ class SessionCore:
         encrypted too and gets its own key file (the same passphrase opens it)."""
         if not self.project.encrypted:
             return self.project.save_copy(dest, overwrite=overwrite)
+        key_file = read_key_file(key_path_for(self.path))  # before anything is written
         case_uuid = str(uuid.uuid4())
         copied = self.project.save_copy(dest, overwrite=overwrite, case_uuid=case_uuid)
-        copy_key_file(key_path_for(self.path), key_path_for(Path(dest)), case_uuid)
+        write_key_file(key_path_for(Path(dest)), key_file.with_case_id(case_uuid),
+                       replace=True)
         return copied
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
