@@ -8,6 +8,7 @@ into the main window (it provides the menu handlers named in ``gui/actions.py``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -47,11 +48,16 @@ def _password_field(parent: QWidget) -> QLineEdit:
     return field
 
 
-def _busy(work: object) -> None:
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:]
+
+
+def _busy(work: Callable[[], object]) -> None:
     """Show a wait cursor while the key is derived (about half a second, on purpose)."""
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        work()  # type: ignore[operator]
+        work()
     finally:
         QGuiApplication.restoreOverrideCursor()
 
@@ -101,7 +107,7 @@ class NewCaseEncryption(QDialog):
             try:
                 case_crypto.check_new_passphrase(self.passphrase.text(), self.confirm.text())
             except EncryptionError as exc:
-                self.problem.setText(str(exc))
+                self.problem.setText(_sentence(exc))
                 return
         super().accept()
 
@@ -146,6 +152,11 @@ class RecoveryKeyDialog(QDialog):
         self.kept.toggled.connect(self.ok.setEnabled)
         layout.addWidget(self.buttons)
         self.saved_to: Path | None = None
+
+    def reject(self) -> None:
+        """Escape or the window's close button: only once the key is kept somewhere."""
+        if self.kept.isChecked():
+            super().reject()
 
     def save_key(self, target: Path | None = None) -> None:
         if target is None:
@@ -227,7 +238,7 @@ class PassphraseDialog(QDialog):
         try:
             _busy(work)
         except WrongPassphraseError as exc:
-            self.problem.setText(str(exc))
+            self.problem.setText(_sentence(exc))
             self.field.selectAll()
             self.field.setFocus()
             return
