@@ -24,7 +24,7 @@ from vigstudio.app.case_crypto import (
 )
 from vigstudio.crypto.keys import CaseKeys, ScryptParams
 from vigstudio.domain.project import Role
-from vigstudio.errors import KeyFileError, NotAProjectError
+from vigstudio.errors import KeyFileError, NotAProjectError, WrongPassphraseError
 from vigstudio.storage.journal import Verdict, check_journal, journal_path_for
 from vigstudio.storage.migrations import identity_version
 from vigstudio.testing.crash_script import CrashHarness, state_hash
@@ -235,3 +235,32 @@ def test_another_encrypted_cases_journal_is_never_applied(tmp_path: Path) -> Non
         assert session.case().name == "Family A"
         assert any("not applied" in n for n in session.project.notices)
         assert session.project.integrity_check() == []
+
+
+CHANGE = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "change_passphrase(Path(sys.argv[1]), 'the new passphrase', passphrase=sys.argv[3], "
+    "kdf=ScryptParams(n=2 ** 10))").replace("import encrypt_case", "import change_passphrase")
+
+
+def test_a_passphrase_change_killed_at_every_step_keeps_one_passphrase_working(
+        tmp_path: Path) -> None:
+    project = tmp_path / "case.vigproj"
+    _encrypted(project, "Family A")
+    original = key_path_for(project).read_bytes()
+    outcomes: set[str] = set()
+    for step in range(1, 50):
+        key_path_for(project).write_bytes(original)  # each run starts from the old passphrase
+        proc = subprocess.run([sys.executable, "-c", CHANGE, str(project), str(step), PASS],
+                              env=ENV, capture_output=True, text=True, timeout=120,
+                              check=False)
+        try:
+            unlock(project, passphrase=PASS)
+            outcomes.add("old")
+        except WrongPassphraseError:
+            unlock(project, passphrase="the new passphrase")  # never neither
+            outcomes.add("new")
+        if proc.returncode == 0:
+            break
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert outcomes == {"old", "new"} and proc.returncode == 0
