@@ -278,7 +278,7 @@ class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
         from vigstudio.app.recovery import recover
 
         try:
-            report = recover(path, Path(chosen))
+            report = recover(path, Path(chosen), keys=case_crypto_dialogs.ask_keys(self, path))
         except VigError as err:
             self._error("Could not recover the case project", err)
             return
