@@ -64,6 +64,7 @@ def connect(path: Path | str, *, key: bytes | None, read_only: bool = False,
     try:
         raw.execute("PRAGMA cipher_log_level = NONE")  # failures are ours to report
         raw.execute(key_pragma(key))
+        raw.execute("PRAGMA temp_store = MEMORY")  # sorts and temporary tables never on disk
     except BaseException:
         raw.close()
         raise
