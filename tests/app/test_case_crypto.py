@@ -338,3 +338,20 @@ def test_relinking_a_moved_recording_in_an_encrypted_case(tmp_path: Path) -> Non
     with open_case(project, passphrase=PASS) as session:
         assert session.recording_status(rid) is RecordingStatus.ONLINE
     assert b"renamed.mp4" not in project.read_bytes()  # the path is in the encrypted file
+
+
+def test_deleting_a_plain_case_removes_its_copied_recordings_only(tmp_path: Path) -> None:
+    from vigstudio.testing import synth
+
+    (tmp_path / "films").mkdir()
+    film = synth.make_barcode_video(tmp_path / "films" / "visit.mp4", width=160, height=96,
+                                    frames=5, audio=False)
+    project = tmp_path / "plain.vigproj"
+    with CaseSession.create(project, "Family Plain") as session:
+        session.import_recording(film, copy=True)
+        session.import_recording(film, title="referenced")
+    copied = tmp_path / "media" / "visit.mp4"
+    assert copied.exists()
+    removed = delete_case(project)
+    assert copied.resolve() in removed and project in removed and not copied.exists()
+    assert film.exists()  # a recording kept elsewhere is never touched

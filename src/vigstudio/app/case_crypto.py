@@ -286,19 +286,29 @@ def _fsync_folder(folder: Path) -> None:
 
 # --- deleting ----------------------------------------------------------------------------------
 
+def _plain_copies(path: Path) -> list[Path]:
+    """A plain case's recordings copied into its ``media/`` folder (opened read-only)."""
+    media = path.resolve().parent / "media"
+    with CaseSession.open(path, read_only=True) as session:
+        files = [session.media_path(rec.id or 0).resolve() for rec in session.recordings()]
+    return [f for f in files if f.parent == media or media in f.parents]
+
+
 def delete_case(path: Path | str) -> list[Path]:
     """Delete the case at ``path`` for good and return what was removed, in order.
 
     The key file is destroyed first (overwritten, flushed, unlinked): from that moment the
     encrypted project, its journal, backups and the encrypted media and caches are unreadable,
-    whatever happens next. Then the project file, its journal (and journals set aside), its
-    pre-upgrade backups, ``NAME.vigproj.media/``, ``NAME.vigproj.cache/`` and the lock file.
+    whatever happens next. Then a plain case's recordings copied into ``media/``, the project
+    file, its journal (and journals set aside), its pre-upgrade backups,
+    ``NAME.vigproj.media/``, ``NAME.vigproj.cache/`` and the lock file.
     Refused while the case is open in another window. Referenced recordings elsewhere and
     chosen exports are not touched.
     """
     path = Path(path)
     if not path.exists() and not key_path_for(path).exists():
         raise ProjectError(f"there is no case project at {path}")
+    copied = [] if is_encrypted(path) or not path.exists() else _plain_copies(path)
     lock = ProjectLock(path) if path.exists() else None
     removed: list[Path] = []
     try:
@@ -308,7 +318,7 @@ def delete_case(path: Path | str) -> list[Path]:
         files = [path, journal.journal_path_for(path),
                  *sorted(folder.glob(f"{path.name}-journal.*")),
                  *sorted(folder.glob(f"{path.stem}.v*-backup*{path.suffix}"))]
-        for file in files:
+        for file in [*copied, *files]:
             if file.exists():
                 file.unlink()
                 removed.append(file)
