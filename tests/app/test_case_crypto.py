@@ -355,3 +355,13 @@ def test_deleting_a_plain_case_removes_its_copied_recordings_only(tmp_path: Path
     removed = delete_case(project)
     assert copied.resolve() in removed and project in removed and not copied.exists()
     assert film.exists()  # a recording kept elsewhere is never touched
+
+
+def test_a_key_file_asking_for_absurd_memory_is_refused(tmp_path: Path) -> None:
+    project = tmp_path / "case.vigproj"
+    _make(project)
+    data = json.loads(key_path_for(project).read_text(encoding="ascii"))
+    data["passphrase"]["kdf"]["n"] = 2 ** 24  # 16 GiB with r = 8
+    key_path_for(project).write_text(json.dumps(data), encoding="ascii")
+    with pytest.raises(KeyFileError, match="out of range"):
+        unlock(project, passphrase=PASS)

@@ -58,6 +58,7 @@ _INFO_DATABASE = b"vigstudio v1 database key (SQLCipher raw key)"
 _INFO_MEDIA = b"vigstudio v1 media key (chunked AES-GCM)"
 _INFO_RECOVERY = b"vigstudio v1 recovery key wrapping key"
 _MAX_KEY_FILE = 64 * 1024
+_MAX_KDF_MEMORY = 1 << 30  # a key file never makes us allocate more than 1 GiB
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class ScryptParams:
         if not all(isinstance(v, int) and v > 0 for v in (n, r, p)):
             raise KeyFileError("the key file's key-derivation settings are damaged")
         assert isinstance(n, int) and isinstance(r, int) and isinstance(p, int)
-        if n & (n - 1) or n < 2 or n > 2 ** 22 or r > 64 or p > 16:
+        if n & (n - 1) or n < 2 or r > 64 or p > 16 or 128 * n * r * p > _MAX_KDF_MEMORY:
             raise KeyFileError("the key file's key-derivation settings are out of range")
         return cls(n, r, p)
 
