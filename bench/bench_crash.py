@@ -1,6 +1,7 @@
 """Benchmark: kill an editing VIG Studio process 1,000 times; count lost edits and damaged files.
 
-Run: ``.venv/bin/python bench/bench_crash.py [--kills N] [--seed S] [--spawn] [--max-life SEC]``
+Run: ``.venv/bin/python bench/bench_crash.py [--kills N] [--seed S] [--spawn] [--max-life SEC]
+[--encrypted]``
 
 A child process applies a random stream of edits to one case project through the application
 layer and acknowledges each edit once its call returns; it is killed with SIGKILL at a random
@@ -18,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from vigstudio.crypto.keys import CaseKeys
 from vigstudio.testing.crash_script import CrashHarness, CrashReport
 
 
@@ -29,6 +31,8 @@ def main(argv: list[str]) -> int:
                         help="a fresh interpreter per kill instead of a fork")
     parser.add_argument("--max-life", type=float, default=0.3,
                         help="longest time a child edits before it is killed (seconds)")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="an encrypted case (SQLCipher) instead of a plain one")
     parser.add_argument("--dir", type=Path, default=None,
                         help="folder for the project (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -40,8 +44,9 @@ def main(argv: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="vig-crash-") as tmp:
         workdir = args.dir or Path(tmp)
+        keys = CaseKeys.generate() if args.encrypted else None
         with CrashHarness(workdir, seed=args.seed, spawn=args.spawn,
-                          max_life=args.max_life) as harness:
+                          max_life=args.max_life, keys=keys) as harness:
             report = harness.run(args.kills, progress=progress)
     print()
     print("| kills | edits acknowledged | edits lost | corrupt files | half-applied "

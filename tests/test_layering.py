@@ -32,9 +32,11 @@ FORBIDDEN = {
     "interchange": {"storage", "media", "app", "gui", "render", "cli", "demo", "testing"},
     "app": {"gui", "render", "cli", "demo", "testing"},
     "render": {"gui", "app", "storage", "media", "cli", "testing"},
-    "gui": {"storage", "cli", "testing"},
-    "cli": {"storage", "media", "testing"},
-    "demo": {"storage", "media", "gui", "render", "cli", "testing"},
+    "gui": {"storage", "crypto", "cli", "testing"},
+    "cli": {"storage", "media", "crypto", "testing"},
+    "demo": {"storage", "media", "crypto", "gui", "render", "cli", "testing"},
+    "crypto": {"domain", "storage", "media", "interchange", "app", "gui", "render", "cli",
+               "demo", "testing"},
 }
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 QT_ALLOWED = ("gui", "render")

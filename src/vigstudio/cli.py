@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vigstudio import __version__
+from vigstudio.cli_crypto import add_crypto_commands, open_session
 from vigstudio.cli_interchange import add_interchange_commands
 from vigstudio.cli_privacy import PURPOSES, add_privacy_commands
 from vigstudio.cli_reels import add_reel_commands
@@ -116,9 +117,7 @@ def _print_json(data: Any) -> None:
 # --- commands --------------------------------------------------------------------------
 
 def _session(path: str, *, read_only: bool = False) -> Any:
-    from vigstudio.app import CaseSession
-
-    session = CaseSession.open(Path(path), read_only=read_only)
+    session = open_session(path, read_only=read_only)  # asks for an encrypted case's passphrase
     for notice in session.project.notices:
         print(f"vigstudio: {notice}", file=sys.stderr)
     return session
@@ -141,6 +140,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from vigstudio.app import CaseSession
+
+    if args.encrypt:
+        from vigstudio.cli_crypto import cmd_new_encrypted
+
+        return cmd_new_encrypted(args)
 
     with CaseSession.create(Path(args.project), args.case) as session:
         print(session.path)
@@ -234,8 +238,10 @@ def cmd_save_copy(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     from vigstudio.app.recovery import recover
+    from vigstudio.cli_crypto import unlock_keys
 
-    report = recover(Path(args.project), Path(args.new))
+    keys = unlock_keys(args.project, verify=False)  # the damaged file may not check out
+    report = recover(Path(args.project), Path(args.new), keys=keys)
     for table, rows in report.rows.items():
         if rows:
             print(f"  {table}: {rows}")
@@ -264,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-check", action="store_true",
                         help="check that libVLC, PyAV, the project file and Qt work here, "
                              "print a report (exit status 1 if anything failed)")
+    parser.add_argument("--recovery-key", action="store_true",
+                        help="open encrypted cases with the recovery key (from "
+                             "VIGSTUDIO_RECOVERY_KEY or asked) instead of the passphrase")
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -280,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("new", cmd_new, "create an empty case project")
     p.add_argument("project")
     p.add_argument("--case", required=True, help="the family's pseudonym")
+    p.add_argument("--encrypt", action="store_true",
+                   help="an encrypted case (passphrase from VIGSTUDIO_PASSPHRASE or asked)")
+    p.add_argument("--recovery-key-file", metavar="FILE",
+                   help="with --encrypt: write the recovery key to this new file")
     p = command("probe", cmd_probe, "show what VIG Studio reads from a media file")
     p.add_argument("media")
     p.add_argument("--json", action="store_true")
@@ -336,6 +349,7 @@ def _add_edit_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     add_interchange_commands(command)
     add_review_commands(command)
     add_privacy_commands(command)
+    add_crypto_commands(command)
 
 
 def _say(message: str) -> None:
@@ -356,6 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_check()
     func: Callable[[argparse.Namespace], int] = args.func
+    from vigstudio.cli_crypto import options
+
+    options.use_recovery_key = args.recovery_key
     try:
         return func(args)
     except VigError as exc:

@@ -9,9 +9,9 @@ from typing import Any
 
 
 def _session(path: str) -> Any:
-    from vigstudio.app import CaseSession
+    from vigstudio.cli_crypto import open_session
 
-    return CaseSession.open(Path(path))
+    return open_session(path)
 
 
 def cmd_export_tags(args: argparse.Namespace) -> int:

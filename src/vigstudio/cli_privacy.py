@@ -23,9 +23,9 @@ def day(text: str) -> dt.date:
 
 
 def _session(path: str) -> Any:
-    from vigstudio.app import CaseSession
+    from vigstudio.cli_crypto import open_session
 
-    return CaseSession.open(Path(path))
+    return open_session(path)
 
 
 def _people(session: Any, names: str) -> list[int]:

@@ -8,17 +8,19 @@ from pathlib import Path
 
 
 def cmd_present(args: argparse.Namespace) -> int:
+    from vigstudio.cli_crypto import unlock_keys
     from vigstudio.gui.presenter.launch import run_present
 
-    return run_present(Path(args.project), args.reel, args.screen, args.override)
+    return run_present(Path(args.project), args.reel, args.screen, args.override,
+                       keys=unlock_keys(args.project))
 
 
 def cmd_export_review(args: argparse.Namespace) -> int:
-    from vigstudio.app import CaseSession
     from vigstudio.app.review import export_review_summary, review_for_cycle
+    from vigstudio.cli_crypto import open_session
     from vigstudio.render.review_pdf import write_review_pdf  # Qt's PDF writer, no GUI
 
-    with CaseSession.open(Path(args.project)) as session:
+    with open_session(args.project) as session:
         review = review_for_cycle(session, args.cycle)
         assert review.id is not None
         print(export_review_summary(

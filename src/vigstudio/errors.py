@@ -144,3 +144,24 @@ class DamagedProjectError(ProjectError):
 class UnsafeTargetError(ExportError):
     """An export or copy was aimed at a file the case owns (the project file, its journal or
     lock, a recording, another case project); nothing was written."""
+
+
+# --- encrypted cases (see docs/ENCRYPTION.md) --------------------------------------------
+
+
+class EncryptionError(VigError):
+    """An encrypted case cannot be unlocked or its key file cannot be used; nothing was
+    written."""
+
+
+class WrongPassphraseError(EncryptionError):
+    """The passphrase (or recovery key) does not unlock this case; nothing was changed."""
+
+
+class KeyFileError(EncryptionError):
+    """The case's key file is missing, damaged, of a newer format or belongs to another case."""
+
+
+class EncryptedCaseError(ProjectError):
+    """The project file is encrypted and was opened without its key (ask for the
+    passphrase)."""

@@ -34,7 +34,7 @@ PARENT_ENV = "VIGSTUDIO_PARENT_PID"
 
 _LEFTOVER = re.compile(
     r"^\..+\.(?:vigtmp-(?P<pid>\d+)-[0-9a-f]+\.part"
-    r"|(?:creating|copying|recovering)-(?P<pid2>\d+))$")
+    r"|(?:creating|copying|recovering|encrypting|writing)-(?P<pid2>\d+))$")
 
 
 def temp_name(out: Path) -> Path:

@@ -223,7 +223,18 @@ def _check_project(folder: Path) -> str:
         reels = [r.name for r in session.reels()]
     if name != "Self-check family" or reels != ["Self-check reel"]:
         raise CheckFailed(f"read back case {name!r} and reels {reels}")
-    return f"schema version {current_version()}, {path.stat().st_size} bytes, read back"
+    from vigstudio.app.case_crypto import CaseKeys
+
+    keys = CaseKeys.generate()  # an encrypted case (SQLCipher), as File ▸ New case makes
+    secret = folder / "self-check-encrypted.vigproj"
+    CaseSession.create(secret, "Self-check family", keys=keys).close()
+    with CaseSession.open(secret, read_only=True, keys=keys) as session:
+        if session.case().name != "Self-check family":
+            raise CheckFailed("the encrypted case did not read back")
+    if secret.read_bytes()[:16] == b"SQLite format 3\x00":
+        raise CheckFailed("the encrypted case was written in the clear")
+    return (f"schema version {current_version()}, {path.stat().st_size} bytes, read back; "
+            "an encrypted (SQLCipher) case too")
 
 
 def _check_qt(folder: Path) -> str:

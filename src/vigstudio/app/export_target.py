@@ -3,8 +3,10 @@
 An export target is refused when it is, by file identity (the same file reached through any
 name: a symlink, a hard link, ``..`` in the path, another spelling) or by name:
 
-* the project file, its ``-journal``, its ``.lock`` or a journal set aside beside it;
-* a recording of the case (its media file), or anything in the case's ``media/`` folder;
+* the project file, its ``-journal``, its ``.lock``, its key file (an encrypted case) or a
+  journal set aside beside it;
+* a recording of the case (its media file), or anything in the case's ``media/`` folder (or
+  an encrypted case's ``NAME.vigproj.media/`` and ``NAME.vigproj.cache/``);
 * the pre-upgrade backups of the project (``NAME.vN-backup*.vigproj``);
 * any VIG Studio case project at all (another family's case), or any SQLite database;
 * for a reel, the same holds for the captions file written beside it (``.srt``).
@@ -20,7 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vigstudio.app.session_core import SessionCore
+from vigstudio.crypto.keys import key_path_for
 from vigstudio.errors import UnsafeTargetError
+from vigstudio.storage.cipher import ERRORS, connect, looks_encrypted
 
 __all__ = ["check_copy_target", "check_export_target", "check_stills_folder", "owned_paths"]
 
@@ -34,6 +38,7 @@ def owned_paths(session: SessionCore) -> list[tuple[Path, str]]:
         (project, "the case project file itself"),
         (project.with_name(project.name + "-journal"), "the case project's journal"),
         (project.with_name(project.name + ".lock"), "the case project's lock file"),
+        (key_path_for(project), "the case's key file"),
     ]
     folder = project.parent
     for pattern, what in ((f"{project.name}-journal.*", "a journal kept beside the case"),
@@ -59,11 +64,15 @@ def _real(path: Path) -> Path:
 
 
 def _is_database(path: Path) -> bool:
+    """A SQLite file, or an encrypted case project (no readable header, a key file
+    beside it)."""
     try:
         with open(path, "rb") as f:
-            return f.read(16) == _SQLITE_MAGIC
+            if f.read(16) == _SQLITE_MAGIC:
+                return True
     except OSError:
         return False
+    return looks_encrypted(path) and key_path_for(path).exists()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -88,27 +97,34 @@ def check_copy_target(session: SessionCore, target: Path | str) -> None:
     target = Path(target)
     _check_owned(session, target)
     if target.is_file() and _is_database(target):
-        other = _case_name(target)
+        other = _case_name(target, session.project.database_key)
         if other != session.case().name:
             raise UnsafeTargetError(
                 f"{target} is another case project ({other or 'not readable'}); a copy is "
                 "never saved over it. Choose another name.")
 
 
-def _case_name(path: Path) -> str | None:
-    import sqlite3
-
+def _case_name(path: Path, key: bytes | None = None) -> str | None:
+    """The case name in the project file ``path`` (read-only); an encrypted file is read
+    with this case's own key (another case's encrypted file does not open: None)."""
     try:
-        conn = sqlite3.connect(f"{_real(path).as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = connect(_real(path), key=key, read_only=True)
+    except ERRORS:
         return None
     try:
         row = conn.execute("SELECT name FROM case_info WHERE id = 1").fetchone()
         return None if row is None else str(row[0])
-    except sqlite3.Error:
+    except ERRORS:
         return None
     finally:
         conn.close()
+
+
+def _case_folders(session: SessionCore) -> list[Path]:
+    """``media/``, and an encrypted case's ``NAME.vigproj.media/`` and ``.cache/``."""
+    project = session.path
+    return [session.folder / "media", project.with_name(project.name + ".media"),
+            project.with_name(project.name + ".cache")]
 
 
 def _check_owned(session: SessionCore, target: Path) -> None:
@@ -119,7 +135,7 @@ def _check_owned(session: SessionCore, target: Path) -> None:
             raise UnsafeTargetError(
                 f"{target} is {what}; it can never be written over. Choose another name "
                 "(for example in the exports folder).")
-    if _inside(real, _real(session.folder / "media")):
+    if any(_inside(real, _real(f)) for f in _case_folders(session)):
         raise UnsafeTargetError(
             f"{target} is inside the case's media folder, which holds the family's films; "
             "save exports somewhere else (for example in the exports folder).")
@@ -143,7 +159,7 @@ def check_stills_folder(session: SessionCore, folder: Path | str, names: Iterabl
     _check_owned(session, folder)
     if folder.exists() and not folder.is_dir():
         raise UnsafeTargetError(f"{folder} is a file, not a folder; the stills need a folder.")
-    if _inside(_real(folder), _real(session.folder / "media")):
+    if any(_inside(_real(folder), _real(f)) for f in _case_folders(session)):
         raise UnsafeTargetError(
             f"{folder} is the case's media folder, which holds the family's films; save the "
             "stills somewhere else.")

@@ -29,10 +29,12 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath, PureWindowsPath
 
+from vigstudio.crypto.keys import CaseKeys, copy_key_file, key_path_for
 from vigstudio.errors import MediaError, ProjectError
 from vigstudio.storage.project_file import ProjectFile
 
@@ -309,9 +311,11 @@ def local_copy_name(path: Path, dest_folder: Path) -> Path:
     return target
 
 
-def make_local_copy(path: Path | str, dest_folder: Path | str) -> Path:
+def make_local_copy(path: Path | str, dest_folder: Path | str, *,
+                    keys: CaseKeys | None = None) -> Path:
     """Copy the project ``path`` into ``dest_folder`` (a consistent copy through SQLite's
-    backup API; the original is only read) and return the copy's path.
+    backup API; the original is only read) and return the copy's path. An encrypted case
+    needs its ``keys``; its copy is encrypted too and gets its own key file.
 
     Recordings stored relative to the original project's folder are pointed at their files
     there (if those files are present and match), so the copy shows the same media.
@@ -322,10 +326,16 @@ def make_local_copy(path: Path | str, dest_folder: Path | str) -> Path:
     if not dest_folder.is_dir():
         raise ProjectError(f"the folder {dest_folder} does not exist")
     target = local_copy_name(path, dest_folder)
-    with ProjectFile.open(path, read_only=True) as original:
-        original.save_copy(target)
+    key = None if keys is None else keys.database_key
+    with ProjectFile.open(path, read_only=True, key=key) as original:
+        if keys is None:
+            original.save_copy(target)
+        else:
+            case_uuid = str(uuid.uuid4())
+            original.save_copy(target, case_uuid=case_uuid)
+            copy_key_file(key_path_for(path), key_path_for(target), case_uuid)
     source_folder = Path(os.path.abspath(path)).parent
-    with CaseSession.open(target) as copy:
+    with CaseSession.open(target, keys=keys) as copy:
         for rec in copy.recordings():
             stored = PurePath(rec.path)
             if rec.id is None or stored.is_absolute() or PureWindowsPath(rec.path).drive:

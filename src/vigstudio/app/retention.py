@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vigstudio.app.session import CaseSession
+from vigstudio.crypto.keys import CaseKeys, destroy_key_file, key_path_for
 from vigstudio.domain.project import Case
 from vigstudio.errors import EraseError
 from vigstudio.storage.locking import lock_path_for
@@ -103,9 +104,12 @@ def erase_plan(session: CaseSession) -> ErasePlan:
             else:
                 leave.append((path, f"{record.what} exported on {record.at:%Y-%m-%d}"))
     remove.append(project.with_name(project.name + ".cache"))  # thumbnails, waveforms
+    remove.append(project.with_name(project.name + ".media"))  # an encrypted case's copies
     remove += sorted(folder.glob(f"{project.stem}.v*-backup*{project.suffix}"))
     remove += [project.with_name(project.name + "-journal"), project]
     seen: set[Path] = set()
+    if session.encrypted:  # the key goes first: from then on the rest is unreadable
+        remove.insert(0, key_path_for(project))
     ordered = [p for p in remove if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
     return ErasePlan(project, tuple(ordered), tuple(dict.fromkeys(leave)))
 
@@ -117,13 +121,15 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def erase_case(path: Path, *, day: dt.date | None = None) -> EraseReport:
-    """Erase the case project at ``path`` whose retention period has ended.
+def erase_case(path: Path, *, day: dt.date | None = None,
+               keys: CaseKeys | None = None) -> EraseReport:
+    """Erase the case project at ``path`` whose retention period has ended (an encrypted
+    one with its ``keys``; its key file is destroyed first).
 
     Opens it for writing first (so no other window has it open), refuses a case whose
     retention date has not passed, then removes everything in :func:`erase_plan`.
     """
-    with CaseSession.open(Path(path)) as session:
+    with CaseSession.open(Path(path), keys=keys) as session:
         case = session.case()
         if not retention_ended(case, day):
             until = case.retention_until
@@ -141,7 +147,10 @@ def erase_case(path: Path, *, day: dt.date | None = None) -> EraseReport:
         if not os.path.lexists(target):
             continue
         try:
-            _remove(target)
+            if target == key_path_for(plan.project):
+                destroy_key_file(target)  # overwritten and flushed before it goes
+            else:
+                _remove(target)
         except OSError as exc:
             report.failed.append((target, exc.strerror or str(exc)))
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -23,6 +24,7 @@ from typing import Any, Self, TypeVar
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import default_codebook
 from vigstudio.app.undo import Command, Step, UndoStack
+from vigstudio.crypto.keys import CaseKeys, key_path_for, read_key_file, write_key_file
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.codebook import Codebook, Principle
@@ -61,6 +63,9 @@ class RecordingStatus(StrEnum):
 class SessionCore:
     """Opening, undo, notices and queries. Not thread-safe: use from one thread."""
 
+    media_key: bytes | None = None
+    keys: CaseKeys | None = None  # an encrypted case's keys (in memory only), None when plain
+
     def __init__(self, project: ProjectFile) -> None:
         self.project = project
         self._cache: Snapshot = project.snapshot()
@@ -76,21 +81,32 @@ class SessionCore:
 
     @classmethod
     def create(cls, path: Path, case_name: str, *, codebook: Codebook | None = None,
-               created_on: dt.date | None = None) -> Self:
-        """Write a new case project at ``path`` (never over an existing file) and open it."""
+               created_on: dt.date | None = None, keys: CaseKeys | None = None) -> Self:
+        """Write a new case project at ``path`` (never over an existing file) and open it;
+        encrypted under ``keys`` if given (use :mod:`vigstudio.app.case_crypto`, which writes
+        the key file too)."""
         if not case_name.strip():
             raise InvalidEditError("a case needs a name (a pseudonym for the family)")
         case = Case(case_name.strip(), created_on or dt.date.today())
-        return cls(ProjectFile.create(Path(path), case, codebook or default_codebook()))
+        session = cls(ProjectFile.create(Path(path), case, codebook or default_codebook(),
+                                         key=None if keys is None else keys.database_key))
+        session.media_key = None if keys is None else keys.media_key
+        session.keys = keys
+        return session
 
     @classmethod
-    def open(cls, path: Path, *, read_only: bool = False) -> Self:
-        project = ProjectFile.open(Path(path), read_only=read_only)
+    def open(cls, path: Path, *, read_only: bool = False, keys: CaseKeys | None = None) -> Self:
+        """Open a case project; an encrypted one with its ``keys`` (unlocked by
+        :func:`vigstudio.app.case_crypto.unlock`)."""
+        project = ProjectFile.open(Path(path), read_only=read_only,
+                                   key=None if keys is None else keys.database_key)
         try:
             session = cls(project)
         except BaseException:
             project.close()  # a failed open keeps nothing: the case can be opened again
             raise
+        session.media_key = None if keys is None else keys.media_key
+        session.keys = keys
         session.removed_leftovers = [] if read_only else sweep_case_folder(session.folder)
         return session
 
@@ -121,10 +137,22 @@ class SessionCore:
         """The project file's format version."""
         return self.project.schema_version
 
+    @property
+    def encrypted(self) -> bool:
+        return self.project.encrypted
+
     def save_copy(self, dest: Path, *, overwrite: bool = False) -> Path:
         """Write a consistent copy of the whole case project to ``dest`` (this one stays
-        open); the use case behind File → Save a copy as…"""
-        return self.project.save_copy(dest, overwrite=overwrite)
+        open); the use case behind File → Save a copy as… An encrypted case's copy is
+        encrypted too and gets its own key file (the same passphrase opens it)."""
+        if not self.project.encrypted:
+            return self.project.save_copy(dest, overwrite=overwrite)
+        key_file = read_key_file(key_path_for(self.path))  # before anything is written
+        case_uuid = str(uuid.uuid4())
+        copied = self.project.save_copy(dest, overwrite=overwrite, case_uuid=case_uuid)
+        write_key_file(key_path_for(Path(dest)), key_file.with_case_id(case_uuid),
+                       replace=True)
+        return copied
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(change)`` after every edit, undo and redo; returns an unsubscribe."""

@@ -32,7 +32,7 @@ from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
-from vigstudio.gui import actions, preferences
+from vigstudio.gui import actions, case_crypto_dialogs, preferences
 from vigstudio.gui.annotations.list_panel import AnnotationList
 from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.case_record.editors import CaseRecordDialog, open_case_record
@@ -70,7 +70,7 @@ class _Hint(QLabel):
         self.setStyleSheet("color: #666; padding: 16px;")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
     """One window shows one case project at a time."""
 
     def __init__(self, *, player_factory: Callable[[], PlayerController] | None = None) -> None:
@@ -221,11 +221,12 @@ class MainWindow(QMainWindow):
         if not ok or not name.strip():
             return
         try:
-            session = CaseSession.create(path, name.strip())
+            session = case_crypto_dialogs.create_case(self, path, name.strip())
         except VigError as exc:
             self._error("Could not create the case project", exc)
             return
-        self._set_session(session)
+        if session is not None:
+            self._set_session(session)
 
     def open_project_dialog(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open case project", "", PROJECT_FILTER)
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
                 return False
             path, read_only = choice
         try:
-            session = CaseSession.open(path, read_only=read_only)
+            session = case_crypto_dialogs.open_case(self, path, read_only=read_only)
         except ProjectLockedError as exc:
             answer = QMessageBox.question(
                 self, "Case project in use",
@@ -254,6 +255,8 @@ class MainWindow(QMainWindow):
             return False
         except VigError as exc:
             self._error("Could not open the case project", exc)
+            return False
+        if session is None:  # the passphrase was not given
             return False
         if offer_erase(self, session):  # past its retention date: erased (or not opened)
             return False
@@ -279,7 +282,7 @@ class MainWindow(QMainWindow):
         from vigstudio.app.recovery import recover
 
         try:
-            report = recover(path, Path(chosen))
+            report = recover(path, Path(chosen), keys=case_crypto_dialogs.ask_keys(self, path))
         except VigError as err:
             self._error("Could not recover the case project", err)
             return

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from vigstudio.storage import cipher
 from vigstudio.storage.identity import identity_root_page, read_identity
 
 MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -134,13 +135,19 @@ def serial_in_page(page: bytes) -> int | None:
         return None
 
 
-def _db_identity(project: Path) -> tuple[str, int, int, int] | None:
+def _db_identity(project: Path, key: bytes | None = None) -> tuple[str, int, int, int] | None:
     """(uuid, serial, identity root page, page size) read from the database file alone, in memory:
-    SQLite never sees the journal here. None when the file has no identity or cannot be read."""
+    SQLite never sees the journal here. None when the file has no identity or cannot be read.
+    An encrypted file (``key``) is decrypted in memory first."""
     try:
         data = project.read_bytes()
     except OSError:
         return None
+    if key is not None:
+        image = cipher.decrypt_image(data, key)
+        if image is None:
+            return None
+        data = image
     conn = sqlite3.connect(":memory:")
     try:
         conn.deserialize(data)
@@ -156,8 +163,11 @@ def _db_identity(project: Path) -> tuple[str, int, int, int] | None:
     return identity[0], identity[1], root, page_size
 
 
-def check_journal(project: Path, identity_version: int | None) -> JournalCheck:
-    """Decide whether the journal beside ``project`` may be rolled back into it."""
+def check_journal(project: Path, identity_version: int | None, *,
+                  key: bytes | None = None) -> JournalCheck:
+    """Decide whether the journal beside ``project`` may be rolled back into it (an
+    encrypted project's journal holds encrypted pages: they are decrypted with ``key``, in
+    memory, to find the identity)."""
     journal = journal_path_for(project)
     try:
         data = journal.read_bytes()
@@ -172,12 +182,14 @@ def check_journal(project: Path, identity_version: int | None) -> JournalCheck:
     pages: dict[int, bytes] = {}
     for page_no, content in records:
         pages.setdefault(page_no, content)  # the first copy is the oldest
+    if key is not None:
+        pages = {n: cipher.decrypt_page(p, n, key) for n, p in pages.items()}
     first = pages.get(1)
     if first is not None and identity_version is not None:
         journal_version = int.from_bytes(first[60:64], "big", signed=True)
         if journal_version < identity_version:
             return JournalCheck(Verdict.LEGACY)
-    mine = _db_identity(project)
+    mine = _db_identity(project, key)
     if mine is None:
         # an older file without identity, or one that cannot be read without the journal:
         # rolling the journal back is then its only chance (SQLite's own behaviour)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigstudio.errors import ProjectError
-from vigstudio.storage import migration_frame_index, migration_still_marks
+from vigstudio.storage import cipher, migration_frame_index, migration_still_marks
 from vigstudio.storage.identity import add_case_identity, bump_serial
 
 FIRST_VERSION = 1
@@ -75,7 +75,8 @@ def backup_path_for(path: Path, version: int) -> Path:
 
 
 def migrate(path: Path, from_version: int,
-            migrations: Sequence[Migration] = MIGRATIONS) -> Path | None:
+            migrations: Sequence[Migration] = MIGRATIONS, *,
+            key: bytes | None = None) -> Path | None:
     """Upgrade the file at ``path`` to the current version; return the backup's path.
 
     All pending migrations and the version bump run in one transaction: if one fails, the
@@ -85,16 +86,16 @@ def migrate(path: Path, from_version: int,
     if from_version >= target:
         return None
     backup = backup_path_for(path, from_version)
-    src = sqlite3.connect(path)
+    src = cipher.connect(path, key=key)
     try:
-        dst = sqlite3.connect(backup)
+        dst = cipher.connect(backup, key=key)
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = cipher.connect(path, key=key, isolation_level=None)
     try:
         conn.execute("PRAGMA foreign_keys=OFF")  # SQLite's advice for schema changes
         conn.execute("BEGIN IMMEDIATE")
@@ -107,7 +108,7 @@ def migrate(path: Path, from_version: int,
             if problems:
                 raise ProjectError(f"upgrade would break references: {problems[:3]}")
             conn.execute("COMMIT")
-        except (sqlite3.Error, ProjectError) as exc:
+        except (sqlite3.Error, cipher.CipherError, ProjectError) as exc:
             conn.execute("ROLLBACK")
             backup.unlink(missing_ok=True)  # the file is unchanged: no copy piles up per try
             raise ProjectError(

@@ -27,13 +27,15 @@ from vigstudio.domain.project import Case
 from vigstudio.errors import (
     DamagedProjectError,
     DiskFullError,
+    EncryptedCaseError,
+    KeyFileError,
     NewerProjectError,
     NotAProjectError,
     ProjectError,
     ReadOnlyProjectError,
     StaleProjectError,
 )
-from vigstudio.storage import journal, records
+from vigstudio.storage import cipher, journal, records
 from vigstudio.storage.identity import TABLE as IDENTITY_TABLE
 from vigstudio.storage.identity import add_case_identity, read_identity
 from vigstudio.storage.locking import ProjectLock, lock_path_for
@@ -84,6 +86,92 @@ def read_header(path: Path) -> tuple[int, int]:
     return application_id, user_version
 
 
+def read_encrypted_header(path: Path, key: bytes) -> tuple[int, int]:
+    """(application_id, user_version) of an encrypted file: its first page is read and
+    decrypted in memory (nothing is written, and an unfinished change's journal is not
+    needed). A key that does not open it is refused (KeyFileError)."""
+    if read_header_kind(path):
+        raise ProjectError(f"{path.name} is not encrypted, but was opened with a key; open it "
+                           "as a plain case")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(cipher.PAGE_SIZE)
+    except OSError as exc:
+        raise ProjectError(f"{path.name} cannot be read: {exc.strerror}") from exc
+    header = cipher.decrypt_header(head, key)
+    if header is None:
+        raise _wrong_key(path)
+    user_version = int.from_bytes(header[60:64], "big", signed=True)
+    application_id = int.from_bytes(header[68:72], "big", signed=True)
+    return application_id, user_version
+
+
+def peek_case_uuid(path: Path, key: bytes) -> str | None:
+    """The case identity of an encrypted file, read-only (nothing written); None when it
+    cannot be read without rolling back an unfinished change first. A key that does not
+    open the file is refused (KeyFileError)."""
+    read_encrypted_header(path, key)
+    if journal.journal_path_for(path).exists():
+        return None
+    try:
+        raw = cipher.connect(path, key=key, read_only=True)
+    except cipher.DATABASE_ERRORS:
+        return None
+    try:
+        identity = read_identity(raw)
+    except cipher.DATABASE_ERRORS:
+        return None
+    finally:
+        raw.close()
+    return None if identity is None else identity[0]
+
+
+def encrypt_file(plain: Path, dest: Path, key: bytes) -> None:
+    """Write an encrypted copy of the plain project file ``plain`` at ``dest`` (a new file,
+    flushed to the disk); ``plain`` is only read. The copy keeps the case identity."""
+    if dest.exists():
+        raise ProjectError(f"{dest.name} already exists; not overwriting it")
+    application_id, version = read_header(plain)
+    try:
+        cipher.export_encrypted(plain, dest, key, user_version=version,
+                                application_id=application_id)
+        check = cipher.connect(dest, key=key)
+        try:
+            if [r[0] for r in check.execute("PRAGMA integrity_check").fetchall()] != ["ok"]:
+                raise ProjectError(f"the encrypted copy of {plain.name} did not check out; "
+                                   "the case was not changed")
+        finally:
+            check.close()
+        with open(dest, "rb") as f:
+            os.fsync(f.fileno())
+    except cipher.DATABASE_ERRORS as exc:
+        dest.unlink(missing_ok=True)
+        raise ProjectError(f"{plain.name} could not be encrypted ({exc}); the case was not "
+                           "changed") from exc
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+
+
+def read_header_kind(path: Path) -> bool:
+    """True for a plain SQLite file, False for one that may be encrypted; raises
+    ProjectError/NotAProjectError for a missing, empty or special file."""
+    try:
+        read_header(path)
+    except NotAProjectError:
+        if cipher.looks_encrypted(path):
+            return False
+        raise
+    return True
+
+
+def _wrong_key(path: Path) -> KeyFileError:
+    return KeyFileError(
+        f"the key file beside {path.name} does not open it: it belongs to another case (or a "
+        "copy made before the passphrase was changed), or the project file is damaged. "
+        "Nothing was changed.")
+
+
 class Writer:
     """The handle an edit gets inside one transaction: everything commits or nothing does."""
 
@@ -106,7 +194,8 @@ def _mapped_errors(path: Path) -> Iterator[None]:
     """Turn SQLite's disk-full and read-only failures into the app's own errors."""
     try:
         yield
-    except (sa_exc.OperationalError, sqlite3.OperationalError) as exc:
+    except (sa_exc.OperationalError, sqlite3.OperationalError,
+            cipher.CipherOperationalError) as exc:
         text = str(exc).lower()
         if "database or disk is full" in text or "disk i/o error" in text:
             raise DiskFullError(
@@ -124,8 +213,9 @@ class ProjectFile:
 
     def __init__(self, path: Path, engine: Engine, raw: sqlite3.Connection,
                  lock: ProjectLock | None, *, migration_backup: Path | None = None,
-                 notices: Sequence[str] = ()) -> None:
+                 notices: Sequence[str] = (), key: bytes | None = None) -> None:
         self.path = path
+        self._key = key
         self._engine = engine
         self._raw = raw
         self._lock = lock
@@ -141,8 +231,10 @@ class ProjectFile:
 
     @classmethod
     def create(cls, path: Path, case: Case, codebook: Codebook, *,
-               migrations: Sequence[Migration] = MIGRATIONS) -> ProjectFile:
-        """Write a new project file (refuses to replace an existing file) and open it."""
+               migrations: Sequence[Migration] = MIGRATIONS,
+               key: bytes | None = None) -> ProjectFile:
+        """Write a new project file (refuses to replace an existing file) and open it;
+        encrypted with SQLCipher under ``key`` (the case's database key) if given."""
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path.name} already exists; choose another name")
@@ -151,9 +243,9 @@ class ProjectFile:
         tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
         tmp.unlink(missing_ok=True)
         try:
-            raw = _connect(tmp, read_only=False)
+            raw = _connect(tmp, read_only=False, key=key)
             try:
-                engine = _engine(raw, read_only=False)
+                engine = _engine(raw, read_only=False, key=key)
                 Base.metadata.create_all(engine)
                 add_case_identity(raw)
                 raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -170,19 +262,39 @@ class ProjectFile:
             _publish(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
-        return cls.open(path, migrations=migrations)
+        return cls.open(path, migrations=migrations, key=key)
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False,
-             migrations: Sequence[Migration] = MIGRATIONS) -> ProjectFile:
-        """Open for writing (taking the single-writer lock) or read-only.
+             migrations: Sequence[Migration] = MIGRATIONS,
+             key: bytes | None = None) -> ProjectFile:
+        """Open for writing (taking the single-writer lock) or read-only; an encrypted file
+        with its database ``key``.
 
         Raises NotAProjectError, NewerProjectError (file left byte-for-byte untouched),
-        ProjectLockedError (another window has it open; open it read-only instead).
+        ProjectLockedError (another window has it open; open it read-only instead),
+        EncryptedCaseError (an encrypted file opened without its key), KeyFileError (the
+        key does not open it).
         """
         path = Path(path)
         target = current_version(migrations)
-        app_id, version = read_header(path)
+        if key is None:
+            try:
+                app_id, version = read_header(path)
+            except NotAProjectError:
+                if cipher.looks_encrypted(path):
+                    key_file = path.with_name(path.name + ".key")
+                    if key_file.exists():
+                        raise EncryptedCaseError(
+                            f"{path.name} is an encrypted case: it opens with its passphrase "
+                            "(or its recovery key).") from None
+                    raise NotAProjectError(
+                        f"{path.name} cannot be read: it is not a plain project file, and if it "
+                        f"is an encrypted case, its key file {key_file.name} is missing beside "
+                        "it (put it back from a backup of the case).") from None
+                raise
+        else:
+            app_id, version = read_encrypted_header(path, key)
         if app_id != APPLICATION_ID:
             raise NotAProjectError(f"{path.name} is a database, but not a VIG Studio project")
         if version > target:
@@ -196,25 +308,26 @@ class ProjectFile:
         raw: sqlite3.Connection | None = None
         done = False
         try:
-            notices = [] if lock is None else _handle_journal(path, migrations)
+            notices = [] if lock is None else _handle_journal(path, migrations, key)
             backup = None
             if version < target:
                 if read_only:
                     raise ReadOnlyProjectError(
                         f"{path.name} was made by an older VIG Studio and must be upgraded "
                         "once; open it for writing first.")
-                raw = _connect(path, read_only=False)
+                raw = _connect(path, read_only=False, key=key)
                 _check_health(path, raw, tables=False)  # never upgrade a damaged file
                 raw.close()
                 raw = None
-                backup = migrate(path, version, migrations)
-            raw = _connect(path, read_only=read_only)
+                backup = migrate(path, version, migrations, key=key)
+            raw = _connect(path, read_only=read_only, key=key)
             _check_health(path, raw)
-            engine = _engine(raw, read_only=read_only)
-            project = cls(path, engine, raw, lock, migration_backup=backup, notices=notices)
+            engine = _engine(raw, read_only=read_only, key=key)
+            project = cls(path, engine, raw, lock, migration_backup=backup, notices=notices,
+                          key=key)
             done = True
             return project
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        except (sqlite3.DatabaseError, cipher.CipherDatabaseError, UnicodeDecodeError) as exc:
             raise _damaged(path, exc) from exc
         finally:
             if not done:
@@ -243,7 +356,8 @@ class ProjectFile:
         try:
             with Session(self._engine, expire_on_commit=False) as session, session.begin():
                 yield session
-        except (sa_exc.DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        except (sa_exc.DatabaseError, sqlite3.DatabaseError, cipher.CipherDatabaseError,
+                UnicodeDecodeError) as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             raise _damaged(self.path, exc) from exc
@@ -336,8 +450,11 @@ class ProjectFile:
         session.connection().exec_driver_sql(
             f"UPDATE {IDENTITY_TABLE} SET serial = serial + 1 WHERE id = 1")
 
-    def save_copy(self, dest: Path, *, overwrite: bool = False) -> Path:
-        """Write a consistent copy of the whole project to ``dest`` (SQLite backup API)."""
+    def save_copy(self, dest: Path, *, overwrite: bool = False,
+                  case_uuid: str | None = None) -> Path:
+        """Write a consistent copy of the whole project to ``dest`` (SQLite backup API),
+        with a new identity (``case_uuid``, random by default); an encrypted project's copy
+        is encrypted under the same key."""
         dest = Path(dest)
         if dest.exists() and not overwrite:
             raise ProjectError(f"{dest.name} already exists; not overwriting it")
@@ -349,13 +466,13 @@ class ProjectFile:
         tmp.unlink(missing_ok=True)
         try:
             with _mapped_errors(dest):
-                target = sqlite3.connect(tmp)
+                target = cipher.connect(tmp, key=self._key)
                 try:
                     self._raw.backup(target)
                     target.execute("PRAGMA journal_mode=DELETE")
                     if read_identity(target) is not None:  # a copy is a file of its own
                         target.execute(f"UPDATE {IDENTITY_TABLE} SET uuid = ?, serial = 0",
-                                       (str(uuid.uuid4()),))
+                                       (case_uuid or str(uuid.uuid4()),))
                         target.commit()
                     check = target.execute("PRAGMA quick_check").fetchall()
                     if [r[0] for r in check] != ["ok"]:
@@ -387,6 +504,16 @@ class ProjectFile:
         return [self.path, journal.journal_path_for(self.path), lock_path_for(self.path)]
 
     @property
+    def database_key(self) -> bytes | None:
+        """The key the file is encrypted with (None for a plain file); in memory only."""
+        return self._key
+
+    @property
+    def encrypted(self) -> bool:
+        """Is the file encrypted (SQLCipher)?"""
+        return self._key is not None
+
+    @property
     def schema_version(self) -> int:
         return int(self._raw.execute("PRAGMA user_version").fetchone()[0])
 
@@ -412,9 +539,10 @@ def _damaged(path: Path, exc: BaseException) -> DamagedProjectError:
         "Recover a damaged case), and keep the damaged file until you have checked the copy.")
 
 
-def _handle_journal(path: Path, migrations: Sequence[Migration]) -> list[str]:
+def _handle_journal(path: Path, migrations: Sequence[Migration],
+                    key: bytes | None = None) -> list[str]:
     """Set aside a journal that is not this case's (see :mod:`vigstudio.storage.journal`)."""
-    verdict = journal.check_journal(path, identity_version(migrations))
+    verdict = journal.check_journal(path, identity_version(migrations), key=key)
     if verdict.verdict is not journal.Verdict.FOREIGN:
         return []
     moved = journal.set_aside(path)
@@ -466,12 +594,9 @@ def _publish(tmp: Path, path: Path) -> None:
         os.rename(tmp, path)
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    if read_only:
-        raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                              check_same_thread=False, isolation_level=None)
-    else:
-        raw = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+def _connect(path: Path, *, read_only: bool, key: bytes | None = None) -> sqlite3.Connection:
+    raw = cipher.connect(path, key=key, read_only=read_only, check_same_thread=False,
+                         isolation_level=None)
     try:
         raw.execute("PRAGMA foreign_keys=ON")
         raw.execute("PRAGMA busy_timeout=5000")
@@ -480,8 +605,10 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
             if str(mode).lower() != "delete":
                 raise ProjectError(f"cannot use the rollback journal on {path.name} ({mode})")
         raw.execute("PRAGMA synchronous=FULL")
-    except sqlite3.DatabaseError as exc:
+    except cipher.DATABASE_ERRORS as exc:
         raw.close()
+        if key is not None and "not a database" in str(exc):
+            raise _wrong_key(path) from exc
         if read_only and Path(f"{path}-journal").exists():
             raise ProjectError(
                 f"{path.name} was not closed properly (VIG Studio or the computer stopped in "
@@ -493,8 +620,9 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return raw
 
 
-def _engine(raw: sqlite3.Connection, *, read_only: bool) -> Engine:
-    engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool)
+def _engine(raw: sqlite3.Connection, *, read_only: bool, key: bytes | None = None) -> Engine:
+    engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool,
+                           module=cipher.dbapi(key))
     begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
     @event.listens_for(engine, "begin")

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
 from vigstudio.errors import ProjectError
+from vigstudio.storage import cipher
 from vigstudio.storage.identity import add_case_identity
 from vigstudio.storage.migrations import current_version
 from vigstudio.storage.schema import Base
@@ -40,7 +41,7 @@ def _read_rows(old: sqlite3.Connection, table: str, columns: list[str],
     cols = ", ".join(f'"{c}"' for c in columns)
     try:
         return list(old.execute(f'SELECT {cols} FROM "{table}" ORDER BY rowid').fetchall())
-    except sqlite3.DatabaseError:
+    except cipher.DATABASE_ERRORS:
         pass
     rows: list[tuple[object, ...]] = []
     failures = 0
@@ -49,7 +50,7 @@ def _read_rows(old: sqlite3.Connection, table: str, columns: list[str],
         try:
             row = old.execute(f'SELECT rowid, {cols} FROM "{table}" WHERE rowid > ? '
                               "ORDER BY rowid LIMIT 1", (last,)).fetchone()
-        except sqlite3.DatabaseError:
+        except cipher.DATABASE_ERRORS:
             failures += 1
             last += 1
             continue
@@ -72,13 +73,14 @@ def _copy_table(old: sqlite3.Connection, new: sqlite3.Connection, table: str,
         try:
             new.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', row)
             copied += 1
-        except sqlite3.DatabaseError:
+        except cipher.DATABASE_ERRORS:
             report.lost.append(f"a row of {table} did not fit")
     report.rows[table] = copied
 
 
-def recover(damaged: Path, dest: Path) -> RecoveryReport:
-    """Copy what can be read from ``damaged`` into a new project file at ``dest``."""
+def recover(damaged: Path, dest: Path, *, key: bytes | None = None) -> RecoveryReport:
+    """Copy what can be read from ``damaged`` into a new project file at ``dest``; an
+    encrypted file is read with its database ``key`` and the new file is encrypted with it."""
     from vigstudio.storage.project_file import APPLICATION_ID, _publish
 
     damaged, dest = Path(damaged), Path(dest)
@@ -91,15 +93,15 @@ def recover(damaged: Path, dest: Path) -> RecoveryReport:
     tmp.unlink(missing_ok=True)
     report = RecoveryReport(dest)
     try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
+        conn = cipher.connect(tmp, key=key, isolation_level=None)
         try:
             engine = create_engine("sqlite+pysqlite://", creator=lambda: conn,
-                                   poolclass=StaticPool)
+                                   poolclass=StaticPool, module=cipher.dbapi(key))
             Base.metadata.create_all(engine)
             add_case_identity(conn)
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={current_version()}")
-            old = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro", uri=True)
+            old = cipher.connect(damaged, key=key, read_only=True)
             try:
                 conn.execute("BEGIN")
                 for table in Base.metadata.sorted_tables:
@@ -107,7 +109,7 @@ def recover(damaged: Path, dest: Path) -> RecoveryReport:
                     try:
                         present = {str(r[1]) for r in old.execute(
                             f'PRAGMA table_info("{table.name}")').fetchall()}
-                    except sqlite3.DatabaseError:
+                    except cipher.DATABASE_ERRORS:
                         present = set()
                     usable = [c for c in columns if c in present]
                     if not usable:
@@ -126,7 +128,7 @@ def recover(damaged: Path, dest: Path) -> RecoveryReport:
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         _publish(tmp, dest)
-    except sqlite3.DatabaseError as exc:
+    except cipher.DATABASE_ERRORS as exc:
         raise ProjectError(f"{damaged.name} could not be read at all ({exc}); nothing was "
                            "recovered") from exc
     finally:

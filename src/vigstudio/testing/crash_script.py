@@ -43,11 +43,13 @@ from fractions import Fraction
 from pathlib import Path
 
 from vigstudio.app.session import CaseSession
+from vigstudio.crypto.keys import CaseKeys
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.media import Fingerprint, MediaInfo, Recording
 from vigstudio.domain.project import Role
 from vigstudio.domain.time import FrameRate
 from vigstudio.errors import VigError
+from vigstudio.storage.cipher import CipherDatabaseError, connect
 
 __all__ = [
     "CrashHarness",
@@ -61,6 +63,8 @@ __all__ = [
 ]
 
 FRAMES = 500  # frames in each scripted recording
+# an encrypted case's master key (hex) for the children of an encrypted harness (test only)
+KEY_ENV = "VIGSTUDIO_CRASH_MASTER_KEY"
 _NOTES = ("", "looks up", "smiles — and waits", "Sam 👀 reaches", "x" * 300, "naïve ✓")
 _COLOURS = ("#aa3311", "#1188cc", "#33aa55", "#ccbb22", "#8844aa")
 
@@ -94,9 +98,15 @@ def _recording(path: str, frames: int) -> Recording:
     return Recording(path, Fingerprint(1000 + frames, "a" * 64, "b" * 64), info)
 
 
-def prepare_project(path: Path) -> Path:
-    """A new case with two recordings (no media needed) and three participants."""
-    with CaseSession.create(Path(path), "Crash harness") as session:
+def _env_keys() -> CaseKeys | None:
+    text = os.environ.get(KEY_ENV)
+    return None if not text else CaseKeys.from_master(bytes.fromhex(text))
+
+
+def prepare_project(path: Path, keys: CaseKeys | None = None) -> Path:
+    """A new case with two recordings (no media needed) and three participants; encrypted
+    under ``keys`` if given."""
+    with CaseSession.create(Path(path), "Crash harness", keys=keys) as session:
         session.add_recording(_recording("media/first.mp4", FRAMES))
         session.add_recording(_recording("media/second.mp4", FRAMES))
         session.add_participant("Sam", Role.PERSON)
@@ -356,12 +366,13 @@ def run_step(script: EditScript) -> tuple[str, str]:
     return name, "done"
 
 
-def replay_hashes(base: Path, seed: int, steps: int, workdir: Path) -> list[str]:
+def replay_hashes(base: Path, seed: int, steps: int, workdir: Path,
+                  keys: CaseKeys | None = None) -> list[str]:
     """State hashes after opening a copy of ``base`` and after each of ``steps`` edits."""
     copy = workdir / "replay.vigproj"
     copy.unlink(missing_ok=True)
     shutil.copyfile(base, copy)
-    with CaseSession.open(copy) as session:
+    with CaseSession.open(copy, keys=keys) as session:
         hashes = [state_hash(session)]
         script = EditScript(session, seed)
         for _ in range(steps):
@@ -379,7 +390,7 @@ def child_main(project: Path, ack_path: Path, seed: int) -> None:
     def say(line: str) -> None:
         os.write(fd, (line + "\n").encode("utf-8"))
 
-    session = CaseSession.open(project)
+    session = CaseSession.open(project, keys=_env_keys())
     say(f"ack 0 open {state_hash(session)}")
     script = EditScript(session, seed)
     n = 0
@@ -471,8 +482,11 @@ class CrashReport:
                 f"time {self.seconds:.1f} s")
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(keys: CaseKeys | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop(KEY_ENV, None)
+    if keys is not None:
+        env[KEY_ENV] = keys.master_key.hex()
     src = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
@@ -483,15 +497,17 @@ class CrashHarness:
 
     ``workdir`` holds the project (created if missing), acknowledgement files and a copy for
     replays. ``max_life``: each child is killed after a random 0–``max_life`` seconds.
+    ``keys``: run on an encrypted case (SQLCipher) under these keys.
     """
 
     def __init__(self, workdir: Path, *, seed: int = 1, spawn: bool = False,
-                 max_life: float = 0.3) -> None:
+                 max_life: float = 0.3, keys: CaseKeys | None = None) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.project = self.workdir / "crash.vigproj"
+        self.keys = keys
         if not self.project.exists():
-            prepare_project(self.project)
+            prepare_project(self.project, keys)
         self.rng = random.Random(seed)
         self.spawn = spawn
         self.max_life = max_life
@@ -519,7 +535,8 @@ class CrashHarness:
         if self._zygote is None:
             self._zygote = subprocess.Popen(
                 [sys.executable, "-m", "vigstudio.testing.crash_script", "zygote"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_child_env())
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                env=_child_env(self.keys))
         assert self._zygote.stdin is not None and self._zygote.stdout is not None
         self._zygote.stdin.write(line + "\n")
         self._zygote.stdin.flush()
@@ -564,7 +581,8 @@ class CrashHarness:
         if self.spawn:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "vigstudio.testing.crash_script", "child", *args],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=_child_env())
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                env=_child_env(self.keys))
             time.sleep(life)
             proc.send_signal(signal.SIGKILL)
             status = proc.wait()
@@ -604,28 +622,29 @@ class CrashHarness:
     def _verify(self, base: Path, seed: int, acks: dict[int, str], last: int) -> KillOutcome:
         acked = max(0, last)
         try:
-            raw = sqlite3.connect(self.project)
+            raw = connect(self.project, key=None if self.keys is None
+                          else self.keys.database_key)
             try:
                 result = [str(r[0]) for r in raw.execute("PRAGMA integrity_check").fetchall()]
             finally:
                 raw.close()
             if result != ["ok"]:
                 return KillOutcome(acked, False, 0, True, False, f"integrity: {result}")
-            with CaseSession.open(self.project) as session:
+            with CaseSession.open(self.project, keys=self.keys) as session:
                 problems = session.project.integrity_check()
                 if problems:
                     return KillOutcome(acked, False, 0, True, False, f"integrity: {problems}")
                 now = state_hash(session)
-        except (VigError, sqlite3.DatabaseError) as exc:
+        except (VigError, sqlite3.DatabaseError, CipherDatabaseError) as exc:
             return KillOutcome(acked, False, 0, True, False, f"does not open: {exc!r}")
         if last >= 0 and now == acks[last]:
             return KillOutcome(acked, False, 0, False, False)
         # not the acknowledged state: it must be the acknowledged one plus the edit in flight
         if last < 0:  # killed before it had even opened the case: nothing may have changed
-            same = now == replay_hashes(base, seed, 0, self.workdir)[0]
+            same = now == replay_hashes(base, seed, 0, self.workdir, self.keys)[0]
             return KillOutcome(0, False, 0, False, not same,
                                "" if same else "changed before the child opened the case")
-        replay = replay_hashes(base, seed, last + 1, self.workdir)
+        replay = replay_hashes(base, seed, last + 1, self.workdir, self.keys)
         mismatched = [n for n, h in acks.items() if replay[n] != h]
         if mismatched:
             return KillOutcome(acked, False, 0, False, False,

@@ -12,6 +12,7 @@ from vigstudio.app.relink import needing_relink
 from vigstudio.app.retention import erase_case, erase_plan, retention_ended, retention_message
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
+from vigstudio.gui import case_crypto_dialogs
 from vigstudio.gui.files import recent
 
 
@@ -46,7 +47,8 @@ def choose_how_to_open(parent: QWidget, path: Path) -> tuple[Path, bool] | None:
         if not folder:
             return None
         try:
-            return make_local_copy(path, Path(folder)), False
+            keys = case_crypto_dialogs.ask_keys(parent, path)  # an encrypted case's
+            return make_local_copy(path, Path(folder), keys=keys), False
         except VigError as exc:
             QMessageBox.warning(parent, "Could not make the local copy", str(exc))
     return None
@@ -104,7 +106,7 @@ def offer_erase(parent: QWidget, session: CaseSession) -> bool:
     if choice == "cancel":
         return True
     try:
-        report = erase_case(path)
+        report = erase_case(path, keys=session.keys)
         recent.forget(path)
     except VigError as exc:
         QMessageBox.warning(parent, "The case was not erased", str(exc))

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
+from vigstudio.app.case_crypto import CaseKeys
 from vigstudio.app.player import PlayerController
 from vigstudio.app.presenter import open_presentation
 from vigstudio.app.session import CaseSession
@@ -68,7 +69,7 @@ def start_presenter(session: CaseSession, reel: Reel | int | str, player: Player
 
 
 def run_present(project: Path, reel: str, screen: int | None,
-                override: str | None = None) -> int:
+                override: str | None = None, keys: CaseKeys | None = None) -> int:
     """``vigstudio present``: only the presenter window, until Escape."""
     from vigstudio.gui.app import NO_DISPLAY, has_display, make_application
 
@@ -76,7 +77,7 @@ def run_present(project: Path, reel: str, screen: int | None,
         print(NO_DISPLAY, file=sys.stderr)
         return 1
     app = make_application()
-    with CaseSession.open(project) as session:
+    with CaseSession.open(project, keys=keys) as session:  # keys: an encrypted case's
         player = PlayerController()
         try:
             window = start_presenter(session, reel, player, screen=screen, override=override)

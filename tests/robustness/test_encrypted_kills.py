@@ -1,0 +1,266 @@
+"""Encrypted cases under real kills (SIGKILL of real processes): the crash harness, the
+conversion of a plain case killed at every step, delete killed after the key is destroyed,
+journals of encrypted cases (their own rolled back, another case's set aside)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vigstudio.app import CaseSession
+from vigstudio.app.case_crypto import (
+    create_encrypted_case,
+    encrypt_case,
+    is_encrypted,
+    key_path_for,
+    open_case,
+    unlock,
+)
+from vigstudio.crypto.keys import CaseKeys, ScryptParams
+from vigstudio.domain.project import Role
+from vigstudio.errors import KeyFileError, NotAProjectError, WrongPassphraseError
+from vigstudio.storage.journal import Verdict, check_journal, journal_path_for
+from vigstudio.storage.migrations import identity_version
+from vigstudio.testing.crash_script import CrashHarness, state_hash
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+ENV = {**os.environ, "PYTHONPATH": str(SRC)}
+PASS = "correct horse battery"
+CHEAP = ScryptParams(n=2 ** 10)
+SQLITE = b"SQLite format 3\x00"
+
+
+def test_the_crash_harness_on_an_encrypted_case(tmp_path: Path) -> None:
+    keys = CaseKeys.generate()
+    with CrashHarness(tmp_path, seed=20261130, max_life=0.3, keys=keys) as harness:
+        report = harness.run(25)
+    print(report.summary())
+    assert report.problems == []
+    assert report.kills == 25 and report.ok
+    assert report.edits_lost == 0 and report.corrupt_files == 0 and report.half_applied == 0
+    assert report.edits_acknowledged > 20
+    data = (tmp_path / "crash.vigproj").read_bytes()
+    assert not data.startswith(SQLITE)
+    for word in ("Crash harness", "Sam", "Alex"):
+        assert word.encode() not in data and word.encode("utf-16-le") not in data
+
+
+# --- conversion, killed at every step --------------------------------------------------------
+
+CONVERT = """
+import os, shutil, signal, sys
+from pathlib import Path
+from vigstudio.app.case_crypto import encrypt_case
+from vigstudio.crypto.keys import ScryptParams
+
+limit = int(sys.argv[2])
+count = 0
+
+def step(fn):
+    def wrapped(*a, **k):
+        global count
+        count += 1
+        if count == limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fn(*a, **k)
+    return wrapped
+
+for name in ("replace", "rename", "link", "unlink", "fsync"):
+    setattr(os, name, step(getattr(os, name)))
+shutil.rmtree = step(shutil.rmtree)
+encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))
+print("done", count)
+"""
+
+
+def _plain_case(path: Path) -> str:
+    with CaseSession.create(path, "Family Plainfield") as session:
+        session.add_participant("Zebedee", Role.PERSON)
+        session.add_participant("Mum", Role.PARTNER)
+        digest = state_hash(session)
+    cache = path.with_name(path.name + ".cache")
+    cache.mkdir()
+    (cache / "thumbs.bin").write_bytes(b"plaintext thumbnails")
+    return digest
+
+
+def _state(path: Path) -> tuple[str, str]:
+    """('plain' | 'encrypted', state hash): the case must open whole one way or the other."""
+    if is_encrypted(path):
+        with open_case(path, passphrase=PASS) as session:
+            assert session.project.integrity_check() == []
+            return "encrypted", state_hash(session)
+    with CaseSession.open(path) as session:
+        assert session.project.integrity_check() == []
+        return "plain", state_hash(session)
+
+
+def test_conversion_killed_at_every_step_leaves_one_whole_case(tmp_path: Path) -> None:
+    master = tmp_path / "master"
+    master.mkdir()
+    digest = _plain_case(master / "case.vigproj")
+    seen: set[str] = set()
+    step = 0
+    while True:
+        step += 1
+        assert step < 200, "the conversion never finished"
+        work = tmp_path / f"run-{step}"
+        shutil.copytree(master, work)
+        project = work / "case.vigproj"
+        proc = subprocess.run([sys.executable, "-c", CONVERT, str(project), str(step), PASS],
+                              env=ENV, capture_output=True, text=True, timeout=120,
+                              check=False)
+        finished = proc.returncode == 0
+        if not finished:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        kind, state = _state(project)
+        assert state == digest, f"step {step}: the {kind} case lost something"
+        seen.add(kind)
+        if kind == "plain":  # the old case is whole: running it again finishes the job
+            report = encrypt_case(project, PASS, kdf=CHEAP)
+            assert _state(project) == ("encrypted", digest)
+            assert not report.recovery_key.startswith("-")
+        leftovers = sorted(p.name for p in work.iterdir()
+                           if p.name not in {"case.vigproj", "case.vigproj.key",
+                                             "case.vigproj.lock", "case.vigproj.cache"})
+        assert leftovers == [] or all(".encrypting-" in n for n in leftovers), leftovers
+        shutil.rmtree(work)
+        if finished:
+            break
+    assert seen == {"plain", "encrypted"} and step > 5
+
+
+# --- delete, killed after the key is gone ----------------------------------------------------
+
+DELETE = """
+import os, signal, sys
+from pathlib import Path
+from vigstudio.app.case_crypto import delete_case
+
+project = Path(sys.argv[1])
+real_unlink = Path.unlink
+
+def unlink(self, *a, **k):
+    if self == project:  # the key file went first; die before the project goes
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_unlink(self, *a, **k)
+
+Path.unlink = unlink
+delete_case(project)
+"""
+
+
+def test_a_kill_during_delete_after_the_key_leaves_nothing_readable(tmp_path: Path) -> None:
+    project = tmp_path / "case.vigproj"
+    made = create_encrypted_case(project, "Family Gone", PASS, kdf=CHEAP)
+    with made.session as session:
+        session.add_participant("Zebedee", Role.PERSON)
+    proc = subprocess.run([sys.executable, "-c", DELETE, str(project)], env=ENV,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert not key_path_for(project).exists() and project.exists()
+    with pytest.raises(NotAProjectError, match=r"key file case\.vigproj\.key is missing"):
+        open_case(project, passphrase=PASS)
+    with pytest.raises(KeyFileError, match="missing"):
+        unlock(project, recovery_key=made.recovery_key)
+    data = project.read_bytes()
+    assert not data.startswith(SQLITE) and b"Zebedee" not in data
+
+
+# --- journals ---------------------------------------------------------------------------------
+
+KILL_MID_COMMIT = """
+import os, signal, sys
+from dataclasses import replace
+from vigstudio.domain.project import Participant, Role
+from vigstudio.storage import ProjectFile
+pf = ProjectFile.open(sys.argv[1], key=bytes.fromhex(sys.argv[3]))
+pf._raw.execute("PRAGMA cache_size=1")  # spill changed pages into the file before commit
+case = pf.case()
+with pf.transaction() as w:
+    w.put(replace(case, name=sys.argv[2]))
+    for i in range(200):
+        w.put(Participant(f"member {i} " + "x" * 200, Role.OTHER))
+    w.session.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _encrypted(path: Path, name: str) -> CaseKeys:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    made = create_encrypted_case(path, name, PASS, kdf=CHEAP)
+    with made.session as session:
+        session.add_participant("Sam", Role.PERSON)
+    return unlock(path, passphrase=PASS)
+
+
+def _hot_journal(case: Path, keys: CaseKeys, new_name: str) -> Path:
+    subprocess.run([sys.executable, "-c", KILL_MID_COMMIT, str(case), new_name,
+                    keys.database_key.hex()], env=ENV, check=False, timeout=60)
+    journal = journal_path_for(case)
+    assert journal.exists() and journal.stat().st_size > 0
+    return journal
+
+
+def test_an_encrypted_cases_own_journal_is_rolled_back(tmp_path: Path) -> None:
+    case = tmp_path / "case.vigproj"
+    keys = _encrypted(case, "Family A")
+    journal = _hot_journal(case, keys, "Family A renamed")
+    assert check_journal(case, identity_version(), key=keys.database_key).verdict \
+        is Verdict.OURS
+    assert SQLITE not in journal.read_bytes()[512:] and b"Family A" not in journal.read_bytes()
+    with open_case(case, passphrase=PASS) as session:
+        assert session.case().name == "Family A"
+        assert [p.pseudonym for p in session.participants()] == ["Sam"]
+        assert session.project.notices == ()
+        assert session.project.integrity_check() == []
+    assert not journal.exists()
+
+
+def test_another_encrypted_cases_journal_is_never_applied(tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "a" / "case.vigproj", tmp_path / "b" / "case.vigproj"
+    our_keys = _encrypted(ours, "Family A")
+    their_keys = _encrypted(theirs, "Family B")
+    journal = _hot_journal(theirs, their_keys, "Family B renamed")
+    shutil.copyfile(journal, journal_path_for(ours))
+    assert check_journal(ours, identity_version(), key=our_keys.database_key).verdict \
+        is Verdict.FOREIGN
+    with open_case(ours, passphrase=PASS) as session:
+        assert session.case().name == "Family A"
+        assert any("not applied" in n for n in session.project.notices)
+        assert session.project.integrity_check() == []
+
+
+CHANGE = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "change_passphrase(Path(sys.argv[1]), 'the new passphrase', passphrase=sys.argv[3], "
+    "kdf=ScryptParams(n=2 ** 10))").replace("import encrypt_case", "import change_passphrase")
+
+
+def test_a_passphrase_change_killed_at_every_step_keeps_one_passphrase_working(
+        tmp_path: Path) -> None:
+    project = tmp_path / "case.vigproj"
+    _encrypted(project, "Family A")
+    original = key_path_for(project).read_bytes()
+    outcomes: set[str] = set()
+    for step in range(1, 50):
+        key_path_for(project).write_bytes(original)  # each run starts from the old passphrase
+        proc = subprocess.run([sys.executable, "-c", CHANGE, str(project), str(step), PASS],
+                              env=ENV, capture_output=True, text=True, timeout=120,
+                              check=False)
+        try:
+            unlock(project, passphrase=PASS)
+            outcomes.add("old")
+        except WrongPassphraseError:
+            unlock(project, passphrase="the new passphrase")  # never neither
+            outcomes.add("new")
+        if proc.returncode == 0:
+            break
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert outcomes == {"old", "new"} and proc.returncode == 0
