@@ -1,0 +1,1 @@
+"""Encryption of a case: keys (``keys.py``) and the chunked file format (``chunked.py``)."""
