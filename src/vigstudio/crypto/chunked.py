@@ -293,7 +293,7 @@ def open_encrypted(path: Path | str, key: bytes, *, context: bytes = b"",
     """Open an encrypted file for reading its plaintext (a :class:`EncryptedReader`)."""
     reader = EncryptedReader(path, key, context=context)
     if buffered:
-        return io.BufferedReader(reader, buffer_size=CHUNK_SIZE)  # type: ignore[return-value]
+        return io.BufferedReader(reader, buffer_size=CHUNK_SIZE)
     return reader  # type: ignore[return-value]
 
 
