@@ -55,14 +55,19 @@ def expand_sources(sources: Sequence[Path]) -> list[Path]:
 class RecordingEdits(SessionCore):
     """Importing, relinking and removing recordings."""
 
-    def import_recording(self, media: Path, *, copy: bool = False,
+    def import_recording(self, media: Path, *, copy: bool | None = None,
                          kind: RecordingKind = RecordingKind.FAMILY_FILM, title: str = "",
                          cycle_id: int | None = None, recorded_on: dt.date | None = None,
                          probe_timeout: float = 60.0,
                          info: MediaInfo | None = None) -> Recording:
         """Probe ``media`` (in a child process) and add it by reference, or copy it first into
         the ``media/`` folder beside the project. Undo removes the recording from the case
-        but leaves a copied file in place."""
+        but leaves a copied file in place.
+
+        In an encrypted case (``media_key`` set) copying is the default (``copy=None``) and
+        the copy is encrypted into ``NAME.vigproj.media/`` (:mod:`vigstudio.app.case_media`);
+        ``copy=False`` references the file where it is (not protected). In a plain case
+        ``None`` means no copy."""
         from vigstudio.media.fingerprint import fingerprint
         from vigstudio.media.probe import probe
 
@@ -74,13 +79,17 @@ class RecordingEdits(SessionCore):
         if info is None:  # (a caller that probed the file just now passes what it found)
             info = probe(media, timeout=probe_timeout)
         print_ = fingerprint(media)
-        if copy:
+        if self.media_key is not None and copy is not False:
+            from vigstudio.app.case_media import encrypt_new_recording
+
+            media = encrypt_new_recording(self, media)
+        elif copy:
             media = self._copy_into_case(media, print_, fingerprint)
         rec = Recording(self.stored_media_path(media), print_, info, RecordingKind(kind),
                         title, cycle_id, recorded_on)
         return self.add_recording(rec, label=f"Import {media.name}")
 
-    def import_recordings(self, sources: Sequence[Path], *, copy: bool = False,
+    def import_recordings(self, sources: Sequence[Path], *, copy: bool | None = None,
                           kind: RecordingKind = RecordingKind.FAMILY_FILM,
                           on_file: Callable[[Path], None] | None = None) -> ImportReport:
         """Import every file in ``sources`` (folders stand for the files in them), each as its
@@ -131,19 +140,21 @@ class RecordingEdits(SessionCore):
         self._check_recording(recording)
         return self._update("Edit recording", before, recording)
 
-    def relink_recording(self, recording_id: int, media: Path) -> Recording:
-        """Point an (offline) recording at ``media`` if its fingerprint matches."""
+    def relink_recording(self, recording_id: int, media: Path, *,
+                         label: str = "Relink recording") -> Recording:
+        """Point an (offline) recording at ``media`` if its fingerprint matches (an encrypted
+        file of this case is compared by its plaintext)."""
+        from vigstudio.app.session_core import media_source_at
         from vigstudio.media.fingerprint import fingerprint
 
         rec = self.recording(recording_id)
         media = Path(media)
         if not media.is_file():
             raise MediaMissingError(f"there is no media file at {media}")
-        if fingerprint(media) != rec.fingerprint:
+        if fingerprint(media_source_at(media, self.media_key)) != rec.fingerprint:
             raise MediaError(f"{media.name} is not the same recording as "
                              f"{rec.display_title!r} (its content differs)")
-        return self._update("Relink recording", rec,
-                            replace(rec, path=self.stored_media_path(media)))
+        return self._update(label, rec, replace(rec, path=self.stored_media_path(media)))
 
     def delete_recording(self, recording_id: int) -> None:
         """Remove a recording with its moments, clips and stills and their reel items."""

@@ -45,6 +45,7 @@ from vigstudio.errors import (
     UnknownCodeError,
     VigError,
 )
+from vigstudio.media.source import MediaSource
 from vigstudio.storage.project_file import ProjectFile, Snapshot
 
 T = TypeVar("T")
@@ -60,6 +61,10 @@ class RecordingStatus(StrEnum):
 
 class SessionCore:
     """Opening, undo, notices and queries. Not thread-safe: use from one thread."""
+
+    #: The encrypted case's 32-byte media key (None = a plain case); set when an encrypted
+    #: case is opened. Recordings copied into the case and derived files use it.
+    media_key: bytes | None = None
 
     def __init__(self, project: ProjectFile) -> None:
         self.project = project
@@ -348,6 +353,11 @@ class SessionCore:
         path = Path(stored)
         return path if path.is_absolute() else self.folder / PurePath(stored)
 
+    def media_source(self, recording_id: int) -> MediaSource:
+        """What the media readers open for the recording: its file, with the case's media
+        key in an encrypted case (a referenced plain file is still read as it is)."""
+        return media_source_at(self.media_path(recording_id), self.media_key)
+
     def recording_status(self, recording_id: int) -> RecordingStatus:
         """Online only if the file at the recording's path is the film that was imported: the
         size, and on first use in this session (or after the file changed) its content
@@ -362,13 +372,18 @@ class SessionCore:
             return RecordingStatus.OFFLINE
         if not path.is_file():
             return RecordingStatus.OFFLINE
-        if st.st_size != rec.fingerprint.size:
+        source = self.media_source(recording_id)
+        try:  # an encrypted copy is compared by its plaintext
+            size = source.size() if source.key is not None else st.st_size
+        except VigError:
+            return RecordingStatus.CHANGED
+        if size != rec.fingerprint.size:
             return RecordingStatus.CHANGED
         key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, rec.fingerprint)
         known = self._verified.get(recording_id)
         if known is None or known[0] != key:
             try:
-                same = fingerprint(path) == rec.fingerprint
+                same = fingerprint(source) == rec.fingerprint
             except (OSError, VigError):
                 return RecordingStatus.OFFLINE
             known = (key, same)
@@ -475,6 +490,13 @@ class SessionCore:
         raise NotFoundError(f"no reel called {name!r} (reels: {known})")
 
 
+def media_source_at(path: Path, key: bytes | None) -> MediaSource:
+    """``path`` as a media source carrying the case's ``key`` (None in a plain case). The
+    readers decrypt only a file that is encrypted; the key also encrypts what is derived
+    from a referenced plain recording (its thumbnails, waveform) in an encrypted case."""
+    return MediaSource(path, key)
+
+
 def sweep_case_folder(folder: Path) -> list[Path]:
     """Remove what killed runs left unfinished in the case folder, its media/ and exports/
     (and the folders directly inside exports/, where stills go)."""
@@ -482,6 +504,9 @@ def sweep_case_folder(folder: Path) -> list[Path]:
 
     exports = folder / "exports"
     folders = [folder, folder / "media", exports]
+    # an encrypted case's NAME.vigproj.media/ and .cache/ (half-encrypted copies of killed runs)
+    folders += [p for p in folder.glob("*.vigproj.media") if p.is_dir()]
+    folders += [p for p in folder.glob("*.vigproj.cache") if p.is_dir()]
     if exports.is_dir():
         folders += [p for p in exports.iterdir() if p.is_dir() and not p.is_symlink()]
     return sweep_leftovers(*folders)

@@ -30,6 +30,7 @@ from vigstudio.domain.time import format_seconds
 from vigstudio.errors import ExportError, InvalidEditError, MediaMissingError
 from vigstudio.media.export import ProgressCallback, export_reel
 from vigstudio.media.export_plan import ClipSegment, ReelPlan, Segment, StillSegment, TitleCard
+from vigstudio.media.source import MediaSource
 
 __all__ = ["LABEL", "SupervisionContents", "SupervisionPackage", "export_supervision_package",
            "supervision_contents", "supervision_plan", "working_points"]
@@ -51,12 +52,12 @@ def working_points(session: CaseSession, recording_id: int) -> list[Moment]:
     return [m for m in session.moments(recording_id) if m.valence is Valence.WORKING_POINT]
 
 
-def _online(session: CaseSession, recording_id: int) -> Path:
+def _online(session: CaseSession, recording_id: int) -> MediaSource:
     if session.recording_status(recording_id) is not RecordingStatus.ONLINE:
         rec = session.recording(recording_id)
         raise MediaMissingError(f"The recording {rec.display_title!r} ({rec.path}) cannot be "
                                 "found; relink it before exporting. Nothing was exported.")
-    return session.media_path(recording_id)
+    return session.media_source(recording_id)
 
 
 def _point_to_check(session: CaseSession, m: Moment, *, family: bool) -> ItemToCheck:

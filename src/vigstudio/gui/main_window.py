@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         recording = session.recording(recording_id)
         self.recording_id = recording_id
         try:
-            player.load(session.media_path(recording_id), recording.info)
+            player.load(session.media_source(recording_id), recording.info)
         except VigError as exc:
             self.statusBar().showMessage(str(exc))
         self.selection = AnnotationSelection(self)

@@ -147,7 +147,8 @@ def _run_worker(source: MediaSource, timeout: float,
     """Run the probe child; kill it when it shows no progress for ``timeout`` seconds."""
     path = source.path
     keyed = source.key is not None
-    proc = popen_child(_worker_command(path, keyed), stdout=subprocess.PIPE,
+    command = [*_worker_command(path), *([KEY_ON_STDIN] if keyed else [])]
+    proc = popen_child(command, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, stdin=subprocess.PIPE, env=_worker_env())
     assert proc.stdin is not None
     try:  # the key (if any) through the pipe, never on the command line or in the environment
@@ -225,8 +226,8 @@ def require_complete(info: MediaInfo, path: MediaLike) -> None:
 KEY_ON_STDIN = "--key-on-stdin"
 
 
-def _worker_command(path: Path, keyed: bool = False) -> list[str]:
-    return worker_command("probe", str(path), *([KEY_ON_STDIN] if keyed else []))
+def _worker_command(path: Path) -> list[str]:
+    return worker_command("probe", str(path))
 
 
 def _worker_env() -> dict[str, str]:
