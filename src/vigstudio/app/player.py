@@ -74,7 +74,7 @@ RelinkHandler = Callable[[Path | None, Path], None]
 
 
 class ProbeFunction(Protocol):
-    def __call__(self, path: Path | str) -> MediaInfo: ...
+    def __call__(self, path: MediaLike) -> MediaInfo: ...
 
 
 class ExactFrameFetcher:
@@ -311,7 +311,7 @@ class PlayerController:
                 from vigstudio.media.probe import probe
                 info = probe(source)
             else:
-                info = self._probe(path)
+                info = self._probe(source)
         reader = FrameReader(source, info, max_size=self._display_size,
                              cache_bytes=self._cache_bytes or DEFAULT_CACHE_BYTES)
         self._info = info
