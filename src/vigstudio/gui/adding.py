@@ -38,7 +38,10 @@ def add_recordings(session: CaseSession, parent: QWidget, files: list[Path],
     if not readable:
         status("")
         return []
-    copy = QMessageBox.question(
+    from vigstudio.gui.case_protection import copy_choice
+
+    chosen = copy_choice(session, parent, len(readable))  # an encrypted case copies in
+    copy = chosen if chosen is not None else QMessageBox.question(
         parent, "Add recordings",
         f"Copy the {len(readable)} recording(s) into the case folder (media/ beside the "
         "project file)?\n\nCopying keeps the case self-contained, e.g. on an encrypted "

@@ -258,7 +258,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Case project", notice)
         if wants_relink(self, session):
             self.relink_dialog()
+        from vigstudio.gui.case_protection import offer_copy_in  # encrypted cases only
+
+        offer_copy_in(self, session, self.statusBar().showMessage, self._relinked_one)
         return True
+
+    def _relinked_one(self, recording_id: int) -> None:
+        self._relinked([recording_id])
 
     def _offer_recovery(self, path: Path, exc: DamagedProjectError) -> None:
         """A damaged case is never written to: offer to copy what can be read to a new file."""
