@@ -361,3 +361,33 @@ def test_a_swapped_encrypted_recording_is_not_taken_for_the_original(
     case._verified.clear()
     assert case.recording_status(a.id) is RecordingStatus.CHANGED
     assert case.recording_status(b.id) is RecordingStatus.CHANGED
+
+
+def test_the_key_reaches_children_only_through_stdin(
+        films: dict[str, tuple[Path, MediaSource]], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """The probe, stills and export children: the key is never in argv or the environment
+    (both visible to other users of the machine through /proc)."""
+    import vigstudio.media.export as export_mod
+    import vigstudio.media.probe as probe_mod
+    import vigstudio.media.stills as stills_mod
+    from vigstudio import children
+
+    seen: list[tuple[list[str], dict[str, str]]] = []
+    real = children.popen_child
+
+    def spy(args: list[str], **kwargs: object) -> object:
+        env = kwargs.get("env") or dict(os.environ)
+        seen.append((list(args), dict(env)))  # type: ignore[arg-type]
+        return real(args, **kwargs)
+
+    for module in (probe_mod, stills_mod, export_mod):
+        monkeypatch.setattr(module, "popen_child", spy)
+    _plain, source = films["synth"]
+    info = probe(source)
+    export_stills([StillRequest(source, info, 3, "s.png")], tmp_path)
+    export_reel(ReelPlan((ClipSegment(source, info, FrameRange(0, 5)),)), tmp_path / "r.mp4")
+    assert len(seen) >= 3
+    for args, env in seen:
+        text = " ".join(args) + " ".join(f"{k}={v}" for k, v in env.items())
+        assert KEY.hex() not in text and KEY.hex().upper() not in text
