@@ -391,3 +391,24 @@ def test_the_key_reaches_children_only_through_stdin(
     for args, env in seen:
         text = " ".join(args) + " ".join(f"{k}={v}" for k, v in env.items())
         assert KEY.hex() not in text and KEY.hex().upper() not in text
+
+
+def test_opening_the_case_sweeps_half_encrypted_copies_of_killed_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    project = tmp_path / "Rowan.vigproj"
+    CaseSession.create(project, "Rowan").close()
+    media = case_media_folder(project)
+    cache = case_cache_folder(project)
+    left = [media / f".rec-1.mp4.vigenc.vigtmp-{dead}-abcd.part",
+            cache / f".thumbs-1-h40.npz.vigenc.vigtmp-{dead}-0123.part"]
+    kept = media / "rec-2.mp4.vigenc"
+    for path in [*left, kept]:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x")
+    with CaseSession.open(project) as session:
+        assert sorted(session.removed_leftovers) == sorted(left)
+    assert kept.exists() and not any(p.exists() for p in left)
