@@ -46,7 +46,7 @@ from vigstudio.media.export_plan import (
     samples_before,
 )
 from vigstudio.media.marks import draw_marks
-from vigstudio.media.source import MediaSource, as_source
+from vigstudio.media.source import MediaLike, MediaSource, as_source
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "PreparedReel",
@@ -272,7 +272,8 @@ class _CatchUp:
             yield packet
 
 
-def _open_recording(path: MediaSource) -> Any:
+def _open_recording(media: MediaLike) -> Any:
+    path = as_source(media)
     if not path.exists():
         raise MediaMissingError(f"The media file is missing: {path}")
     try:
@@ -284,7 +285,8 @@ def _open_recording(path: MediaSource) -> Any:
 class _Source:
     """One recording, opened once for all the clips and stills of the reel taken from it."""
 
-    def __init__(self, path: MediaSource, info: MediaInfo) -> None:
+    def __init__(self, media: MediaLike, info: MediaInfo) -> None:
+        path = as_source(media)
         self.path, self.info = path, info
         self.container = _open_recording(path)
         if not self.container.streams.video:
@@ -325,7 +327,8 @@ class _Sources:
                 self._last_use[as_source(item.path)] = position
         self._open: dict[MediaSource, _Source] = {}
 
-    def get(self, path: MediaSource, info: MediaInfo) -> _Source:
+    def get(self, media: MediaLike, info: MediaInfo) -> _Source:
+        path = as_source(media)
         source = self._open.get(path)
         if source is None:
             source = self._open[path] = _Source(path, info)
