@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path, PurePath
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import default_codebook
@@ -45,8 +45,10 @@ from vigstudio.errors import (
     UnknownCodeError,
     VigError,
 )
-from vigstudio.media.source import MediaSource
 from vigstudio.storage.project_file import ProjectFile, Snapshot
+
+if TYPE_CHECKING:
+    from vigstudio.media.source import MediaSource
 
 T = TypeVar("T")
 Listener = Callable[[Change], None]
@@ -494,6 +496,8 @@ def media_source_at(path: Path, key: bytes | None) -> MediaSource:
     """``path`` as a media source carrying the case's ``key`` (None in a plain case). The
     readers decrypt only a file that is encrypted; the key also encrypts what is derived
     from a referenced plain recording (its thumbnails, waveform) in an encrypted case."""
+    from vigstudio.media.source import MediaSource  # (its cryptography costs 0.15 s to load)
+
     return MediaSource(path, key)
 
 

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import av
-
 from vigstudio import errors
 from vigstudio.crypto import chunked
 
@@ -103,6 +101,8 @@ class MediaSource:
         encrypted file that fails its integrity check raises a
         :class:`vigstudio.errors.EncryptedFileError`.
         """
+        import av  # here, not at import: the session imports this module at start-up
+
         if not self.encrypted:
             return av.open(str(self.path), "r", **options)
         reader = self.open_binary()
