@@ -412,3 +412,28 @@ def test_opening_the_case_sweeps_half_encrypted_copies_of_killed_runs(tmp_path: 
     with CaseSession.open(project) as session:
         assert sorted(session.removed_leftovers) == sorted(left)
     assert kept.exists() and not any(p.exists() for p in left)
+
+
+def test_erasing_an_encrypted_case_removes_its_media_folder(
+        tmp_path: Path, films: dict[str, tuple[Path, MediaSource]]) -> None:
+    """Also the encrypted copy of a recording whose import was undone (no longer named by
+    any recording)."""
+    import datetime as dt
+
+    from vigstudio.app.retention import erase_case
+
+    plain, _ = films["synth"]
+    project = tmp_path / "Rowan.vigproj"
+    with CaseSession.create(project, "Rowan", created_on=dt.date(2020, 1, 6)) as s:
+        s.media_key = KEY
+        s.import_recording(plain)
+        s.undo()
+        s.import_recording(plain)
+        case_ = s.case()
+        s.update_case(case_.__class__(case_.name, case_.created_on,
+                                      retention_until=dt.date(2021, 1, 1), id=case_.id))
+    assert len(list(case_media_folder(project).iterdir())) == 2
+    report = erase_case(project, day=dt.date(2026, 1, 1))
+    assert report.complete, report.text()
+    assert not case_media_folder(project).exists()
+    assert list(tmp_path.iterdir()) == []

@@ -103,6 +103,7 @@ def erase_plan(session: CaseSession) -> ErasePlan:
             else:
                 leave.append((path, f"{record.what} exported on {record.at:%Y-%m-%d}"))
     remove.append(project.with_name(project.name + ".cache"))  # thumbnails, waveforms
+    remove.append(project.with_name(project.name + ".media"))  # an encrypted case's copies
     remove += sorted(folder.glob(f"{project.stem}.v*-backup*{project.suffix}"))
     remove += [project.with_name(project.name + "-journal"), project]
     seen: set[Path] = set()
