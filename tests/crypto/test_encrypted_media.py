@@ -437,3 +437,23 @@ def test_erasing_an_encrypted_case_removes_its_media_folder(
     assert report.complete, report.text()
     assert not case_media_folder(project).exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_libvlc_stops_on_a_damaged_encrypted_file_and_says_why(
+        films: dict[str, tuple[Path, MediaSource]], tmp_path: Path) -> None:
+    _plain, source = films["synth"]
+    damaged = tmp_path / "damaged.mp4.vigenc"
+    raw = bytearray(source.path.read_bytes())
+    raw[chunked.HEADER_SIZE + chunked.CHUNK_SIZE + chunked.TAG_SIZE + 100] ^= 1  # chunk 2
+    damaged.write_bytes(bytes(raw))
+    backend = VlcBackend(audio=False, extra_args=["--vout=dummy"])
+    try:
+        backend.load(MediaSource(damaged, KEY), video_size=(320, 180))
+        backend.play_from(0)
+        deadline = time.monotonic() + 10
+        while backend.state() is not PlaybackState.ERROR and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with pytest.raises(errors.PlaybackError, match=r"part 2 of .* integrity check"):
+            backend.check()
+    finally:
+        backend.close()

@@ -439,6 +439,9 @@ class VlcBackend:
     def check(self) -> None:
         """Raise :class:`PlaybackError` if VLC reported that it cannot play the file."""
         if self.state() is PlaybackState.ERROR:
+            stream = self._stream
+            if stream is not None and stream.errors:  # the encrypted file said why
+                raise PlaybackError(str(stream.errors[0]))
             name = self._path.name if self._path is not None else "the file"
             raise PlaybackError(
                 f"VLC cannot play {name}. The file may be damaged or use a format VLC does "
