@@ -81,7 +81,7 @@ KEY_SIZE: Final = 32
 _HEAD = struct.Struct(">8sHHI16sQ")
 HEADER_SIZE: Final = _HEAD.size + TAG_SIZE  # 56
 _INFO = b"vigstudio chunked v1"
-_CACHE_CHUNKS = 8  # decrypted chunks kept per reader
+_CACHE_CHUNKS = 32  # decrypted chunks kept per reader (2 MiB): demuxers jump back and forth
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -241,8 +241,30 @@ class EncryptedReader(io.RawIOBase):
                 self._pos += take
             return done
 
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes from the current position (all that is left for -1/None).
+
+        The common case — a read inside one chunk, e.g. FFmpeg's 32 KiB reads — is one
+        slice of the cached plaintext."""
+        if size is None or size < 0:
+            return self.readall()
+        with self._lock:
+            want = min(size, max(0, self.length - self._pos))
+            if want <= 0:
+                return b""
+            index, offset = divmod(self._pos, self.chunk_size)
+            plain = self._chunk(index)
+            if offset + want <= len(plain):
+                self._pos += want
+                return plain[offset:offset + want]
+        buffer = bytearray(want)
+        done = self.readinto(buffer)
+        return bytes(buffer[:done])
+
     def readall(self) -> bytes:
-        return self.read(max(0, self.length - self._pos)) or b""
+        buffer = bytearray(max(0, self.length - self._pos))
+        done = self.readinto(buffer)
+        return bytes(buffer[:done])
 
     def close(self) -> None:
         if not self.closed:
