@@ -8,10 +8,11 @@ Generates (once, into ``bench/.cache/``) a 60 s 720p barcode video (25 fps, keyf
 AES-256-GCM). Each measurement runs on the plain file and on the encrypted one alternately
 (plain, encrypted, plain, encrypted…) so both see the same machine load:
 
-* step: a real ``PlayerController`` (libVLC backend with ``--vout=dummy``, exact frames from
-  PyAV) paused at a random place, → stepped 30 times; the time from ``step(1)`` to the exact
-  frame delivered (its barcode checked);
-* seek: ``seek(n)`` to 20 random frames, time to the exact frame delivered;
+* step: two real player controllers (libVLC backend with ``--vout=dummy``, exact frames
+  from PyAV), one on each file, paused at the same random place and → stepped 30 times, the
+  two taking turns on every press; the time from ``step(1)`` to the exact frame delivered
+  (its barcode checked);
+* seek: ``seek(n)`` to 20 random frames, the same frames for both, taking turns;
 * thumbnails: the timeline's strip (keyframes, then 60 even frames) into a fresh cache
   (encrypted for the encrypted case);
 * export: a 3-clip reel (12 s) to MP4 through the export worker;
@@ -48,7 +49,7 @@ from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 KEY = bytes(range(7, 39))
-ROUNDS = 3
+ROUNDS = 4
 STEPS = 30
 SEEKS = 20
 
@@ -85,38 +86,47 @@ class Frames:
             raise RuntimeError(f"frame {n} showed barcode {self.got[n]}")
 
 
-def player_times(source: MediaLike, info: MediaInfo, seed: int) -> tuple[list[float], list[float]]:
+def player_times(sources: dict[str, MediaLike], info: MediaInfo, seed: int
+                 ) -> dict[str, tuple[list[float], list[float]]]:
+    """Step and seek times of one player per source, the sources taking turns on every
+    key press (so a burst of load on the shared machine hits both alike)."""
     rng = random.Random(seed)
-    controller = PlayerController(
-        backend_factory=lambda: VlcBackend(audio=False, extra_args=["--vout=dummy"]),
-        probe=probe_in_process, display_size=(960, 540))
-    frames = Frames(controller)
-    try:
+    players = {}
+    for name, source in sources.items():
+        controller = PlayerController(
+            backend_factory=lambda: VlcBackend(audio=False, extra_args=["--vout=dummy"]),
+            probe=probe_in_process, display_size=(960, 540))
+        players[name] = (controller, Frames(controller))
         controller.load(source, info)
-        frames.wait(0)
-        steps: list[float] = []
+        players[name][1].wait(0)
+    out: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in sources}
+    names = list(sources)
+
+    def timed(name: str, action: Callable[[PlayerController], None], frame: int) -> float:
+        controller, frames = players[name]
+        frames.got.pop(frame, None)
+        t0 = time.perf_counter()
+        action(controller)
+        frames.wait(frame)
+        return time.perf_counter() - t0
+
+    try:
         start = rng.randrange(100, info.frame_count - STEPS - 10)
-        controller.seek(start)
-        frames.wait(start)
+        for name in names:
+            timed(name, lambda c: c.seek(start), start)
         for i in range(1, STEPS + 1):
-            frames.got.pop(start + i, None)
-            t0 = time.perf_counter()
-            controller.step(1)
-            frames.wait(start + i)
-            steps.append(time.perf_counter() - t0)
-            time.sleep(0.02)
-        seeks: list[float] = []
-        for _ in range(SEEKS):
+            for name in (names if i % 2 else names[::-1]):
+                out[name][0].append(timed(name, lambda c: c.step(1), start + i))
+                time.sleep(0.02)
+        for i in range(SEEKS):
             n = rng.randrange(0, info.frame_count)
-            frames.got.pop(n, None)
-            t0 = time.perf_counter()
-            controller.seek(n)
-            frames.wait(n)
-            seeks.append(time.perf_counter() - t0)
-            time.sleep(0.02)
-        return steps, seeks
+            for name in (names if i % 2 else names[::-1]):
+                out[name][1].append(timed(name, lambda c, n=n: c.seek(n), n))
+                time.sleep(0.02)
+        return out
     finally:
-        controller.close()
+        for controller, _frames in players.values():
+            controller.close()
 
 
 def thumbnails_time(source: MediaLike, info: MediaInfo, key: bytes | None) -> float:
@@ -179,10 +189,12 @@ def main() -> int:
                                                         ("encrypted", enc, KEY)]
     for round_ in range(ROUNDS):
         order = runs if round_ % 2 == 0 else runs[::-1]
-        for which, source, key in order:
-            steps, seeks = player_times(source, info, seed=round_)
+        timings = player_times({which: source for which, source, _key in order}, info,
+                               seed=round_)
+        for which, (steps, seeks) in timings.items():
             add(which, "step", steps)
             add(which, "seek", seeks)
+        for which, source, key in order:
             add(which, "thumbnails", [thumbnails_time(source, info, key)])
             add(which, "export", [export_time(source, info)])
             add(which, "vlc", [vlc_play(source)])
