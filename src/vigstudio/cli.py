@@ -171,7 +171,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _session(args.project) as session:
-        report = session.import_recordings([Path(m) for m in args.media], copy=args.copy)
+        # None: an encrypted case copies in (encrypted), a plain one refers to the files
+        report = session.import_recordings([Path(m) for m in args.media],
+                                           copy=args.copy or None)
     for _media, rec in report.imported:
         print(rec.id)
     for media, reason in report.failed:
@@ -301,7 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("media", nargs="+")
     p.add_argument("--copy", action="store_true",
-                   help="copy the files into the media/ folder beside the project")
+                   help="copy the files into the media/ folder beside the project (an "
+                   "encrypted case always copies them in, encrypted)")
     p = command("save-copy", cmd_save_copy,
                 "write a consistent copy of a case project (e.g. for a USB stick)")
     p.add_argument("project")

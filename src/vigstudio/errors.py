@@ -104,6 +104,22 @@ class PlayerUnavailableError(MediaError):
     """libVLC (the VLC media player library) is not installed, so nothing can be played."""
 
 
+class EncryptedFileError(MediaError):
+    """An encrypted file of the case (a recording or a derived file) cannot be decrypted."""
+
+
+class MediaKeyError(EncryptedFileError):
+    """The file is encrypted with another key (another case), or no key is at hand."""
+
+
+class DamagedEncryptedFileError(EncryptedFileError):
+    """An encrypted file fails its integrity check: cut short, changed, or parts moved."""
+
+
+class NotEncryptedError(EncryptedFileError):
+    """A file expected in the encrypted format is not (e.g. a plaintext file put in its place)."""
+
+
 class ExportError(VigError):
     """An export failed; nothing was left behind at the target path."""
 

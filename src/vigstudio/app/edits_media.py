@@ -83,9 +83,11 @@ class MediaPlacer:
     """Where an imported file goes: the one rule, used by :meth:`RecordingEdits.
     import_recording` and by the import job (``app/importing.py``), which calls it on its own
     thread, so it holds what it needs and touches no session. ``folder`` is ``None`` when
-    the case refers to files where they are."""
+    the case refers to files where they are. With a ``key`` (an encrypted case) the copy is
+    encrypted into ``folder`` (``NAME.vigproj.media/``) and no plaintext copy is made."""
 
     folder: Path | None
+    key: bytes | None = field(default=None, repr=False)
 
     def place(self, media: Path, print_: Fingerprint) -> tuple[Path, bool]:
         """The file the case will refer to, and whether a new file was made for it."""
@@ -93,20 +95,29 @@ class MediaPlacer:
 
         if self.folder is None:
             return media, False
+        if self.key is not None:
+            from vigstudio.app.case_media import encrypt_into
+
+            return encrypt_into(self.folder, media, self.key), True
         return copy_into_case(self.folder, media, print_, fingerprint)
 
 
 class RecordingEdits(SessionCore):
     """Importing, relinking and removing recordings."""
 
-    def import_recording(self, media: Path, *, copy: bool = False,
+    def import_recording(self, media: Path, *, copy: bool | None = None,
                          kind: RecordingKind = RecordingKind.FAMILY_FILM, title: str = "",
                          cycle_id: int | None = None, recorded_on: dt.date | None = None,
                          probe_timeout: float = 60.0,
                          info: MediaInfo | None = None) -> Recording:
         """Probe ``media`` (in a child process) and add it by reference, or copy it first into
         the ``media/`` folder beside the project. Undo removes the recording from the case
-        but leaves a copied file in place."""
+        but leaves a copied file in place.
+
+        In an encrypted case (``media_key`` set) copying is the default (``copy=None``) and
+        the copy is encrypted into ``NAME.vigproj.media/`` (:mod:`vigstudio.app.case_media`);
+        ``copy=False`` references the file where it is (not protected). In a plain case
+        ``None`` means no copy."""
         from vigstudio.media.fingerprint import fingerprint
         from vigstudio.media.probe import probe
 
@@ -122,9 +133,15 @@ class RecordingEdits(SessionCore):
         return self.add_imported(placed, print_, info, kind=kind, title=title,
                                  cycle_id=cycle_id, recorded_on=recorded_on)
 
-    def media_placer(self, copy: bool) -> MediaPlacer:
+    def media_placer(self, copy: bool | None) -> MediaPlacer:
         """Where imported files go: copied into ``media/`` beside the project, or left where
-        they are."""
+        they are. In an encrypted case copying is the default (``copy=None``) and the copy is
+        encrypted into ``NAME.vigproj.media/`` (:mod:`vigstudio.app.case_media`);
+        ``copy=False`` refers to the file where it is (not protected)."""
+        if self.media_key is not None and copy is not False:
+            from vigstudio.app.case_media import case_media_folder
+
+            return MediaPlacer(case_media_folder(self.path), self.media_key)
         return MediaPlacer(self.folder / "media" if copy else None)
 
     def add_imported(self, placed: Path, print_: Fingerprint, info: MediaInfo, *,
@@ -140,7 +157,7 @@ class RecordingEdits(SessionCore):
                         title, cycle_id, recorded_on)
         return self.add_recording(rec, label=f"Import {placed.name}")
 
-    def import_recordings(self, sources: Sequence[Path], *, copy: bool = False,
+    def import_recordings(self, sources: Sequence[Path], *, copy: bool | None = None,
                           kind: RecordingKind = RecordingKind.FAMILY_FILM,
                           on_file: Callable[[Path], None] | None = None) -> ImportReport:
         """Import every file in ``sources`` (folders stand for the files in them), each as its
@@ -168,19 +185,21 @@ class RecordingEdits(SessionCore):
         self._check_recording(recording)
         return self._update("Edit recording", before, recording)
 
-    def relink_recording(self, recording_id: int, media: Path) -> Recording:
-        """Point an (offline) recording at ``media`` if its fingerprint matches."""
+    def relink_recording(self, recording_id: int, media: Path, *,
+                         label: str = "Relink recording") -> Recording:
+        """Point an (offline) recording at ``media`` if its fingerprint matches (an encrypted
+        file of this case is compared by its plaintext)."""
+        from vigstudio.app.session_core import media_source_at
         from vigstudio.media.fingerprint import fingerprint
 
         rec = self.recording(recording_id)
         media = Path(media)
         if not media.is_file():
             raise MediaMissingError(f"there is no media file at {media}")
-        if fingerprint(media) != rec.fingerprint:
+        if fingerprint(media_source_at(media, self.media_key)) != rec.fingerprint:
             raise MediaError(f"{media.name} is not the same recording as "
                              f"{rec.display_title!r} (its content differs)")
-        return self._update("Relink recording", rec,
-                            replace(rec, path=self.stored_media_path(media)))
+        return self._update(label, rec, replace(rec, path=self.stored_media_path(media)))
 
     def delete_recording(self, recording_id: int) -> None:
         """Remove a recording with its moments, clips and stills and their reel items."""

@@ -18,10 +18,12 @@ import numpy.typing as npt
 
 from vigstudio.app.jobs import JobContext
 from vigstudio.domain.media import Fingerprint, MediaInfo
+from vigstudio.media.source import MediaLike, MediaSource
 from vigstudio.media.thumbnails import RGB, ThumbnailStore, generate_thumbnails
 from vigstudio.media.waveform import WaveformStore
 
-__all__ = ["THUMB_HEIGHT", "Peaks", "Thumbnail", "build_media_strip", "case_cache_folder"]
+__all__ = ["THUMB_HEIGHT", "MediaLike", "Peaks", "Thumbnail", "build_media_strip",
+           "case_cache_folder"]
 
 THUMB_HEIGHT = 40
 
@@ -44,11 +46,17 @@ class Peaks:
     values: npt.NDArray[np.float32]
 
 
-def build_media_strip(ctx: JobContext, media: Path, info: MediaInfo, fingerprint: Fingerprint,
-                      cache: Path, *, thumb_count: int | None = None) -> None:
+def build_media_strip(ctx: JobContext, media: MediaLike, info: MediaInfo,
+                      fingerprint: Fingerprint, cache: Path, *,
+                      thumb_count: int | None = None) -> None:
     """Hand over each :class:`Thumbnail`, then the :class:`Peaks` (when the recording has
-    sound), through ``ctx.partial``; progress is ``(fraction, "pictures" | "sound")``."""
-    store = ThumbnailStore(cache, fingerprint, THUMB_HEIGHT)
+    sound), through ``ctx.partial``; progress is ``(fraction, "pictures" | "sound")``.
+
+    ``media`` from :meth:`SessionCore.media_source` carries an encrypted case's key: the
+    recording is then read decrypting, and the cached thumbnails and waveform are written
+    encrypted with that key (docs/ENCRYPTION_MEDIA.md)."""
+    key = media.key if isinstance(media, MediaSource) else None
+    store = ThumbnailStore(cache, fingerprint, THUMB_HEIGHT, key=key)
     for frame, rgb in generate_thumbnails(
             media, info, height=THUMB_HEIGHT, count=thumb_count, store=store,
             cancel=ctx.cancelled,
@@ -56,7 +64,7 @@ def build_media_strip(ctx: JobContext, media: Path, info: MediaInfo, fingerprint
         ctx.partial(Thumbnail(frame, rgb))
     if not info.has_audio or ctx.cancelled():
         return
-    waveform = WaveformStore(cache, fingerprint).get_or_compute(
+    waveform = WaveformStore(cache, fingerprint, key=key).get_or_compute(
         media, info, cancel=ctx.cancelled,
         progress=lambda done, total: ctx.progress(done / total if total else 1.0, "sound"))
     if waveform is not None:

@@ -42,6 +42,7 @@ from vigstudio.errors import (
 )
 from vigstudio.media.frames import DEFAULT_CACHE_BYTES, FrameReader, RGBFrame, fit_size
 from vigstudio.media.playback import MAX_RATE, MIN_RATE, PlaybackState, VlcBackend
+from vigstudio.media.source import MediaLike, as_source
 
 __all__ = [
     "RATES",
@@ -73,7 +74,7 @@ RelinkHandler = Callable[[Path | None, Path], None]
 
 
 class ProbeFunction(Protocol):
-    def __call__(self, path: Path | str) -> MediaInfo: ...
+    def __call__(self, path: MediaLike) -> MediaInfo: ...
 
 
 class ExactFrameFetcher:
@@ -191,6 +192,7 @@ class PlayerController:
         self._display_size = display_size
         self._cache_bytes = cache_bytes
         self._path: Path | None = None
+        self._media_key: bytes | None = None  # an encrypted case's, for relink's reload
         self._info: MediaInfo | None = None
         self._fetcher: ExactFrameFetcher | None = None
         self._state = PlayerState.EMPTY
@@ -287,15 +289,18 @@ class PlayerController:
     def backend(self) -> VlcBackend | None:
         return self._backend
 
-    def load(self, path: Path | str, info: MediaInfo | None = None) -> None:
+    def load(self, path: MediaLike, info: MediaInfo | None = None) -> None:
         """Open a recording at frame 0, paused.
 
         A missing file gives the OFFLINE state (no exception); the position still works when
-        ``info`` is known. Unreadable files raise the probe's / reader's ``MediaError``.
+        ``info`` is known. Unreadable files raise the probe's / reader's ``MediaError``. An
+        encrypted recording (``session.media_source(...)``) is read and played decrypting.
         """
         self.unload()
-        path = Path(path)
+        source = as_source(path)
+        path = source.path
         self._path = path
+        self._media_key = source.key
         if not path.exists():
             self._info = info
             self._set_state(PlayerState.OFFLINE)
@@ -304,10 +309,10 @@ class PlayerController:
         if info is None:
             if self._probe is None:
                 from vigstudio.media.probe import probe
-                info = probe(path)
+                info = probe(source)
             else:
-                info = self._probe(path)
-        reader = FrameReader(path, info, max_size=self._display_size,
+                info = self._probe(source)
+        reader = FrameReader(source, info, max_size=self._display_size,
                              cache_bytes=self._cache_bytes or DEFAULT_CACHE_BYTES)
         self._info = info
         self._fetcher = ExactFrameFetcher(reader, self._deliver_frame, self._deliver_error)
@@ -315,7 +320,7 @@ class PlayerController:
         self._position = 0
         try:
             backend = self._ensure_backend()
-            backend.load(path, video_size=fit_size(info.display_size, VLC_VIDEO_BOX))
+            backend.load(source, video_size=fit_size(info.display_size, VLC_VIDEO_BOX))
         except VigError as exc:
             self._error = str(exc)
         self._notify_state()
@@ -348,7 +353,7 @@ class PlayerController:
         if self._relink_handler is not None:
             self._relink_handler(self._path, new_path)
         info = self._info
-        self.load(new_path, info)
+        self.load(as_source(new_path, self._media_key), info)
 
     def close(self) -> None:
         self.unload()

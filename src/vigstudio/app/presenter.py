@@ -226,7 +226,7 @@ class Presentation:
             return
         rec = self.session.recording(recording_id)
         self._loaded = None
-        self.player.load(self.session.media_path(recording_id), rec.info)
+        self.player.load(self.session.media_source(recording_id), rec.info)
         self._loaded = recording_id
 
     def _play_from(self, start: int) -> None:

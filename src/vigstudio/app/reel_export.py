@@ -44,6 +44,7 @@ from vigstudio.media.export_plan import (
     layout_reel,
 )
 from vigstudio.media.marks import draw_marks
+from vigstudio.media.source import MediaSource
 from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
 from vigstudio.safe_write import sweep_leftovers
 
@@ -78,7 +79,7 @@ def clear_reel(session: CaseSession, reel: Reel | int, what: Exit, *,
                       source=f"reel “{reel.name}”", override=override, day=day)
 
 
-def _media(session: CaseSession, recording_id: int) -> Path:
+def _media(session: CaseSession, recording_id: int) -> MediaSource:
     status = session.recording_status(recording_id)
     if status is not RecordingStatus.ONLINE:
         rec = session.recording(recording_id)
@@ -87,7 +88,7 @@ def _media(session: CaseSession, recording_id: int) -> Path:
         raise MediaMissingError(
             f"The recording {rec.display_title!r} ({rec.path}) {why}; relink it before "
             "exporting. Nothing was exported.")
-    return session.media_path(recording_id)
+    return session.media_source(recording_id)
 
 
 def plan_for_reel(session: CaseSession, reel: Reel | int) -> ReelPlan:

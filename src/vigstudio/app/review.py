@@ -26,6 +26,7 @@ from vigstudio.domain.reels import ItemKind, ReelItem
 from vigstudio.domain.review import TrajectPlan
 from vigstudio.errors import NotFoundError, VigError
 from vigstudio.media.captions import render_title_card
+from vigstudio.media.source import MediaSource
 from vigstudio.media.stills import RGB, still_rgb
 
 __all__ = [
@@ -51,7 +52,7 @@ class Picture:
 
     recording_id: int
     frame: int
-    path: Path | None
+    path: MediaSource | None  # with an encrypted case's key
     info: MediaInfo
 
 
@@ -76,7 +77,7 @@ class ReviewSummary:
 def _picture(session: CaseSession, recording_id: int, frame: int) -> Picture:
     rec = session.recording(recording_id)
     online = session.recording_status(recording_id) is RecordingStatus.ONLINE
-    return Picture(recording_id, frame, session.media_path(recording_id) if online else None,
+    return Picture(recording_id, frame, session.media_source(recording_id) if online else None,
                    rec.info)
 
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path, PurePath
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import default_codebook
@@ -49,6 +49,9 @@ from vigstudio.errors import (
 )
 from vigstudio.storage.project_file import ProjectFile, Snapshot
 
+if TYPE_CHECKING:
+    from vigstudio.media.source import MediaSource
+
 T = TypeVar("T")
 Listener = Callable[[Change], None]
 K = EntityKind
@@ -63,6 +66,8 @@ class RecordingStatus(StrEnum):
 class SessionCore:
     """Opening, undo, notices and queries. Not thread-safe: use from one thread."""
 
+    #: The encrypted case's 32-byte media key (None = a plain case); set when an encrypted
+    #: case is opened. Recordings copied into the case and derived files use it.
     media_key: bytes | None = None
     keys: CaseKeys | None = None  # an encrypted case's keys (in memory only), None when plain
 
@@ -377,6 +382,11 @@ class SessionCore:
         path = Path(stored)
         return path if path.is_absolute() else self.folder / PurePath(stored)
 
+    def media_source(self, recording_id: int) -> MediaSource:
+        """What the media readers open for the recording: its file, with the case's media
+        key in an encrypted case (a referenced plain file is still read as it is)."""
+        return media_source_at(self.media_path(recording_id), self.media_key)
+
     def recording_status(self, recording_id: int) -> RecordingStatus:
         """Online only if the file at the recording's path is the film that was imported: the
         size, and on first use in this session (or after the file changed) its content
@@ -391,13 +401,18 @@ class SessionCore:
             return RecordingStatus.OFFLINE
         if not path.is_file():
             return RecordingStatus.OFFLINE
-        if st.st_size != rec.fingerprint.size:
+        source = self.media_source(recording_id)
+        try:  # an encrypted copy is compared by its plaintext
+            size = source.size() if source.key is not None else st.st_size
+        except VigError:
+            return RecordingStatus.CHANGED
+        if size != rec.fingerprint.size:
             return RecordingStatus.CHANGED
         key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, rec.fingerprint)
         known = self._verified.get(recording_id)
         if known is None or known[0] != key:
             try:
-                same = fingerprint(path) == rec.fingerprint
+                same = fingerprint(source) == rec.fingerprint
             except (OSError, VigError):
                 return RecordingStatus.OFFLINE
             known = (key, same)
@@ -504,6 +519,15 @@ class SessionCore:
         raise NotFoundError(f"no reel called {name!r} (reels: {known})")
 
 
+def media_source_at(path: Path, key: bytes | None) -> MediaSource:
+    """``path`` as a media source carrying the case's ``key`` (None in a plain case). The
+    readers decrypt only a file that is encrypted; the key also encrypts what is derived
+    from a referenced plain recording (its thumbnails, waveform) in an encrypted case."""
+    from vigstudio.media.source import MediaSource  # (its cryptography costs 0.15 s to load)
+
+    return MediaSource(path, key)
+
+
 def sweep_case_folder(folder: Path) -> list[Path]:
     """Remove what killed runs left unfinished in the case folder, its media/ and exports/
     (and the folders directly inside exports/, where stills go)."""
@@ -511,6 +535,9 @@ def sweep_case_folder(folder: Path) -> list[Path]:
 
     exports = folder / "exports"
     folders = [folder, folder / "media", exports]
+    # an encrypted case's NAME.vigproj.media/ and .cache/ (half-encrypted copies of killed runs)
+    folders += [p for p in folder.glob("*.vigproj.media") if p.is_dir()]
+    folders += [p for p in folder.glob("*.vigproj.cache") if p.is_dir()]
     if exports.is_dir():
         folders += [p for p in exports.iterdir() if p.is_dir() and not p.is_symlink()]
     return sweep_leftovers(*folders)

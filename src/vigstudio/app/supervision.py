@@ -30,6 +30,7 @@ from vigstudio.domain.time import format_seconds
 from vigstudio.errors import ExportError, InvalidEditError, MediaMissingError
 from vigstudio.media.export import ProgressCallback, export_reel
 from vigstudio.media.export_plan import ClipSegment, ReelPlan, Segment, StillSegment, TitleCard
+from vigstudio.media.source import MediaSource
 
 __all__ = ["LABEL", "PreparedPackage", "SupervisionContents", "SupervisionPackage",
            "export_supervision_package", "log_supervision_package",
@@ -53,12 +54,12 @@ def working_points(session: CaseSession, recording_id: int) -> list[Moment]:
     return [m for m in session.moments(recording_id) if m.valence is Valence.WORKING_POINT]
 
 
-def _online(session: CaseSession, recording_id: int) -> Path:
+def _online(session: CaseSession, recording_id: int) -> MediaSource:
     if session.recording_status(recording_id) is not RecordingStatus.ONLINE:
         rec = session.recording(recording_id)
         raise MediaMissingError(f"The recording {rec.display_title!r} ({rec.path}) cannot be "
                                 "found; relink it before exporting. Nothing was exported.")
-    return session.media_path(recording_id)
+    return session.media_source(recording_id)
 
 
 def _point_to_check(session: CaseSession, m: Moment, *, family: bool) -> ItemToCheck:

@@ -265,7 +265,13 @@ class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
             QMessageBox.warning(self, "Case project", notice)
         if wants_relink(self, session):
             self.relink_dialog()
+        from vigstudio.gui.case_protection import offer_copy_in  # encrypted cases only
+
+        offer_copy_in(self, session, self.statusBar().showMessage, self._relinked_one)
         return True
+
+    def _relinked_one(self, recording_id: int) -> None:
+        self._relinked([recording_id])
 
     def _offer_recovery(self, path: Path, exc: DamagedProjectError) -> None:
         """A damaged case is never written to: offer to copy what can be read to a new file."""
@@ -445,7 +451,7 @@ class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
         recording = session.recording(recording_id)
         self.recording_id = recording_id
         try:
-            player.load(session.media_path(recording_id), recording.info)
+            player.load(session.media_source(recording_id), recording.info)
         except VigError as exc:
             self.statusBar().showMessage(str(exc))
         self.selection = AnnotationSelection(self)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import av
@@ -34,6 +33,7 @@ from vigstudio.errors import (
     NoVideoError,
 )
 from vigstudio.media.seeking import FROM_START, Pictures, seek_points
+from vigstudio.media.source import MediaLike, MediaSource, as_source
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = [
@@ -47,11 +47,11 @@ __all__ = [
 
 AudioArray = npt.NDArray[np.float32]
 
-def _open(path: Path) -> Any:
+def _open(path: MediaSource) -> Any:
     if not path.exists():
         raise MediaMissingError(f"The media file is missing: {path}")
     try:
-        return av.open(str(path))
+        return path.open_av()
     except av.FFmpegError as exc:
         raise NotMediaError(f"Cannot read {path.name} as video: {exc}") from exc
 
@@ -68,7 +68,7 @@ def time_of_range_end(info: MediaInfo, frame_range: FrameRange) -> Fraction:
     return info.clock.time_of(frame_range.end)
 
 
-def iter_video_frames(path: Path | str, info: MediaInfo,
+def iter_video_frames(path: MediaLike, info: MediaInfo,
                       frame_range: FrameRange) -> Iterator[tuple[int, Any]]:
     """Yield ``(frame_index, av.VideoFrame)`` for exactly the frames in ``frame_range``, in order.
 
@@ -77,7 +77,7 @@ def iter_video_frames(path: Path | str, info: MediaInfo,
     Frames are as stored: rotation is *not* applied (see ``info.rotation``). Raises
     :class:`MediaError` when the file ends before the range does.
     """
-    path = Path(path)
+    path = as_source(path)
     if frame_range.end > info.frame_count:
         raise MediaError(f"frames {frame_range.start}–{frame_range.end - 1} lie beyond the end "
                          f"of {path.name} ({info.frame_count} frames)")
@@ -130,11 +130,11 @@ def _decode_range(container: Any, stream: Any, info: MediaInfo, frame_range: Fra
     return expected
 
 
-def read_frame(path: Path | str, info: MediaInfo, frame: int) -> Any:
+def read_frame(path: MediaLike, info: MediaInfo, frame: int) -> Any:
     """Decode exactly one frame (as stored, not rotated)."""
     for _index, decoded in iter_video_frames(path, info, FrameRange(frame, frame + 1)):
         return decoded
-    raise MediaError(f"frame {frame} could not be decoded from {Path(path).name}")
+    raise MediaError(f"frame {frame} could not be decoded from {as_source(path).name}")
 
 
 def _as_float32(arr: npt.NDArray[Any]) -> AudioArray:
@@ -145,7 +145,7 @@ def _sample_index(seconds: Fraction, sample_rate: int) -> int:
     return int(seconds * sample_rate // 1)
 
 
-def read_audio(path: Path | str, info: MediaInfo, start: Fraction, end: Fraction, *,
+def read_audio(path: MediaLike, info: MediaInfo, start: Fraction, end: Fraction, *,
                sample_rate: int = 48000, layout: str = "stereo") -> AudioArray:
     """The audio of ``[start, end)`` (seconds from frame 0), resampled, as float32 planar.
 
@@ -153,7 +153,7 @@ def read_audio(path: Path | str, info: MediaInfo, start: Fraction, end: Fraction
     ``n = floor(end * rate) - floor(start * rate)`` samples. Where the source has no audio
     (no audio stream, or the range lies outside it) the samples are silence.
     """
-    path = Path(path)
+    path = as_source(path)
     channels = av.AudioLayout(layout).nb_channels
     first = _sample_index(Fraction(start), sample_rate)
     count = max(0, _sample_index(Fraction(end), sample_rate) - first)

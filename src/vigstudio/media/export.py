@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import IO
 
 from vigstudio import errors
-from vigstudio.children import worker_command
+from vigstudio.children import popen_child, worker_command
 from vigstudio.errors import ExportCancelled, ExportError
 from vigstudio.media.export_plan import (
     HEIGHT_PRESETS,
@@ -63,6 +63,7 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
+from vigstudio.media.source import as_source
 from vigstudio.safe_write import child_env, finish, temp_name
 
 __all__ = [
@@ -141,7 +142,7 @@ def _write_beside(path: Path, text: str) -> None:
 
 def _check_sources(items: tuple[Segment, ...]) -> None:
     for item in items:
-        if isinstance(item, ClipSegment | StillSegment) and not Path(item.path).is_file():
+        if isinstance(item, ClipSegment | StillSegment) and not as_source(item.path).is_file():
             raise ExportError(f"The recording {item.path} is missing; relink it and try again.")
 
 
@@ -221,7 +222,7 @@ class _Child:
     """
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
+        self.proc = popen_child(  # the job, and with it any media key, goes through stdin
             worker_command("export"),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=_child_env())

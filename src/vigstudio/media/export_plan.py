@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 
 from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRange
+from vigstudio.media.source import MediaLike
 
 __all__ = [
     "AUDIO_LAYOUT",
@@ -54,7 +54,7 @@ class ClipSegment:
     """Frames ``frames`` of a recording, played at ``speed`` (1/2 = slow motion), then its last
     frame held for ``freeze_last`` seconds (with silence)."""
 
-    path: Path
+    path: MediaLike  # a MediaSource carries an encrypted case's key
     info: MediaInfo
     frames: FrameRange
     speed: Fraction = Fraction(1)
@@ -78,7 +78,7 @@ class ClipSegment:
 class StillSegment:
     """One frame of a recording shown for ``hold`` seconds, with silence."""
 
-    path: Path
+    path: MediaLike  # a MediaSource carries an encrypted case's key
     info: MediaInfo
     frame: int
     hold: Fraction = Fraction(4)

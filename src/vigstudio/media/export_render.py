@@ -46,6 +46,7 @@ from vigstudio.media.export_plan import (
     samples_before,
 )
 from vigstudio.media.marks import draw_marks
+from vigstudio.media.source import MediaLike, MediaSource, as_source
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = ["AAC_BITRATE", "FADE_SECONDS", "X264_CRF", "X264_PRESET", "FrameShaper", "PreparedReel",
@@ -271,11 +272,12 @@ class _CatchUp:
             yield packet
 
 
-def _open_recording(path: Path) -> Any:
+def _open_recording(media: MediaLike) -> Any:
+    path = as_source(media)
     if not path.exists():
         raise MediaMissingError(f"The media file is missing: {path}")
     try:
-        return av.open(str(path))
+        return path.open_av()
     except av.FFmpegError as exc:
         raise NotMediaError(f"Cannot read {path.name} as video: {exc}") from exc
 
@@ -283,7 +285,8 @@ def _open_recording(path: Path) -> Any:
 class _Source:
     """One recording, opened once for all the clips and stills of the reel taken from it."""
 
-    def __init__(self, path: Path, info: MediaInfo) -> None:
+    def __init__(self, media: MediaLike, info: MediaInfo) -> None:
+        path = as_source(media)
         self.path, self.info = path, info
         self.container = _open_recording(path)
         if not self.container.streams.video:
@@ -318,13 +321,14 @@ class _Sources:
     """The open recordings of a reel; each is closed after the last item that uses it."""
 
     def __init__(self, plan: ReelPlan) -> None:
-        self._last_use: dict[Path, int] = {}
+        self._last_use: dict[MediaSource, int] = {}
         for position, item in enumerate(plan.items):
             if isinstance(item, ClipSegment | StillSegment):
-                self._last_use[Path(item.path)] = position
-        self._open: dict[Path, _Source] = {}
+                self._last_use[as_source(item.path)] = position
+        self._open: dict[MediaSource, _Source] = {}
 
-    def get(self, path: Path, info: MediaInfo) -> _Source:
+    def get(self, media: MediaLike, info: MediaInfo) -> _Source:
+        path = as_source(media)
         source = self._open.get(path)
         if source is None:
             source = self._open[path] = _Source(path, info)
@@ -369,7 +373,7 @@ def _clip_events(clip: ClipSegment, start_frame: int, layout: ReelLayout, *, fad
     repeats = Counter(selection)
     wanted = FrameRange(selection[0], selection[-1] + 1)
     shaped: Any = None
-    for index, frame in sources.get(Path(clip.path), clip.info).frames(wanted):
+    for index, frame in sources.get(as_source(clip.path), clip.info).frames(wanted):
         times = repeats.get(index, 0)
         if times:
             shaped = shaper.shape(frame)
@@ -400,7 +404,7 @@ def _reel_events(plan: ReelPlan, layout: ReelLayout, out_colour: colour.OutputCo
                 shaper = FrameShaper(item.info, layout.width, layout.height,
                                      _overlay_for(item.caption, item.burn_caption, layout),
                                      out_colour, marks=item.marks)
-                source = sources.get(Path(item.path), item.info)
+                source = sources.get(as_source(item.path), item.info)
                 frames = source.frames(FrameRange(item.frame, item.frame + 1))
                 try:
                     decoded = next(frames, None)
@@ -408,7 +412,7 @@ def _reel_events(plan: ReelPlan, layout: ReelLayout, out_colour: colour.OutputCo
                     frames.close()
                 if decoded is None:
                     raise MediaError(f"frame {item.frame} could not be decoded from "
-                                     f"{Path(item.path).name}")
+                                     f"{as_source(item.path).name}")
                 yield from _hold_events(shaper.shape(decoded[1]), start, count,
                                         layout.frame_rate)
             else:

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from vigstudio import errors
 from vigstudio.domain.media import Fingerprint
+from vigstudio.media.source import MediaLike, as_source
 
 __all__ = ["CHUNK", "find_matches", "fingerprint"]
 
@@ -34,12 +35,16 @@ def _hash_range(fh: BinaryIO, start: int, length: int) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(path: Path | str) -> Fingerprint:
-    """The fingerprint of ``path``. A file under 1 MiB hashes the whole file twice."""
-    path = Path(path)
+def fingerprint(path: MediaLike) -> Fingerprint:
+    """The fingerprint of ``path``. A file under 1 MiB hashes the whole file twice.
+
+    An encrypted recording (a :class:`~vigstudio.media.source.MediaSource` with its key) is
+    fingerprinted by its plaintext, so it keeps the identity of the file it was copied from.
+    """
+    path = as_source(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
+        size = path.size()
+        with path.open_binary() as fh:
             head = _hash_range(fh, 0, min(size, CHUNK))
             tail = _hash_range(fh, max(0, size - CHUNK), min(size, CHUNK))
     except FileNotFoundError as exc:

@@ -41,6 +41,7 @@ import numpy.typing as npt
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import MediaError, MediaMissingError, NotMediaError, TruncatedMediaError
 from vigstudio.media.seeking import FROM_START, Pictures, seek_points
+from vigstudio.media.source import MediaLike, MediaSource, as_source
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = ["DEFAULT_CACHE_BYTES", "FrameReader", "RGBFrame", "cache_budget", "fit_size",
@@ -126,11 +127,12 @@ class FrameReader:
     by decoded pictures.
     """
 
-    def __init__(self, path: Path | str, info: MediaInfo, *,
+    def __init__(self, path: MediaLike, info: MediaInfo, *,
                  max_size: tuple[int, int] | None = None,
                  cache_bytes: int = DEFAULT_CACHE_BYTES,
                  threads: bool = True) -> None:
-        self._path = Path(path)
+        self._source = as_source(path)
+        self._path = self._source.path
         self._info = info
         self._stamps = FrameTimestamps(info)
         self._cache_bytes = cache_bytes
@@ -148,7 +150,7 @@ class FrameReader:
         if not self._path.exists():
             raise MediaMissingError(f"The video file is missing: {self._path}")
         try:
-            self._container: Any = av.open(str(self._path))
+            self._container: Any = self._source.open_av()
         except (av.error.FFmpegError, OSError) as exc:
             raise NotMediaError(f"{self._path.name} cannot be read as video: {exc}") from exc
         if not self._container.streams.video:
@@ -166,6 +168,10 @@ class FrameReader:
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def source(self) -> MediaSource:
+        return self._source
 
     @property
     def info(self) -> MediaInfo:

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vigstudio.errors import MediaMissingError, PlaybackError, PlayerUnavailableError
+from vigstudio.media.source import MediaLike, MediaSource, as_source
 
 __all__ = [
     "MAX_RATE",
@@ -191,6 +192,101 @@ class VideoSink:
             callback(serial)
 
 
+_OpenCb = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
+                           ctypes.POINTER(ctypes.c_uint64))
+_ReadCb = ctypes.CFUNCTYPE(ctypes.c_ssize_t, ctypes.c_void_p, ctypes.POINTER(ctypes.c_char),
+                           ctypes.c_size_t)
+_SeekCb = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64)
+_CloseCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+
+
+class CallbackStream:
+    """Feeds libVLC a recording's bytes through its media callbacks
+    (``libvlc_media_new_callbacks``): an encrypted recording is decrypted chunk by chunk in
+    memory as VLC reads and seeks, never written anywhere in plaintext.
+
+    VLC may open the media more than once (each open gets its own reader, named by a small
+    integer handed to VLC as its opaque pointer). The ctypes callbacks are kept alive here as
+    long as this object lives; the backend keeps it until the next load or ``close``.
+    """
+
+    def __init__(self, source: MediaSource) -> None:
+        self.source = source
+        self._lock = threading.Lock()
+        self._readers: dict[int, Any] = {}
+        self._next = 1
+        self.errors: list[BaseException] = []
+        self.open_cb = _OpenCb(self._open)
+        self.read_cb = _ReadCb(self._read)
+        self.seek_cb = _SeekCb(self._seek)
+        self.close_cb = _CloseCb(self._close)
+
+    def new_media(self, instance: Any) -> Any:
+        vlc = load_vlc()
+        return vlc.libvlc_media_new_callbacks(
+            instance, ctypes.cast(self.open_cb, vlc.MediaOpenCb),
+            ctypes.cast(self.read_cb, vlc.MediaReadCb), ctypes.cast(self.seek_cb, vlc.MediaSeekCb),
+            ctypes.cast(self.close_cb, vlc.MediaCloseCb), None)
+
+    @property
+    def open_readers(self) -> int:
+        with self._lock:
+            return len(self._readers)
+
+    # VLC's threads below: never raise into C
+
+    def _open(self, _opaque: Any, datap: Any, sizep: Any) -> int:
+        try:
+            reader = self.source.open_binary()
+            size = self.source.size()
+        except Exception as exc:  # noqa: BLE001 - reported to VLC as a failed open
+            self.errors.append(exc)
+            return -1
+        with self._lock:
+            handle = self._next
+            self._next += 1
+            self._readers[handle] = reader
+        datap[0] = handle
+        sizep[0] = size
+        return 0
+
+    def _read(self, opaque: Any, buf: Any, length: int) -> int:
+        reader = self._readers.get(int(opaque or 0))
+        if reader is None:
+            return -1
+        try:
+            data = reader.read(length)
+        except Exception as exc:  # noqa: BLE001 - a damaged chunk stops playback (VLC error)
+            self.errors.append(exc)
+            return -1
+        ctypes.memmove(buf, data, len(data))
+        return len(data)
+
+    def _seek(self, opaque: Any, offset: int) -> int:
+        reader = self._readers.get(int(opaque or 0))
+        if reader is None:
+            return -1
+        try:
+            reader.seek(int(offset))
+        except Exception as exc:  # noqa: BLE001
+            self.errors.append(exc)
+            return -1
+        return 0
+
+    def _close(self, opaque: Any) -> None:
+        with self._lock:
+            reader = self._readers.pop(int(opaque or 0), None)
+        if reader is not None:
+            reader.close()
+
+    def close(self) -> None:
+        with self._lock:
+            readers = list(self._readers.values())
+            self._readers.clear()
+        for reader in readers:
+            reader.close()
+
+
 class VlcBackend:
     """One libVLC player for one recording at a time; every call returns at once.
 
@@ -213,6 +309,8 @@ class VlcBackend:
         self.sink = VideoSink((640, 360))
         self.sink.attach(self._player)
         self._path: Path | None = None
+        self._source: MediaSource | None = None
+        self._stream: CallbackStream | None = None  # an encrypted recording's callbacks
         self._error = threading.Event()
         self._rate = Fraction(1)
         self._volume = 100
@@ -227,21 +325,37 @@ class VlcBackend:
     def path(self) -> Path | None:
         return self._path
 
-    def load(self, path: Path | str, *, video_size: tuple[int, int]) -> None:
-        """Prepare ``path`` for playing; pictures will come at ``video_size`` (upright)."""
-        path = Path(path)
-        if not path.exists():
-            raise MediaMissingError(f"The video file is missing: {path}")
+    def load(self, path: MediaLike, *, video_size: tuple[int, int]) -> None:
+        """Prepare ``path`` for playing; pictures will come at ``video_size`` (upright).
+
+        An encrypted recording (a :class:`MediaSource` with the case's key) is played through
+        libVLC's media callbacks over the decrypting reader."""
+        source = as_source(path)
+        if not source.exists():
+            raise MediaMissingError(f"The video file is missing: {source.path}")
         self._player.stop()
         self._error.clear()
         self.sink.set_size(video_size)
-        self._path = path
+        self._path = source.path
+        self._source = source
         self._player.set_media(None)
+        self._drop_stream()
+
+    def _drop_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
 
     def _start(self, ms: int) -> None:
-        if self._path is None:
+        if self._path is None or self._source is None:
             raise PlaybackError("No video is loaded.")
-        media = self._instance.media_new_path(str(self._path))
+        if self._source.encrypted:
+            self._player.stop()
+            self._drop_stream()
+            self._stream = CallbackStream(self._source)
+            media = self._stream.new_media(self._instance)
+        else:
+            media = self._instance.media_new_path(str(self._path))
         if media is None:
             raise PlaybackError(f"VLC cannot open {self._path.name}.")
         if ms > 0:
@@ -325,6 +439,9 @@ class VlcBackend:
     def check(self) -> None:
         """Raise :class:`PlaybackError` if VLC reported that it cannot play the file."""
         if self.state() is PlaybackState.ERROR:
+            stream = self._stream
+            if stream is not None and stream.errors:  # the encrypted file said why
+                raise PlaybackError(str(stream.errors[0]))
             name = self._path.name if self._path is not None else "the file"
             raise PlaybackError(
                 f"VLC cannot play {name}. The file may be damaged or use a format VLC does "
@@ -334,6 +451,7 @@ class VlcBackend:
         self._player.stop()
         self._player.release()
         self._instance.release()
+        self._drop_stream()
 
     # --- events (VLC's thread) ----------------------------------------------------------
 

@@ -69,14 +69,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import av
 
 from vigstudio import errors
-from vigstudio.children import worker_command
+from vigstudio.children import popen_child, worker_command
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRate
+from vigstudio.media.source import MediaLike, MediaSource, as_source
 from vigstudio.media.timestamps import frame_key
 
 __all__ = [
@@ -101,18 +102,21 @@ _MAX_SIDE = 16384
 # --- public API -----------------------------------------------------------------------
 
 
-def probe(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = False,
+def probe(path: MediaLike, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = False,
           progress: Callable[[float], None] | None = None) -> MediaInfo:
     """Probe ``path`` in a child process; raise a :class:`vigstudio.errors.MediaError`.
 
     ``timeout`` bounds the time without progress: a file whose frame order must be found by
     decoding it whole reports progress as it goes (``progress(fraction)``), and is stopped only
     when it makes none for ``timeout`` seconds. ``strict=True`` turns a truncated (partially
-    usable) file into ``TruncatedMediaError``.
+    usable) file into ``TruncatedMediaError``. An encrypted recording (a
+    :class:`~vigstudio.media.source.MediaSource` with the case's key) is read by the child
+    through its decrypting reader; the key goes to the child through its standard input.
     """
-    path = Path(path)
-    _check_file(path)
-    result = _run_worker(path, timeout, progress)
+    source = as_source(path)
+    path = source.path
+    _check_file(source)
+    result = _run_worker(source, timeout, progress)
     if result.returncode < 0:
         sig = -result.returncode
         try:
@@ -138,12 +142,21 @@ class _WorkerResult:
 _PROGRESS_PREFIX = b"progress "
 
 
-def _run_worker(path: Path, timeout: float,
+def _run_worker(source: MediaSource, timeout: float,
                 progress: Callable[[float], None] | None) -> _WorkerResult:
     """Run the probe child; kill it when it shows no progress for ``timeout`` seconds."""
-    proc = subprocess.Popen(_worker_command(path), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            env=_worker_env())
+    path = source.path
+    keyed = source.key is not None
+    command = [*_worker_command(path), *([KEY_ON_STDIN] if keyed else [])]
+    proc = popen_child(command, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, stdin=subprocess.PIPE, env=_worker_env())
+    assert proc.stdin is not None
+    try:  # the key (if any) through the pipe, never on the command line or in the environment
+        if source.key is not None:
+            proc.stdin.write(source.key.hex().encode() + b"\n")
+        proc.stdin.close()
+    except OSError:
+        pass  # the child died at once; its exit status says why below
     last_sign = [time.monotonic()]
     err_lines: list[bytes] = []
     out_chunks: list[bytes] = []
@@ -185,26 +198,32 @@ def _run_worker(path: Path, timeout: float,
     return _WorkerResult(proc.returncode, b"".join(out_chunks), b"".join(err_lines))
 
 
-def probe_in_process(path: Path | str, *, strict: bool = False,
+def probe_in_process(path: MediaLike, *, strict: bool = False,
                      progress: Callable[[float], None] | None = None) -> MediaInfo:
     """Probe ``path`` in this process (see the module docs for what is measured)."""
-    path = Path(path)
-    _check_file(path)
-    info = _Prober(path, progress).run()
+    source = as_source(path)
+    path = source.path
+    _check_file(source)
+    info = _Prober(source, progress).run()
     if strict:
         require_complete(info, path)
     return info
 
 
-def require_complete(info: MediaInfo, path: Path | str) -> None:
+def require_complete(info: MediaInfo, path: MediaLike) -> None:
     """Raise ``TruncatedMediaError`` if the probe found the file cut short."""
     if info.truncated:
         detail = " ".join(info.warnings)
         raise errors.TruncatedMediaError(
-            f"“{Path(path).name}” ends early (an interrupted recording or copy). {detail}".strip())
+            f"“{as_source(path).name}” ends early (an interrupted recording or copy). "
+            f"{detail}".strip())
 
 
 # --- the child process ----------------------------------------------------------------
+
+
+#: Tells the probe worker that the media key comes on its standard input (never in argv).
+KEY_ON_STDIN = "--key-on-stdin"
 
 
 def _worker_command(path: Path) -> list[str]:
@@ -223,21 +242,29 @@ _ERROR_TYPES: dict[str, type[errors.MediaError]] = {
         errors.MediaError, errors.MediaMissingError, errors.EmptyMediaError,
         errors.NotMediaError, errors.NoVideoError, errors.TruncatedMediaError,
         errors.DamagedMediaError,
-        errors.MediaTimeoutError, errors.DecoderCrashError)
+        errors.MediaTimeoutError, errors.DecoderCrashError, errors.EncryptedFileError,
+        errors.MediaKeyError, errors.DamagedEncryptedFileError, errors.NotEncryptedError)
 }
 
 
 def worker_main(argv: list[str]) -> int:
     """Entry point of the worker: probe ``argv[0]``, print one JSON object on stdout."""
-    if len(argv) != 1:
-        print("usage: python -m vigstudio.media._probe_worker PATH", file=sys.stderr)
+    if len(argv) not in (1, 2) or argv[1:] not in ([], [KEY_ON_STDIN]):
+        print(f"usage: vigstudio --worker probe PATH [{KEY_ON_STDIN}]", file=sys.stderr)
         return 2
     def report(fraction: float) -> None:
         sys.stderr.write(f"progress {fraction:.4f}\n")
         sys.stderr.flush()
 
+    key = None
+    if argv[1:] == [KEY_ON_STDIN]:  # the case's media key follows on standard input
+        try:
+            key = bytes.fromhex(sys.stdin.readline().strip())
+        except ValueError:
+            key = None
+        argv = argv[:1]
     try:
-        info = probe_in_process(Path(argv[0]), progress=report)
+        info = probe_in_process(MediaSource(Path(argv[0]), key), progress=report)
     except errors.MediaError as exc:
         payload: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
     else:
@@ -311,7 +338,8 @@ def info_from_json(data: dict[str, Any]) -> MediaInfo:
 # --- the work -------------------------------------------------------------------------
 
 
-def _check_file(path: Path) -> None:
+def _check_file(source: MediaSource) -> None:
+    path = source.path
     if not path.exists():
         raise errors.MediaMissingError(
             f"The recording “{path.name}” is not at {path.absolute().parent} any more "
@@ -319,7 +347,7 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise errors.NotMediaError(f"“{path.name}” is a folder, not a video file.")
     try:
-        size = path.stat().st_size
+        size = source.size()
     except OSError as exc:
         raise errors.MediaError(f"“{path.name}” cannot be read: {exc.strerror}.") from exc
     if size == 0:
@@ -339,9 +367,9 @@ class _BoxCheck:
 _ISO_FIRST_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
 
 
-def _walk_boxes(path: Path) -> _BoxCheck:
-    size = path.stat().st_size
-    with path.open("rb") as fh:
+def _walk_boxes(source: MediaSource) -> _BoxCheck:
+    size = source.size()
+    with source.open_binary() as fh:
         head = fh.read(8)
         if len(head) < 8 or head[4:8] not in _ISO_FIRST_BOXES:
             return _BoxCheck(False, False, None)
@@ -387,10 +415,10 @@ def _read_vint(data: bytes, offset: int) -> tuple[int, int, bool] | None:
     return value, length, value == (1 << (7 * length)) - 1
 
 
-def _matroska_cut(path: Path) -> bool | None:
+def _matroska_cut(source: MediaSource) -> bool | None:
     """For Matroska/WebM: True if the Segment declares more bytes than the file has."""
-    size = path.stat().st_size
-    with path.open("rb") as fh:
+    size = source.size()
+    with source.open_binary() as fh:
         data = fh.read(4096)
     if not data.startswith(_EBML_MAGIC):
         return None
@@ -496,9 +524,9 @@ class _DecodeOrder:
     """Frame order as FFmpeg's decoder gives it: a cheap check of the first pictures, and a
     full decode where the packets' timestamps cannot be trusted."""
 
-    def __init__(self, path: Path, time_base: Fraction, expected: int = 0,
+    def __init__(self, source: MediaSource, time_base: Fraction, expected: int = 0,
                  progress: Callable[[float], None] | None = None) -> None:
-        self.path = path
+        self.source = source
         self.time_base = time_base
         self.expected = expected  # pictures expected (for progress)
         self.progress = progress
@@ -510,7 +538,7 @@ class _DecodeOrder:
         predicted = sorted({p.pts for p in packets})
         keys: list[int] = []
         try:
-            with av.open(str(self.path)) as container:
+            with self.source.open_av() as container:
                 stream = container.streams.video[0]
                 stream.codec_context.thread_type = "NONE"
                 for packet in container.demux(stream):
@@ -546,7 +574,7 @@ class _DecodeOrder:
     def _decode(self, thread_type: str) -> tuple[list[int], bool]:
         keys: list[int] = []
         damaged = False
-        with av.open(str(self.path)) as container:
+        with self.source.open_av() as container:
             stream = container.streams.video[0]
             stream.codec_context.thread_type = thread_type
             ctx = stream.codec_context
@@ -573,10 +601,12 @@ def _add_key(keys: list[int], frame: Any) -> None:
 
 
 class _Prober:
-    def __init__(self, path: Path, progress: Callable[[float], None] | None = None) -> None:
-        self.path = path
+    def __init__(self, source: MediaSource,
+                 progress: Callable[[float], None] | None = None) -> None:
+        self.source = source
+        self.path = source.path
         self.progress = progress
-        self.name = path.name
+        self.name = source.name
         self.warnings: list[str] = []
         self.truncated = False
 
@@ -584,14 +614,14 @@ class _Prober:
 
     def _open(self) -> av.container.InputContainer:
         try:
-            return av.open(str(self.path), "r")
+            return cast("av.container.InputContainer", self.source.open_av())
         except av.error.FileNotFoundError as exc:
             raise errors.MediaMissingError(f"The recording “{self.name}” is missing.") from exc
         except av.error.PermissionError as exc:
             raise errors.MediaError(
                 f"“{self.name}” cannot be read: permission denied.") from exc
         except (av.FFmpegError, UnicodeDecodeError) as exc:
-            boxes = _walk_boxes(self.path)
+            boxes = _walk_boxes(self.source)
             if boxes.is_isobmff and (not boxes.has_moov or boxes.cut_box):
                 raise errors.TruncatedMediaError(
                     f"“{self.name}” is incomplete: the file ends early and its index is "
@@ -605,7 +635,7 @@ class _Prober:
 
     def run(self) -> MediaInfo:
         with self._open() as container:
-            boxes = _walk_boxes(self.path)
+            boxes = _walk_boxes(self.source)
             if boxes.is_isobmff and (not boxes.has_moov or boxes.cut_box == "moov"):
                 raise errors.TruncatedMediaError(
                     f"“{self.name}” is incomplete: the file ends early and its index is "
@@ -637,7 +667,7 @@ class _Prober:
             declared = Fraction(declared_rate) if declared_rate else None
             scan = self._demux(container, vstream)
             packets, tail, demux_failed, n_read = scan.packets, scan.tail, scan.failed, scan.read
-            if boxes.cut_box is not None or _matroska_cut(self.path):
+            if boxes.cut_box is not None or _matroska_cut(self.source):
                 self.truncated = True
             first_missing_dts = self._first_missing_dts(vstream, n_read)
             decoded_tail, rotation, tail_ok = self._decode_tail(vstream, tail)
@@ -648,7 +678,7 @@ class _Prober:
         if not packets:
             raise errors.TruncatedMediaError(
                 f"“{self.name}” holds no complete pictures (it may be incomplete).")
-        order = _DecodeOrder(self.path, time_base, len(packets), self.progress)
+        order = _DecodeOrder(self.source, time_base, len(packets), self.progress)
         if _order_needs_decoding(fmt_name, scan) or not order.head_agrees(packets):
             return self._build_from_decode(order, fmt_name, codec, width, height,
                                            rotation=rotation, declared=declared, audio=audio,
@@ -869,7 +899,7 @@ class _Prober:
         end = pts[-1] + last_duration
         duration = (end - start) * time_base
         rate, constant = self._rate(pts, deltas, time_base, declared, duration)
-        suffix = self.path.suffix.lower().lstrip(".")
+        suffix = Path(self.source.format_hint).suffix.lower().lstrip(".")
         names = fmt_name.split(",")
         container_name = suffix if suffix in names else names[0]
         if constant:

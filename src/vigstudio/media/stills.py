@@ -21,12 +21,13 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from vigstudio.children import worker_command
+from vigstudio.children import popen_child, worker_command
 from vigstudio.domain.annotations import Mark
 from vigstudio.domain.media import MediaInfo
 from vigstudio.errors import DecoderCrashError, ExportError
 from vigstudio.media import decode
 from vigstudio.media.marks import draw_marks
+from vigstudio.media.source import MediaLike, as_source
 from vigstudio.safe_write import atomic_target, child_env
 
 __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
@@ -34,9 +35,9 @@ __all__ = ["StillRequest", "export_still_png", "export_stills", "still_rgb"]
 RGB = npt.NDArray[np.uint8]
 
 
-def still_rgb(path: Path | str, info: MediaInfo, frame: int) -> RGB:
+def still_rgb(path: MediaLike, info: MediaInfo, frame: int) -> RGB:
     """Frame ``frame`` as an upright H×W×3 RGB array at the recording's full resolution."""
-    decoded = decode.read_frame(Path(path), info, frame)
+    decoded = decode.read_frame(as_source(path), info, frame)
     rgb: RGB = decoded.to_ndarray(format="rgb24")
     rotation = info.rotation % 360
     if rotation:
@@ -45,7 +46,7 @@ def still_rgb(path: Path | str, info: MediaInfo, frame: int) -> RGB:
     return rgb
 
 
-def export_still_png(path: Path | str, info: MediaInfo, frame: int, out: Path | str, *,
+def export_still_png(path: MediaLike, info: MediaInfo, frame: int, out: Path | str, *,
                      overwrite: bool = False, marks: Sequence[Mark] = ()) -> Path:
     """Write frame ``frame`` of the recording at ``path`` as a PNG at ``out``.
 
@@ -81,7 +82,7 @@ def _check_png(path: Path) -> None:
 class StillRequest:
     """One still to export: a frame of a recording and the file name (without folder)."""
 
-    path: Path
+    path: MediaLike  # a MediaSource carries an encrypted case's key (sent through stdin)
     info: MediaInfo
     frame: int
     name: str  # e.g. "01-eye-contact.png"
@@ -131,9 +132,9 @@ def _run_stills_child(requests: list[StillRequest], folder: Path, overwrite: boo
     package_root = str(Path(__file__).resolve().parents[2])
     env = child_env(dict(os.environ))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    proc = subprocess.Popen(worker_command("export"),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+    proc = popen_child(worker_command("export"),
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env)
     try:
         stdout, stderr = proc.communicate(job, timeout=timeout)
     except subprocess.TimeoutExpired as exc:

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
@@ -34,6 +33,13 @@ from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
 from vigstudio.media.frames import machine_memory
 from vigstudio.media.seeking import Pictures, seek_points
+from vigstudio.media.source import (
+    MediaLike,
+    MediaSource,
+    as_source,
+    load_cache_file,
+    save_cache_file,
+)
 from vigstudio.media.timestamps import FrameTimestamps, decoder_thread_type
 
 __all__ = [
@@ -96,17 +102,17 @@ def even_targets(frame_count: int, count: int) -> list[int]:
     return sorted({round(i * (frame_count - 1) / (count - 1)) for i in range(count)})
 
 
-def _open(path: Path) -> av.container.InputContainer:
+def _open(path: MediaSource) -> av.container.InputContainer:
     if not path.exists():
         raise errors.MediaMissingError(f"The recording “{path.name}” is missing.")
     try:
-        return av.open(str(path))
+        return cast("av.container.InputContainer", path.open_av())
     except av.FFmpegError as exc:
         raise errors.NotMediaError(f"“{path.name}” cannot be read as video.") from exc
 
 
 def _video_stream(container: av.container.InputContainer,
-                  path: Path) -> av.video.stream.VideoStream:
+                  path: MediaSource) -> av.video.stream.VideoStream:
     if not container.streams.video:
         raise errors.NoVideoError(f"“{path.name}” holds no video (has the file been replaced?)")
     return container.streams.video[0]
@@ -124,7 +130,7 @@ def _to_thumb(frame: av.VideoFrame, info: MediaInfo, size: tuple[int, int]) -> R
 
 
 def iter_keyframe_thumbnails(
-    path: Path | str, info: MediaInfo, *, height: int = 64,
+    path: MediaLike, info: MediaInfo, *, height: int = 64,
     cancel: Cancel | None = None, keyframes_out: list[int] | None = None,
 ) -> Iterator[tuple[int, RGB]]:
     """Yield ``(frame_index, thumbnail)`` for every keyframe, in order.
@@ -132,7 +138,7 @@ def iter_keyframe_thumbnails(
     The frame indices of the keyframes are appended to ``keyframes_out`` if given.
     Stops early (without error) when ``cancel()`` turns true.
     """
-    path = Path(path)
+    path = as_source(path)
     size = thumbnail_size(info, height)
     index_of_frame = FrameTimestamps(info).index_of_frame
     with _open(path) as container:
@@ -154,7 +160,7 @@ def iter_keyframe_thumbnails(
 
 
 def iter_even_thumbnails(
-    path: Path | str, info: MediaInfo, targets: list[int], *, height: int = 64,
+    path: MediaLike, info: MediaInfo, targets: list[int], *, height: int = 64,
     keyframes: list[int] | None = None, cancel: Cancel | None = None,
 ) -> Iterator[tuple[int, RGB]]:
     """Yield ``(frame_index, thumbnail)`` for exactly the frames in ``targets`` (sorted).
@@ -162,7 +168,7 @@ def iter_even_thumbnails(
     ``keyframes`` (frame indices, e.g. from :func:`iter_keyframe_thumbnails`) lets the reader
     decode on instead of seeking when the next target lies in the same GOP.
     """
-    path = Path(path)
+    path = as_source(path)
     size = thumbnail_size(info, height)
     wanted = sorted({t for t in targets if 0 <= t < info.frame_count})
     if not wanted:
@@ -283,12 +289,21 @@ class ThumbnailSet:
 
 
 class ThumbnailStore:
-    """On-disk cache: ``<folder>/thumbs-<key>-h<height>.npz`` for one recording."""
+    """On-disk cache: ``<folder>/thumbs-<key>-h<height>.npz`` for one recording.
 
-    def __init__(self, folder: Path | str, fingerprint: Fingerprint | str, height: int) -> None:
+    With ``key`` (an encrypted case's media key) the file is ``….npz.vigenc`` in the chunked
+    encrypted format, bound to its name (it cannot stand in for another recording's), and
+    is written and read through memory only.
+    """
+
+    def __init__(self, folder: Path | str, fingerprint: Fingerprint | str, height: int, *,
+                 key: bytes | None = None) -> None:
         self.folder = Path(folder)
         self.height = height
-        self.path = self.folder / f"thumbs-{_key_name(fingerprint)}-h{height}.npz"
+        self.key = key
+        stem = f"thumbs-{_key_name(fingerprint)}-h{height}"
+        self._context = stem.encode()
+        self.path = self.folder / (f"{stem}.npz" + (".vigenc" if key is not None else ""))
 
     def load(self) -> ThumbnailSet:
         """What the cache holds (an empty set if nothing, or if the file is damaged)."""
@@ -296,12 +311,13 @@ class ThumbnailStore:
         if not self.path.exists():
             return empty
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            with np.load(load_cache_file(self.path, self.key, self._context),
+                         allow_pickle=False) as data:
                 frames = data["frames"].astype(int).tolist()
                 images = data["images"]
                 keyframes = data["keyframes"].astype(int).tolist()
                 flags = data["flags"].tolist()
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, errors.MediaError):
             return empty
         if images.ndim != 4 or images.shape[0] != len(frames) or images.shape[1] != self.height:
             return empty
@@ -317,20 +333,14 @@ class ThumbnailStore:
             images = np.stack([thumbs.thumbs[f] for f in frames])
         else:
             images = np.zeros((0, self.height, 2, 3), np.uint8)
-        fd, tmp = tempfile.mkstemp(prefix=".thumbs-", suffix=".npz", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, frames=np.array(frames, np.int64), images=images,
-                         keyframes=np.array(thumbs.keyframes or [], np.int64),
-                         flags=np.array([thumbs.keyframes is not None, thumbs.complete]))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with save_cache_file(self.path, self.key, self._context) as fh:
+            np.savez(fh, frames=np.array(frames, np.int64), images=images,
+                     keyframes=np.array(thumbs.keyframes or [], np.int64),
+                     flags=np.array([thumbs.keyframes is not None, thumbs.complete]))
 
 
 def generate_thumbnails(
-    path: Path | str, info: MediaInfo, *, height: int = 64, count: int | None = None,
+    path: MediaLike, info: MediaInfo, *, height: int = 64, count: int | None = None,
     store: ThumbnailStore | None = None, cancel: Cancel | None = None,
     progress: Progress | None = None,
 ) -> Iterator[tuple[int, RGB]]:

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ import numpy.typing as npt
 
 from vigstudio import errors
 from vigstudio.domain.media import Fingerprint, MediaInfo
+from vigstudio.media.source import MediaLike, as_source, load_cache_file, save_cache_file
 
 __all__ = ["Waveform", "WaveformStore", "compute_waveform", "frame_edges_in_samples"]
 
@@ -80,20 +79,20 @@ def frame_edges_in_samples(info: MediaInfo, sample_rate: int) -> npt.NDArray[np.
     return np.array([math.ceil(t * rate) for t in times], np.int64)
 
 
-def compute_waveform(path: Path | str, info: MediaInfo, *, cancel: Cancel | None = None,
+def compute_waveform(path: MediaLike, info: MediaInfo, *, cancel: Cancel | None = None,
                      progress: Progress | None = None) -> Waveform | None:
     """The waveform of ``path``'s first audio stream; None if cancelled.
 
     A recording without audio gives an all-zero waveform (``sample_rate`` 0).
     """
-    path = Path(path)
+    path = as_source(path)
     count = info.frame_count
     mins = np.zeros(count, np.float32)
     maxs = np.zeros(count, np.float32)
     if not path.exists():
         raise errors.MediaMissingError(f"The recording “{path.name}” is missing.")
     try:
-        container = av.open(str(path))
+        container = path.open_av()
     except av.FFmpegError as exc:
         raise errors.NotMediaError(f"“{path.name}” cannot be read.") from exc
     with container:
@@ -172,41 +171,40 @@ def _to_float(data: npt.NDArray[np.generic]) -> Floats:
 
 
 class WaveformStore:
-    """On-disk cache: ``<folder>/waveform-<key>.npz`` for one recording."""
+    """On-disk cache: ``<folder>/waveform-<key>.npz`` for one recording (``….npz.vigenc``,
+    encrypted with ``key`` and bound to its name, in an encrypted case)."""
 
-    def __init__(self, folder: Path | str, fingerprint: Fingerprint | str) -> None:
+    def __init__(self, folder: Path | str, fingerprint: Fingerprint | str, *,
+                 key: bytes | None = None) -> None:
         text = fingerprint.as_text() if isinstance(fingerprint, Fingerprint) else fingerprint
         self.folder = Path(folder)
-        self.path = self.folder / f"waveform-{hashlib.sha256(text.encode()).hexdigest()[:24]}.npz"
+        self.key = key
+        stem = f"waveform-{hashlib.sha256(text.encode()).hexdigest()[:24]}"
+        self._context = stem.encode()
+        self.path = self.folder / (f"{stem}.npz" + (".vigenc" if key is not None else ""))
 
     def load(self, frame_count: int) -> Waveform | None:
         """The cached waveform, or None (nothing cached, damaged, or a different length)."""
         if not self.path.exists():
             return None
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            with np.load(load_cache_file(self.path, self.key, self._context),
+                         allow_pickle=False) as data:
                 mins = data["mins"].astype(np.float32)
                 maxs = data["maxs"].astype(np.float32)
                 sample_rate = int(data["sample_rate"])
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, errors.MediaError):
             return None
         if len(mins) != frame_count or len(maxs) != frame_count:
             return None
         return Waveform(mins, maxs, sample_rate)
 
     def save(self, waveform: Waveform) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".waveform-", suffix=".npz", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, mins=waveform.mins, maxs=waveform.maxs,
-                         sample_rate=np.array(waveform.sample_rate))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with save_cache_file(self.path, self.key, self._context) as fh:
+            np.savez(fh, mins=waveform.mins, maxs=waveform.maxs,
+                     sample_rate=np.array(waveform.sample_rate))
 
-    def get_or_compute(self, path: Path | str, info: MediaInfo, *, cancel: Cancel | None = None,
+    def get_or_compute(self, path: MediaLike, info: MediaInfo, *, cancel: Cancel | None = None,
                        progress: Progress | None = None) -> Waveform | None:
         """The cached waveform, else compute and cache it (None if cancelled)."""
         cached = self.load(info.frame_count)

@@ -131,7 +131,7 @@ class MarksDialog(QDialog):
         self.session, self.still_id = session, still_id
         still = session.still(still_id)
         self.setWindowTitle(f"Marks on “{still.caption or f'frame {still.frame}'}”")
-        rgb = still_rgb(session.media_path(still.recording_id),
+        rgb = still_rgb(session.media_source(still.recording_id),
                         session.recording(still.recording_id).info, still.frame)
         self.canvas = MarkCanvas(rgb, still.marks, self)
         tools = QHBoxLayout()

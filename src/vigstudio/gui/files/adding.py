@@ -28,6 +28,7 @@ from vigstudio.app.importing import (
 from vigstudio.app.jobs import Job
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
+from vigstudio.gui.case_protection import copy_choice
 from vigstudio.gui.jobs import JobRunner
 
 __all__ = ["MEDIA_EXTENSIONS", "MEDIA_FILTER", "RecordingAdder"]
@@ -112,7 +113,8 @@ class RecordingAdder(QObject):
             self._finish([], "")
             return
         n = len(checked.readable)
-        copy = QMessageBox.question(
+        chosen = copy_choice(self.session, self.window, n)  # an encrypted case copies in
+        copy = chosen if chosen is not None else QMessageBox.question(
             self.window, "Add recordings",
             f"Copy the {n} recording(s) into the case folder (media/ beside the "
             "project file)?\n\nCopying keeps the case self-contained, e.g. on an encrypted "

@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 from vigstudio.app.jobs import Job
 from vigstudio.app.media_strips import (
     THUMB_HEIGHT,
+    MediaLike,
     Peaks,
     Thumbnail,
     build_media_strip,
@@ -48,7 +49,7 @@ class MediaStripLoader(QObject):
     progress = Signal(float, str)
     failed = Signal(str)
 
-    def __init__(self, media: Path, info: MediaInfo, fingerprint: Fingerprint, cache: Path, *,
+    def __init__(self, media: MediaLike, info: MediaInfo, fingerprint: Fingerprint, cache: Path, *,
                  thumb_count: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._args = (media, info, fingerprint, cache, thumb_count)

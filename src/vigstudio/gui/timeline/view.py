@@ -96,7 +96,7 @@ class TimelineView(QWidget):
         rec = self.session.recording(self.recording_id)
         if thumb_count is None:
             thumb_count = min(MAX_EXACT_THUMBNAILS, max(1, round(rec.info.duration)))
-        loader = MediaStripLoader(self.session.media_path(self.recording_id), rec.info,
+        loader = MediaStripLoader(self.session.media_source(self.recording_id), rec.info,
                                   rec.fingerprint, case_cache_folder(self.session.path),
                                   thumb_count=thumb_count, parent=self)
         canvas = self.canvas
