@@ -412,6 +412,7 @@ def test_marks_drawn_on_a_still_go_into_stills_sheet_and_preview(
     export.kind.setCurrentIndex(export.kind.findData(ExportKind.STILLS.value))
     export.target.setText(str(out))
     export.start()
+    qtbot.waitUntil(lambda: not export.running, timeout=60_000)
     first = sorted(out.iterdir())[0]
     assert _yellow(np.asarray(Image.open(first).convert("RGB")), *mid)
     # the feedback sheet gets the marked picture

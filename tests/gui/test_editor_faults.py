@@ -298,6 +298,7 @@ def test_sheet_uses_the_helping_question_on_the_title_card(
     out = tmp_path / "sheet.pdf"
     dialog.target.setText(str(out))
     dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "laugh together at bath time" in " ".join(text.split())
@@ -416,6 +417,7 @@ def test_after_an_export_show_in_folder_and_play(
     out = tmp_path / "sheet.pdf"
     dialog.target.setText(str(out))
     dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
     assert dialog.show_button.isVisible() and dialog.play_button.isVisible()
     dialog.show_button.click()
     dialog.play_button.click()

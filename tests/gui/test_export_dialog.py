@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def test_existing_file_is_kept_unless_the_user_agrees(
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
     assert out.read_bytes().startswith(b"%PDF")
 
 
@@ -80,6 +82,7 @@ def test_stills_export(qtbot: QtBot, session: CaseSession, tmp_path: Path) -> No
     folder = tmp_path / "stills"
     dialog = _dialog(qtbot, session, ExportKind.STILLS, folder)
     dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
     assert sorted(p.suffix for p in folder.iterdir()) == [".png", ".png"]
     assert "2 stills" in dialog.result_message
 
@@ -104,3 +107,49 @@ def test_the_dialog_refuses_targets_the_case_owns(qtbot: QtBot, session: CaseSes
         assert "never" in dialog.result_message or "not a folder" in dialog.result_message \
             or "media folder" in dialog.result_message, dialog.result_message
         assert target.read_bytes() == before
+
+
+def test_stills_and_the_sheet_are_made_by_a_job(
+        qtbot: QtBot, session: CaseSession, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigstudio.app import reel_export
+
+    decoded_on: list[threading.Thread] = []
+    real = reel_export.still_rgb
+    monkeypatch.setattr(reel_export, "still_rgb", lambda *a, **k: (
+        decoded_on.append(threading.current_thread()), real(*a, **k))[1])
+    out = tmp_path / "sheet.pdf"
+    dialog = _dialog(qtbot, session, ExportKind.SHEET, out)
+    dialog.start()
+    assert dialog.running and not out.exists()  # start() returned; the job decodes
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert decoded_on and threading.main_thread() not in decoded_on
+    assert session.export_log()[-1].what == "feedback sheet"
+
+
+def test_cancelled_stills_write_nothing_and_log_nothing(
+        qtbot: QtBot, session: CaseSession, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigstudio.app import reel_export
+
+    entered, release = threading.Event(), threading.Event()
+    real = reel_export.export_stills
+
+    def slow(*args: object, **kwargs: object) -> list[Path]:
+        entered.set()
+        release.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reel_export, "export_stills", slow)
+    logged = len(session.export_log())
+    folder = tmp_path / "stills"
+    dialog = _dialog(qtbot, session, ExportKind.STILLS, folder)
+    dialog.start()
+    assert entered.wait(30)
+    dialog.cancel_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert "cancelled" in dialog.result_message
+    assert not folder.exists() or not list(folder.iterdir())
+    assert len(session.export_log()) == logged

@@ -57,6 +57,7 @@ def test_export_dialog_shows_the_check_and_takes_an_override(
     assert session.export_log() == []
     dialog.override.setText("Supervisor visit today; Sam's form is signed, not yet filed")
     dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
     assert "Exported 1 stills" in dialog.result_message and len(list(folder.iterdir())) == 1
     [entry] = session.export_log()
     assert entry.override.startswith("Supervisor visit today") and entry.what == "stills"

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from vigstudio.app.exits import Clearance, Exit, clear_exit, log_exit, reel_to_check
 from vigstudio.app.export_target import check_export_target, check_stills_folder
@@ -48,8 +49,11 @@ from vigstudio.media.source import MediaSource
 from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
 from vigstudio.safe_write import sweep_leftovers
 
+T = TypeVar("T")
+
 __all__ = [
     "FeedbackSheet",
+    "PreparedExport",
     "ReelPlan",
     "SheetContent",
     "SheetRenderer",
@@ -59,8 +63,11 @@ __all__ = [
     "export_reel_stills",
     "export_reel_video",
     "feedback_sheet",
+    "finish_export",
     "plan_for_reel",
     "prepare_export",
+    "prepare_feedback_sheet",
+    "prepare_reel_stills",
     "sheet_content",
     "still_requests",
     "stop_prepared_export",
@@ -211,11 +218,27 @@ def still_requests(session: CaseSession, reel: Reel | int) -> list[StillRequest]
     return requests
 
 
-def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
-                       overwrite: bool = False, override: str | None = None,
-                       day: dt.date | None = None) -> list[Path]:
-    """Write the reel's stills as full-resolution, upright PNGs into ``folder``, after the
-    check at the exit; the export is written in the case's export log."""
+@dataclass(frozen=True)
+class PreparedExport(Generic[T]):
+    """An export checked and cleared on the session's thread. ``work()`` does the slow part
+    and touches no session, so a job may run it (``gui/jobs.py``); the caller then logs the
+    files written with :func:`finish_export`, on the session's thread again."""
+
+    clearance: Clearance
+    work: Callable[[], T]
+
+
+def finish_export(session: CaseSession, prepared: PreparedExport[Any],
+                  files: Sequence[Path]) -> None:
+    """Write the export log line of a prepared export whose files are written."""
+    log_exit(session, prepared.clearance, files)
+
+
+def prepare_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
+                        overwrite: bool = False, override: str | None = None,
+                        day: dt.date | None = None) -> PreparedExport[list[Path]]:
+    """Check and clear the stills export; ``work()`` writes the PNGs (see
+    :func:`export_reel_stills`)."""
     requests = still_requests(session, reel)
     if not requests:
         name = reel.name if isinstance(reel, Reel) else session.reel(reel).name
@@ -223,8 +246,19 @@ def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
     check_stills_folder(session, folder, [r.name for r in requests])
     clearance = clear_reel(session, reel, Exit.STILLS, override=override, day=day)
     sweep_leftovers(Path(folder))
-    paths = export_stills(requests, folder, overwrite=overwrite)
-    log_exit(session, clearance, paths)
+    return PreparedExport(clearance,
+                          lambda: export_stills(requests, folder, overwrite=overwrite))
+
+
+def export_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
+                       overwrite: bool = False, override: str | None = None,
+                       day: dt.date | None = None) -> list[Path]:
+    """Write the reel's stills as full-resolution, upright PNGs into ``folder``, after the
+    check at the exit; the export is written in the case's export log."""
+    prepared = prepare_reel_stills(session, reel, folder, overwrite=overwrite,
+                                   override=override, day=day)
+    paths = prepared.work()
+    finish_export(session, prepared, paths)
     return paths
 
 
@@ -272,11 +306,14 @@ class FeedbackSheet:
 def feedback_sheet(session: CaseSession, reel: Reel | int, *,
                    date: dt.date | None = None) -> FeedbackSheet:
     """Assemble a reel's feedback sheet (the stills decoded exactly, in reel order)."""
-    content = sheet_content(session, reel, date=date)
+    return _assemble(sheet_content(session, reel, date=date), still_requests(session, reel))
+
+
+def _assemble(content: SheetContent, requests: Sequence[StillRequest]) -> FeedbackSheet:
+    """The sheet from its text and its stills' requests (decodes; touches no session)."""
     stills = tuple((draw_marks(still_rgb(request.path, request.info, request.frame),
                                request.marks), caption)
-                   for request, caption in zip(still_requests(session, reel), content.captions,
-                                               strict=True))
+                   for request, caption in zip(requests, content.captions, strict=True))
     if not stills:
         raise ExportError("This reel has no stills to put on a feedback sheet.")
     return FeedbackSheet(content.case_name, content.helping_question, content.date, stills)
@@ -292,12 +329,24 @@ def export_feedback_sheet(session: CaseSession, reel: Reel | int, out: Path, *,
     """The printable feedback sheet of a reel's stills, after the check at the exit (for the
     reel's purpose); drawn by ``render`` (the GUI and the CLI pass
     ``vigstudio.render.sheet_pdf.write_sheet``) and written in the case's export log."""
+    prepared = prepare_feedback_sheet(session, reel, out, date=date, override=override)
+    written = render(Path(out), prepared.work(), overwrite)
+    finish_export(session, prepared, [written])
+    return written
+
+
+def prepare_feedback_sheet(session: CaseSession, reel: Reel | int, out: Path, *,
+                           date: dt.date | None = None,
+                           override: str | None = None) -> PreparedExport[FeedbackSheet]:
+    """Check and clear the sheet's export; ``work()`` decodes the stills and assembles the
+    sheet, which the caller then draws (``render``, on the thread that may draw) and logs
+    (see :func:`export_feedback_sheet`)."""
     if isinstance(reel, int):
         reel = session.reel(reel)
     check_export_target(session, Path(out))
-    if not sheet_content(session, reel, date=date).captions:
+    content = sheet_content(session, reel, date=date)
+    if not content.captions:
         raise ExportError("This reel has no stills to put on a feedback sheet.")
     clearance = clear_reel(session, reel, Exit.SHEET, override=override)
-    written = render(Path(out), feedback_sheet(session, reel, date=date), overwrite)
-    log_exit(session, clearance, [written])
-    return written
+    requests = still_requests(session, reel)
+    return PreparedExport(clearance, lambda: _assemble(content, requests))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices
@@ -42,13 +43,17 @@ from vigstudio.app.export_target import (
 )
 from vigstudio.app.jobs import Job, JobContext
 from vigstudio.app.reel_export import (
+    FeedbackSheet,
+    PreparedExport,
     ReelPlan,
     clear_reel,
     export_feedback_sheet,
     export_plan_video,
-    export_reel_stills,
+    finish_export,
     plan_for_reel,
     prepare_export,
+    prepare_feedback_sheet,
+    prepare_reel_stills,
     still_requests,
     stop_prepared_export,
 )
@@ -77,6 +82,15 @@ def write_reel_sheet(session: CaseSession, reel_id: int, out: Path, *,
     return export_feedback_sheet(
         session, reel_id, out, overwrite=overwrite, date=date, override=override,
         render=lambda path, sheet, replace: write_sheet(path, sheet, overwrite=replace))
+
+
+def _undone_if_cancelled(ctx: JobContext, paths: list[Path]) -> list[Path]:
+    """Stills written after Cancel was pressed are taken back: a cancelled export writes
+    nothing (and logs nothing)."""
+    if ctx.cancelled():
+        for path in paths:
+            path.unlink(missing_ok=True)
+    return paths
 
 
 def _export_video(ctx: JobContext, plan: ReelPlan, target: Path, height: int | None,
@@ -134,7 +148,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self._jobs = JobRunner(self)
-        self._job: Job[str] | None = None
+        self._job: Job[Any] | None = None
         self._video_target: Path | None = None
         self._clearance: Clearance | None = None
         self.result_message = ""
@@ -274,13 +288,12 @@ class ExportDialog(QDialog):
                                              override=reason)
             target.parent.mkdir(parents=True, exist_ok=True)
             if self.export_kind is ExportKind.STILLS:
-                paths = export_reel_stills(self.session, self.reel_id, target,
-                                           overwrite=overwrite, override=reason)
-                self._finished(f"Exported {len(paths)} stills to {target}.")
+                self._start_stills(prepare_reel_stills(
+                    self.session, self.reel_id, target, overwrite=overwrite,
+                    override=reason), target)
             elif self.export_kind is ExportKind.SHEET:
-                write_reel_sheet(self.session, self.reel_id, target, overwrite=overwrite,
-                                 override=reason)
-                self._finished(f"Wrote the feedback sheet {target.name}.")
+                self._start_sheet(prepare_feedback_sheet(
+                    self.session, self.reel_id, target, override=reason), target, overwrite)
             else:
                 self._start_video(target, overwrite)
         except ConsentCheckError as exc:
@@ -290,11 +303,56 @@ class ExportDialog(QDialog):
         except (VigError, OSError) as exc:
             self._failed(str(exc))
 
+    def _busy(self, text: str) -> None:
+        self.progress.setRange(0, 0)  # no fraction to show: a busy bar
+        self.progress.setVisible(True)
+        self.export_button.setEnabled(False)
+        self.status.setText(text)
+
+    def _start_stills(self, prepared: PreparedExport[list[Path]], target: Path) -> None:
+        """The stills are decoded and written by a job; logged here when they are."""
+        def done(paths: list[Path]) -> None:
+            self._logged(prepared, paths)
+            self._finished(f"Exported {len(paths)} stills to {target}.")
+
+        self._busy("Exporting the stills…")
+        self._job = self._jobs.run(
+            lambda ctx: _undone_if_cancelled(ctx, prepared.work()), name="Export stills",
+            on_success=done, on_failure=lambda error: self._failed(str(error)),
+            on_cancelled=self._cancelled)
+
+    def _start_sheet(self, prepared: PreparedExport[FeedbackSheet], target: Path,
+                     overwrite: bool) -> None:
+        """The stills are decoded by a job; the PDF is drawn and logged here (Qt draws on
+        the GUI thread)."""
+        def done(sheet: FeedbackSheet) -> None:
+            self._job = None
+            try:
+                written = write_sheet(target, sheet, overwrite=overwrite)
+            except VigError as exc:
+                self._failed(str(exc))
+                return
+            self._logged(prepared, [written])
+            self._finished(f"Wrote the feedback sheet {target.name}.")
+
+        self._busy("Preparing the feedback sheet…")
+        self._job = self._jobs.run(lambda _ctx: prepared.work(), name="Feedback sheet",
+                                   on_success=done,
+                                   on_failure=lambda error: self._failed(str(error)),
+                                   on_cancelled=self._cancelled)
+
+    def _logged(self, prepared: PreparedExport[Any], files: list[Path]) -> None:
+        try:
+            finish_export(self.session, prepared, files)
+        except VigError as exc:
+            self.status.setText(f"It could not be written in the export log: {exc}")
+
     def _start_video(self, target: Path, overwrite: bool) -> None:
         # the plan is made here, on the GUI thread: the session is single-threaded
         plan = plan_for_reel(self.session, self.reel_id)
         height = self.size_box.currentData()
         self._video_target = target
+        self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.export_button.setEnabled(False)
@@ -338,6 +396,7 @@ class ExportDialog(QDialog):
         self._stop_thread()
         self.result_message = message
         self.result_path = Path(self.target.text()).expanduser()
+        self.progress.setRange(0, 1000)
         self.progress.setValue(1000)
         self.status.setText(message)
         self.status.setStyleSheet("")
