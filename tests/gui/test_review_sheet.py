@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pytestqt.qtbot import QtBot
 
 from vigstudio.app.session import CaseSession
 from vigstudio.cli import main
@@ -140,3 +141,32 @@ def test_review_summary_is_an_exit_refused_without_consent_then_overridden(
         write_review_summary(s, review.id or 0, out, override="the parent asked for it")
         [logged] = s.export_log()
         assert logged.what == "review summary" and logged.override == "the parent asked for it"
+
+
+def test_the_window_makes_the_review_summary_in_a_job(
+        project: Path, tmp_path: Path, qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from vigstudio.app import review as review_module
+    from vigstudio.gui.presenter.review_sheet import start_review_summary
+
+    decoded_on: list[threading.Thread] = []
+    real = review_module._item_picture
+    monkeypatch.setattr(review_module, "_item_picture", lambda item: (
+        decoded_on.append(threading.current_thread()), real(item))[1])
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    out = tmp_path / "review.pdf"
+    ended: list[tuple[Path | None, str]] = []
+    with CaseSession.open(project) as s:
+        [review] = s.shared_reviews()
+        start_review_summary(owner, s, review.id or 0, out,
+                             done=lambda path, message: ended.append((path, message)))
+        assert not out.exists()  # returned at once: the pictures are decoded by a job
+        qtbot.waitUntil(lambda: bool(ended), timeout=60_000)
+        assert ended == [(out, "")] and out.read_bytes().startswith(b"%PDF")
+        assert decoded_on and threading.main_thread() not in decoded_on
+        assert [e.what for e in s.export_log()] == ["review summary"]

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from vigstudio.app.session import CaseSession
 from vigstudio.domain.privacy import (
@@ -37,8 +38,21 @@ from vigstudio.domain.privacy import (
 from vigstudio.domain.reels import ItemKind, Reel, ReelItem
 from vigstudio.errors import ConsentCheckError, ReadOnlyProjectError
 
-__all__ = ["Clearance", "Exit", "check_exit", "clear_exit", "clip_to_check", "guarded_exit",
-           "log_exit", "reel_to_check", "still_to_check"]
+T = TypeVar("T")
+
+__all__ = [
+    "Clearance",
+    "Exit",
+    "PreparedExport",
+    "check_exit",
+    "clear_exit",
+    "clip_to_check",
+    "finish_export",
+    "guarded_exit",
+    "log_exit",
+    "reel_to_check",
+    "still_to_check",
+]
 
 
 class Exit(StrEnum):
@@ -189,3 +203,19 @@ def guarded_exit(session: CaseSession, what: Exit | str, items: Sequence[ItemToC
                            day=day)
     yield clearance
     log_exit(session, clearance)
+
+
+@dataclass(frozen=True)
+class PreparedExport(Generic[T]):
+    """An export checked and cleared on the session's thread. ``work()`` does the slow part
+    and touches no session, so a job may run it (``gui/jobs.py``); the caller then logs the
+    files written with :func:`finish_export`, on the session's thread again."""
+
+    clearance: Clearance
+    work: Callable[[], T]
+
+
+def finish_export(session: CaseSession, prepared: PreparedExport[Any],
+                  files: Sequence[Path]) -> None:
+    """Write the export log line of a prepared export whose files are written."""
+    log_exit(session, prepared.clearance, files)

@@ -18,9 +18,16 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
 
-from vigstudio.app.exits import Clearance, Exit, clear_exit, log_exit, reel_to_check
+from vigstudio.app.exits import (
+    Clearance,
+    Exit,
+    PreparedExport,
+    clear_exit,
+    finish_export,
+    log_exit,
+    reel_to_check,
+)
 from vigstudio.app.export_target import check_export_target, check_stills_folder
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.reels import ItemKind, Reel
@@ -48,8 +55,6 @@ from vigstudio.media.marks import draw_marks
 from vigstudio.media.source import MediaSource
 from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
 from vigstudio.safe_write import sweep_leftovers
-
-T = TypeVar("T")
 
 __all__ = [
     "FeedbackSheet",
@@ -216,22 +221,6 @@ def still_requests(session: CaseSession, reel: Reel | int) -> list[StillRequest]
         requests.append(StillRequest(_media(session, still.recording_id), rec.info, still.frame,
                                      name, still.marks))
     return requests
-
-
-@dataclass(frozen=True)
-class PreparedExport(Generic[T]):
-    """An export checked and cleared on the session's thread. ``work()`` does the slow part
-    and touches no session, so a job may run it (``gui/jobs.py``); the caller then logs the
-    files written with :func:`finish_export`, on the session's thread again."""
-
-    clearance: Clearance
-    work: Callable[[], T]
-
-
-def finish_export(session: CaseSession, prepared: PreparedExport[Any],
-                  files: Sequence[Path]) -> None:
-    """Write the export log line of a prepared export whose files are written."""
-    log_exit(session, prepared.clearance, files)
 
 
 def prepare_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,

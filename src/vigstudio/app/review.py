@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vigstudio.app.exits import Clearance, log_exit
+from vigstudio.app.exits import Clearance, PreparedExport, finish_export
 from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.annotations import Valence
 from vigstudio.domain.media import MediaInfo, RecordingKind
@@ -38,6 +38,7 @@ __all__ = [
     "ReviewSummary",
     "SummaryItem",
     "case_progress",
+    "prepare_review_summary",
     "progress_json",
     "review_for_cycle",
     "review_json",
@@ -307,7 +308,18 @@ def export_review_summary(session: CaseSession, review_id: int, out: Path, *,
     """The review summary of shared review ``review_id`` as a PDF at ``out``, after the check
     at the exit (:func:`clear_review_summary`); drawn by ``render`` (the GUI and the CLI pass
     ``vigstudio.render.review_pdf.write_review_pdf``) and written in the export log."""
-    clearance = clear_review_summary(session, review_id, override=override)
-    written = render(Path(out), review_sheet(session, review_id), overwrite)
-    log_exit(session, clearance, [written])
+    prepared = prepare_review_summary(session, review_id, override=override)
+    written = render(Path(out), prepared.work(), overwrite)
+    finish_export(session, prepared, [written])
     return written
+
+
+def prepare_review_summary(session: CaseSession, review_id: int, *,
+                           override: str | None = None) -> PreparedExport[ReviewSheet]:
+    """Check and clear the review summary's export, and read what it shows; ``work()``
+    decodes the items' pictures (touching no session, so a job may run it); the caller draws
+    the sheet and logs it with :func:`vigstudio.app.exits.finish_export`."""
+    clearance = clear_review_summary(session, review_id, override=override)
+    summary = review_summary(session, review_id)
+    return PreparedExport(clearance, lambda: ReviewSheet(
+        summary, tuple(_item_picture(item) for item in summary.items)))

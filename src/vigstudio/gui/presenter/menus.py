@@ -104,7 +104,7 @@ def edit_traject_plan(window: MainWindow) -> None:
 
 
 def export_review_summary(window: MainWindow) -> None:
-    from vigstudio.gui.presenter.review_sheet import write_review_summary
+    from vigstudio.gui.presenter.review_sheet import start_review_summary
 
     session = window.session
     if session is None:
@@ -125,11 +125,18 @@ def export_review_summary(window: MainWindow) -> None:
                                             "PDF (*.pdf)")
     if not chosen:
         return
+    def done(path: Path | None, message: str) -> None:
+        if path is None:
+            QMessageBox.warning(window, "Could not write the review summary", message)
+        else:
+            window.statusBar().showMessage(f"Wrote the review summary {path.name}.", 6000)
+
     override: str | None = None
     while True:
         try:
-            write_review_summary(session, review.id or 0, Path(chosen), overwrite=True,
-                                 override=override)
+            start_review_summary(window, session, review.id or 0, Path(chosen),
+                                 override=override, done=done)
+            window.statusBar().showMessage("Preparing the review summary…")
             break
         except ConsentCheckError as exc:
             override = None if override else ask_override(window, "Review summary", exc)
