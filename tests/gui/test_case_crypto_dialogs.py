@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from vigstudio.app import CaseSession
 from vigstudio.app.case_crypto import create_encrypted_case, is_encrypted, key_path_for
 from vigstudio.crypto.keys import ScryptParams
-from vigstudio.gui.case_crypto_dialogs import (
+from vigstudio.gui.files.case_crypto import (
     NewCaseEncryption,
     PassphraseDialog,
     RecoveryKeyDialog,

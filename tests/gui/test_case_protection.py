@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from vigstudio.app.case_media import case_media_folder
 from vigstudio.app.session import CaseSession
 from vigstudio.crypto import chunked
-from vigstudio.gui.case_protection import offer_copy_in
 from vigstudio.gui.files.adding import RecordingAdder
+from vigstudio.gui.files.protection import offer_copy_in
 from vigstudio.testing.synth import make_barcode_video
 
 KEY = bytes(range(32))

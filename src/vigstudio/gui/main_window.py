@@ -32,13 +32,14 @@ from vigstudio.app.session import CaseSession, RecordingStatus
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.time import FrameRange
 from vigstudio.errors import DamagedProjectError, ProjectLockedError, VigError
-from vigstudio.gui import actions, case_crypto_dialogs, preferences
+from vigstudio.gui import actions, preferences
 from vigstudio.gui.annotations.list_panel import AnnotationList
 from vigstudio.gui.annotations.selection import AnnotationSelection
 from vigstudio.gui.case_record.editors import CaseRecordDialog, open_case_record
 from vigstudio.gui.case_record.panel import CasePanel
 from vigstudio.gui.codebook.panel import CodebookPanel
 from vigstudio.gui.codebook.tagging import TaggingController
+from vigstudio.gui.files import case_crypto as case_crypto_dialogs
 from vigstudio.gui.files import recent
 from vigstudio.gui.files.adding import MEDIA_FILTER, RecordingAdder
 from vigstudio.gui.files.media_watch import MediaWatcher
@@ -265,7 +266,7 @@ class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
             QMessageBox.warning(self, "Case project", notice)
         if wants_relink(self, session):
             self.relink_dialog()
-        from vigstudio.gui.case_protection import offer_copy_in  # encrypted cases only
+        from vigstudio.gui.files.protection import offer_copy_in  # encrypted cases only
 
         offer_copy_in(self, session, self.statusBar().showMessage, self._relinked_one)
         return True

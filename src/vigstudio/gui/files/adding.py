@@ -28,7 +28,7 @@ from vigstudio.app.importing import (
 from vigstudio.app.jobs import Job
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
-from vigstudio.gui.case_protection import copy_choice
+from vigstudio.gui.files.protection import copy_choice
 from vigstudio.gui.jobs import JobRunner
 
 __all__ = ["MEDIA_EXTENSIONS", "MEDIA_FILTER", "RecordingAdder"]

@@ -12,7 +12,7 @@ from vigstudio.app.relink import needing_relink
 from vigstudio.app.retention import erase_case, erase_plan, retention_ended, retention_message
 from vigstudio.app.session import CaseSession
 from vigstudio.errors import VigError
-from vigstudio.gui import case_crypto_dialogs
+from vigstudio.gui.files import case_crypto as case_crypto_dialogs
 from vigstudio.gui.files import recent
 
 
