@@ -457,3 +457,38 @@ def test_libvlc_stops_on_a_damaged_encrypted_file_and_says_why(
             backend.check()
     finally:
         backend.close()
+
+
+def test_plain_copies_made_before_encryption_go_once_the_recording_is_copied_in(
+        tmp_path: Path) -> None:
+    """A plain case copied a film into media/; the case is encrypted and the film copied in:
+    undo can still go back while the case is open, and when it closes the plain copy is
+    removed (a lost laptop must not give it away). A file the case did not copy stays."""
+    from vigstudio.app.case_crypto import encrypt_case, open_case
+    from vigstudio.app.case_media import copy_in
+    from vigstudio.crypto.keys import ScryptParams
+
+    film = make_barcode_video(tmp_path / "visit.mp4", width=96, height=64, frames=20,
+                              gop=10, audio=False)
+    project = tmp_path / "case" / "family.vigproj"
+    project.parent.mkdir()
+    with CaseSession.create(project, "Family P") as plain:
+        rec = plain.import_recording(film, copy=True)
+        assert rec.id is not None
+        copied = plain.media_path(rec.id)
+    assert copied.parent == project.parent / "media" and copied.is_file()
+    stranger = project.parent / "media" / "notes.txt"
+    stranger.write_text("someone's own file")
+    report = encrypt_case(project, "a passphrase long enough", kdf=ScryptParams(n=2 ** 10))
+    assert [r[0] for r in report.not_protected] == [rec.id]
+    session = open_case(project, passphrase="a passphrase long enough")
+    copy_in(session, rec.id)
+    assert session.media_source(rec.id).encrypted
+    session.undo()  # still possible: the plain copy is there while the case is open
+    assert session.media_path(rec.id) == copied and copied.is_file()
+    session.redo()
+    session.close()
+    assert not copied.exists() and stranger.is_file()
+    with open_case(project, passphrase="a passphrase long enough") as again:
+        assert again.media_source(rec.id).encrypted
+        assert fingerprint(again.media_source(rec.id)) == rec.fingerprint

@@ -28,7 +28,7 @@ from vigstudio.app.jobs import JobContext
 from vigstudio.app.session_core import SessionCore
 from vigstudio.crypto import chunked
 from vigstudio.domain.media import Fingerprint, Recording
-from vigstudio.errors import ExportCancelled, MediaError, MediaKeyError
+from vigstudio.errors import ExportCancelled, MediaError, MediaKeyError, VigError
 from vigstudio.media.fingerprint import fingerprint
 from vigstudio.media.source import ENCRYPTED_SUFFIX, MediaSource
 
@@ -147,3 +147,33 @@ def encrypt_into(folder: Path, media: Path, key: bytes) -> Path:
     target = folder / encrypted_name(media)
     chunked.encrypt_file(media, target, key)
     return target
+
+
+def remove_plain_duplicates(session: SessionCore) -> list[Path]:
+    """In an encrypted case: remove the plain files in the case's own ``media/`` folder that
+    no recording refers to and that are copies of a recording the case keeps encrypted
+    (same fingerprint). These are the copies a plain case made before it was encrypted and
+    whose recordings were then copied in. Files that match no recording are left alone;
+    the removed files are returned."""
+    folder = session.folder / "media"
+    if session.media_key is None or not folder.is_dir():
+        return []
+    in_use: set[Path] = set()
+    protected: set[Fingerprint] = set()
+    for rec in session.recordings():
+        if rec.id is None:
+            continue
+        in_use.add(session.media_path(rec.id).resolve())
+        if session.media_source(rec.id).encrypted:
+            protected.add(rec.fingerprint)
+    removed: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.is_symlink() or path.resolve() in in_use:
+            continue
+        try:
+            if fingerprint(path) in protected:
+                path.unlink()
+                removed.append(path)
+        except (OSError, VigError):
+            continue  # unreadable or not media: not ours to remove
+    return removed

@@ -81,6 +81,7 @@ class SessionCore:
         self._macro_serial = 0
         self.last_change: Change | None = None
         self.removed_leftovers: list[Path] = []  # unfinished files of killed runs, removed
+        self._closed = False
         # recording id -> (what the file looked like when checked, whether its content matched)
         self._verified: dict[int, tuple[tuple[object, ...], bool]] = {}
 
@@ -113,10 +114,26 @@ class SessionCore:
         session.media_key = None if keys is None else keys.media_key
         session.keys = keys
         session.removed_leftovers = [] if read_only else sweep_case_folder(session.folder)
+        session.removed_leftovers += session._remove_plain_duplicates()
         return session
 
     def close(self) -> None:
-        self.project.close()
+        try:
+            if not self._closed:
+                self.removed_leftovers += self._remove_plain_duplicates()
+        finally:
+            self._closed = True
+            self.project.close()
+
+    def _remove_plain_duplicates(self) -> list[Path]:
+        """An encrypted case's plain copies of recordings it now keeps encrypted (made in
+        ``media/`` before the case was encrypted), removed once no undo can point back at
+        them: when the case closes, and when it opens (after a crash)."""
+        if self.media_key is None or self.read_only:
+            return []
+        from vigstudio.app.case_media import remove_plain_duplicates
+
+        return remove_plain_duplicates(self)
 
     def __enter__(self) -> Self:
         return self
