@@ -326,7 +326,7 @@ def test_relinking_a_moved_recording_in_an_encrypted_case(tmp_path: Path) -> Non
     project = tmp_path / "case.vigproj"
     made = create_encrypted_case(project, NAME, PASS, kdf=CHEAP)
     with made.session as session:
-        rec = session.import_recording(video)
+        rec = session.import_recording(video, copy=False)  # referenced where it is
     usb = tmp_path / "usb"
     usb.mkdir()
     shutil.move(video, usb / "renamed.mp4")
