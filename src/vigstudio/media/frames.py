@@ -13,8 +13,8 @@ Caching (why stepping is cheap):
   last decoded one continues decoding from there (no seek): stepping forward costs one decode.
 * Every frame decoded on the way from a keyframe to the target is kept (as a YUV picture,
   converted to RGB only when asked for), so stepping back inside the group of pictures costs
-  only a colour conversion. With ``max_size`` (the picture area on screen) the kept pictures
-  are scaled down to it as they are decoded: a 4K picture is kept in the 1.4 MB of a
+  only a colour conversion. Pictures beyond 1080p are kept scaled down to ``max_size`` (the
+  picture area on screen) as they are decoded: a 4K picture is kept in the 1.4 MB of a
   1288×724 one instead of 12 MB, so the same memory holds a whole group of pictures. The
   number shown still names exactly the frame decoded; only its size differs.
 * The cache is bounded by a byte budget (:func:`cache_budget`, from the machine's memory and
@@ -243,7 +243,7 @@ class FrameReader:
             if size != self._out_size:
                 self._out_size = size
                 self._converted.clear()
-                need_w, need_h = self._stored_size()
+                need_w, need_h = self._kept_size()
                 for index in [i for i, frame in self._decoded.items()
                               if frame.width < need_w or frame.height < need_h]:
                     del self._decoded[index]
@@ -326,11 +326,20 @@ class FrameReader:
         out_w, out_h = self._out_size
         return (out_h, out_w) if self._info.rotation % 360 in (90, 270) else (out_w, out_h)
 
+    def _kept_size(self) -> tuple[int, int]:
+        """Width and height at which decoded pictures are kept: the size shown for pictures
+        beyond 1080p (4K: a ninth of the memory); smaller ones as decoded, since scaling every
+        picture passed on the way from a keyframe (up to 200 at 1080p) would slow a seek more
+        than the memory saved is worth."""
+        if self._info.width * self._info.height > BIG_PICTURE:
+            return self._stored_size()
+        return self._info.width, self._info.height
+
     def _update_budget(self) -> None:
         if self._fixed_budget is not None:
             self._cache_bytes = self._fixed_budget
             return
-        width, height = self._stored_size()
+        width, height = self._kept_size()
         depth = 2 if self._info.is_hdr else 1  # HDR is 10-bit: two bytes a sample
         self._cache_bytes = cache_budget(self._memory,
                                          frame_bytes=width * height * 3 // 2 * depth)
@@ -407,7 +416,7 @@ class FrameReader:
     def _store(self, index: int, frame: Any) -> None:
         if index in self._decoded:
             return
-        width, height = self._stored_size()
+        width, height = self._kept_size()
         if frame.width > width or frame.height > height:
             # keep it at the size it is shown (a copy: the decoder's picture goes back to
             # its pool at once)
