@@ -464,17 +464,19 @@ _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter numbers (malloc.h)
 _M_ARENA_MAX = -8
 
 
-def tune_malloc(arenas: int = 2, mmap_threshold: int = 2 * _MB) -> bool:
+def tune_malloc(arenas: int = 2, mmap_threshold: int = 4 * _MB) -> bool:
     """Make glibc's malloc give big pictures' memory back (Linux; like the
     ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_`` environment settings, but set from
     inside the process):
 
     * at most ``arenas`` memory pools for all threads: by default glibc makes up to eight a
       core, and libVLC's and FFmpeg's decoder threads each keep freed pictures in their own;
-    * blocks of ``mmap_threshold`` bytes or more (decoded pictures, 8 MB a 4K luma plane) are
-      mapped on their own and unmapped when freed. By default glibc raises this threshold to
-      32 MB after the first big block is freed, and from then on freed pictures stay in the
-      heap, fragmented.
+    * blocks of ``mmap_threshold`` bytes or more (8 MB a 4K luma plane, 12 MB a picture in
+      libVLC) are mapped on their own and unmapped when freed. By default glibc raises this
+      threshold to 32 MB after the first big block is freed, and from then on freed pictures
+      stay in the heap, fragmented. 4 MB, not less: a mapping is page-faulted afresh each
+      time, which a 2.8 MB 720p RGB picture made for every step would pay (2 MB cost 720p
+      steps a few ms).
 
     Measured on 4K HEVC, libVLC playing: 60–100 MB less resident memory. Call it before the
     decoding threads start (pools made earlier stay); ``mallopt`` takes malloc's own lock, so
