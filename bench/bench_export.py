@@ -22,9 +22,11 @@ Rows:
   scaled to 720p.
 
 Start-up is the time from asking for the export to the first frame handed to the encoder, for
-a cold child (spawned when asked) and a warm one (started with the reel's plan when the export
-dialog opened, 1.5 s before Export is pressed). The export rows use the warm child, as the
-dialog does.
+a cold child (spawned when asked), a warm one with the plan (started with the reel's plan when
+the export dialog opened, 1.5 s before Export is pressed) and a warm one without it (started
+by ``vigstudio export-reel`` before it opens the case); and, for the command line as a whole,
+from starting ``vigstudio export-reel`` on the demo case to its first progress report. The
+export rows use the warm child, as the dialog does.
 
 The footage is generated with ffmpeg once and cached in ``bench/.cache/``.
 """
@@ -128,13 +130,16 @@ class Timing:
     first_frame: float | None = None
 
 
-def run_ours(row: Row, out: Path, *, warm: bool) -> Timing:
+def run_ours(row: Row, out: Path, *, warm: bool, with_plan: bool = True) -> Timing:
     info = probe_in_process(row.source.path)
     plan = ReelPlan(tuple(ClipSegment(row.source.path, info, r) for r in row.cuts))
     height = HEIGHT if info.height > HEIGHT else None
-    if warm:
+    if warm and with_plan:
         export.start_worker(plan, height)  # what the export dialog does when it opens
         time.sleep(1.5)  # the person choosing a file name
+    elif warm:
+        export.start_worker()  # what the CLI does before it opens the case
+        time.sleep(1.0)  # opening the case
     first: list[float] = []
     cpu0 = _cpu()
     started = time.perf_counter()
@@ -209,17 +214,54 @@ def best(timings: list[Timing]) -> Timing:
     return min(timings, key=lambda t: t.wall)
 
 
+def demo_case() -> Path:
+    """The demo case project (its film and a feedback reel), made once into the cache."""
+    folder = CACHE / "demo-case"
+    project = folder / "demo-family.vigproj"
+    if not project.exists():
+        from vigstudio.demo import create_demo
+
+        print("generating the demo case (once) …", flush=True)
+        create_demo(folder, barcode=True)
+    return project
+
+
+def cli_first_frame(project: Path, out: Path) -> float:
+    """Seconds from starting ``vigstudio export-reel`` to its first progress report (the
+    first frames encoded), a whole new process: Python, the case opened, the export."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vigstudio", "export-reel", str(project), "--reel",
+         "Cycle 1 feedback", "-o", str(out), "--overwrite"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    first: float | None = None
+    while chunk := proc.stderr.read1(4096):
+        if first is None and b"%" in chunk:
+            first = time.perf_counter() - started
+    if proc.wait() != 0 or first is None:
+        raise RuntimeError("the CLI export failed")
+    return first
+
+
 def measure_startup(rounds: int, tmp: Path) -> list[tuple[str, list[float]]]:
     row = ROWS[0]
     results: list[tuple[str, list[float]]] = []
-    for label, warm in (("cold child (spawned when asked)", False),
-                        ("warm child (started when the dialog opened)", True)):
+    for label, warm, with_plan in (
+            ("cold child (spawned when asked)", False, False),
+            ("warm child with the plan (the dialog: started when it opened)", True, True),
+            ("warm child without the plan (the CLI: started before the case is opened)",
+             True, False)):
         firsts: list[float] = []
         for _ in range(rounds):
-            timing = run_ours(row, tmp / "startup.mp4", warm=warm)
+            timing = run_ours(row, tmp / "startup.mp4", warm=warm, with_plan=with_plan)
             assert timing.first_frame is not None
             firsts.append(timing.first_frame)
         results.append((label, firsts))
+    project = demo_case()
+    results.append(("`vigstudio export-reel` from its start (Python, imports, case opened)",
+                    [cli_first_frame(project, tmp / "cli.mp4") for _ in range(rounds)]))
     return results
 
 

@@ -13,8 +13,8 @@ events, and the time from the key event to the paint of the expected frame is me
 * random seek: a frame number typed in the go-to box, Return pressed (20 random frames).
 
 Then, for 4K HEVC phone footage and 1080p60, each in its own process: peak resident memory
-after playing 15 s and after stepping and seeking (with the old fixed 384 MB frame cache and
-with the budget an 8 GB machine gets), and the step/seek latency with each
+after playing 15 s and after stepping and seeking, with the frame cache an 8 GB machine gets
+(``cache_budget`` for 8 GB and the picture area's size), and the step/seek latency
 (``--no-memory`` leaves this out).
 
 Every painted frame is checked: the barcode read from ``grab()`` of the picture must name the
@@ -293,7 +293,7 @@ def _step_and_seek(app: QApplication, widget: PlayerWidget, controller: PlayerCo
     return results
 
 
-def memory_case(key: str) -> int:
+def memory_case(key: str, machine_gb: int) -> int:
     """Play a file with the real player for PLAY_SECONDS, then step and seek; print JSON."""
     import json
 
@@ -304,12 +304,14 @@ def memory_case(key: str) -> int:
     path = CACHE / name
     rnd = random.Random(18)
     controller = PlayerController(backend_factory=lambda: VlcBackend(audio=False),
-                                  probe=probe_in_process)
+                                  probe=probe_in_process, memory=machine_gb * 1024 ** 3)
     widget = PlayerWidget(controller)
     widget.resize(1296, 820)
     widget.show()
     app.processEvents()
     controller.load(path)
+    assert controller.reader is not None
+    cache_mb = controller.reader.cache_bytes / (1024 * 1024)
     gop = 30 if key == "4k" else 60
     settle(app, widget)
     controller.play()
@@ -327,35 +329,31 @@ def memory_case(key: str) -> int:
     widget.close()
     controller.close()
     print(json.dumps({"peak_play": after_play, "peak": peak, "after_close": after_close,
+                      "cache_mb": cache_mb,
                       **{name: summary(values) for name, values in results.items()}}))
     return 0
 
 
-def memory_rows() -> list[str]:
+def memory_rows(machine_gb: int = 8) -> list[str]:
     import json
 
-    from vigstudio.media.frames import CACHE_SETTING, cache_budget
-
     rows = []
-    eight_gb = cache_budget(8 * 1024 ** 3, "") // (1024 * 1024)
     for key, label, name, _barcodes in MEMORY_CASES:
         ensure_memory_video(key, name)
-        for budget, why in ((384, "384 MB (the old fixed budget)"),
-                            (eight_gb, f"{eight_gb} MB (sized for 8 GB)")):
-            env = {**os.environ, CACHE_SETTING: str(budget)}
-            out = subprocess.run([sys.executable, __file__, "--memory-case", key], env=env,
-                                 check=True, capture_output=True, text=True).stdout
-            data = json.loads(out.strip().splitlines()[-1])
-            rows.append(f"| {label} | {why} | {data['peak_play']:.0f} | {data['peak']:.0f} | "
-                        f"{data['after_close']:.0f} | {data['step forward'][0]} | "
-                        f"{data['step back'][0]} | {data['random seek'][0]} |")
-            print(rows[-1], flush=True)
+        out = subprocess.run([sys.executable, __file__, "--memory-case", key, str(machine_gb)],
+                             check=True, capture_output=True, text=True).stdout
+        data = json.loads(out.strip().splitlines()[-1])
+        rows.append(f"| {label} | {data['cache_mb']:.0f} MB (sized for {machine_gb} GB) | "
+                    f"{data['peak_play']:.0f} | {data['peak']:.0f} | "
+                    f"{data['after_close']:.0f} | {data['step forward'][0]} | "
+                    f"{data['step back'][0]} | {data['random seek'][0]} |")
+        print(rows[-1], flush=True)
     return rows
 
 
 def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--memory-case":
-        return memory_case(sys.argv[2])
+        return memory_case(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 8)
     qInstallMessageHandler(_quiet_qt)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)

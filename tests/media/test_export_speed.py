@@ -110,12 +110,12 @@ def test_waiting_worker_is_stopped_and_ends_quietly_without_a_job() -> None:
 
 
 def test_frame_cache_is_sized_from_the_machine_and_the_setting() -> None:
-    assert cache_budget(8 * GB, "") == 8 * GB // 40  # about 200 MB on an 8 GB laptop
-    assert cache_budget(4 * GB, "") == 4 * GB // 40
+    assert cache_budget(8 * GB, "") == 128 * MB  # 1/64 of an 8 GB laptop
+    assert cache_budget(4 * GB, "") == 64 * MB
     assert cache_budget(32 * GB, "") == 384 * MB  # capped
-    assert cache_budget(1 * GB, "") == 64 * MB  # floor
+    assert cache_budget(1 * GB, "") == 48 * MB  # floor
     assert cache_budget(8 * GB, "500") == 500 * MB  # the setting wins
-    assert cache_budget(8 * GB, "lots") == 8 * GB // 40  # a setting that is no number: ignored
+    assert cache_budget(8 * GB, "lots") == 128 * MB  # a setting that is no number: ignored
 
 
 def test_thumbnails_fit_the_memory_budget(long_gop: tuple[Path, MediaInfo]) -> None:

@@ -40,12 +40,13 @@ from vigstudio.errors import (
     PlaybackError,
     VigError,
 )
-from vigstudio.media.frames import DEFAULT_CACHE_BYTES, FrameReader, RGBFrame, fit_size
+from vigstudio.media.frames import FrameReader, RGBFrame, fit_size, tune_malloc
 from vigstudio.media.playback import MAX_RATE, MIN_RATE, PlaybackState, VlcBackend
 from vigstudio.media.source import MediaLike, as_source
 
 __all__ = [
     "RATES",
+    "STOP_VLC_WHEN_PAUSED_ABOVE",
     "VLC_VIDEO_BOX",
     "ExactFrameFetcher",
     "PlayerController",
@@ -57,6 +58,14 @@ RATES: tuple[Fraction, ...] = (Fraction(1, 8), Fraction(1, 4), Fraction(1, 2), F
                                Fraction(2), Fraction(4))
 #: Largest picture asked of VLC while playing (1080p at full size costs too much on 2 cores).
 VLC_VIDEO_BOX = (1280, 1280)
+#: Recordings with more pixels than this (beyond 1080p: 4K phone video) have libVLC stopped,
+#: not paused, when playing pauses: its decoder and picture pools (about 300 MB for 4K HEVC)
+#: go back to the system while the exact frames come from PyAV; playing again reopens the
+#: file at the position (a fraction of a second later than resuming would). While they
+#: play, the exact-frame reader gives back its cache and decoder (reopened on pause).
+STOP_VLC_WHEN_PAUSED_ABOVE = 1920 * 1088
+#: libVLC's decoding threads for such recordings (see ``media_options``).
+BIG_VIDEO_DECODER_THREADS = 2
 
 
 class PlayerState(StrEnum):
@@ -98,6 +107,7 @@ class ExactFrameFetcher:
         self._cond = threading.Condition()
         self._request: int | None = None
         self._last_served: int | None = None
+        self._release = False
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="exact-frames", daemon=True)
         self._thread.start()
@@ -109,6 +119,15 @@ class ExactFrameFetcher:
     def request(self, n: int) -> None:
         with self._cond:
             self._request = n
+            self._release = False
+            self._cond.notify()
+
+    def release(self) -> None:
+        """Stop prefetching and give back the reader's memory (on this thread, between two
+        decoded frames): the recording plays through libVLC now. A later request reopens."""
+        with self._cond:
+            self._request = None
+            self._release = True
             self._cond.notify()
 
     def close(self) -> None:
@@ -118,7 +137,7 @@ class ExactFrameFetcher:
         self._thread.join(timeout=5)
 
     def _pending(self) -> bool:
-        return self._request is not None or self._closed
+        return self._request is not None or self._closed or self._release
 
     def _run(self) -> None:
         while True:
@@ -131,6 +150,11 @@ class ExactFrameFetcher:
                     return
                 n = self._request
                 self._request = None
+                release, self._release = self._release, False
+            if release:
+                self._last_served = None
+                self._reader.release()
+                continue
             if n is None:
                 job = self._prefetch_job()
                 if job is not None:
@@ -184,13 +208,18 @@ class PlayerController:
                  probe: ProbeFunction | None = None,
                  now: Callable[[], float] = time.monotonic,
                  display_size: tuple[int, int] | None = None,
-                 cache_bytes: int | None = None) -> None:
+                 cache_bytes: int | None = None,
+                 memory: int | None = None) -> None:
+        # Before libVLC's and PyAV's decoder threads start: freed pictures go back to the
+        # system instead of staying in per-thread malloc pools (4K pictures are 12 MB apiece).
+        tune_malloc()
         self._backend_factory = backend_factory or VlcBackend
         self._backend: VlcBackend | None = None
         self._probe = probe
         self._now = now
         self._display_size = display_size
         self._cache_bytes = cache_bytes
+        self._memory = memory  # the machine's memory (None: ask the system) for the caches
         self._path: Path | None = None
         self._media_key: bytes | None = None  # an encrypted case's, for relink's reload
         self._info: MediaInfo | None = None
@@ -313,14 +342,15 @@ class PlayerController:
             else:
                 info = self._probe(source)
         reader = FrameReader(source, info, max_size=self._display_size,
-                             cache_bytes=self._cache_bytes or DEFAULT_CACHE_BYTES)
+                             cache_bytes=self._cache_bytes, memory=self._memory)
         self._info = info
         self._fetcher = ExactFrameFetcher(reader, self._deliver_frame, self._deliver_error)
         self._state = PlayerState.PAUSED
         self._position = 0
         try:
             backend = self._ensure_backend()
-            backend.load(source, video_size=fit_size(info.display_size, VLC_VIDEO_BOX))
+            backend.load(source, video_size=fit_size(info.display_size, VLC_VIDEO_BOX),
+                         decoder_threads=BIG_VIDEO_DECODER_THREADS if self._big() else None)
         except VigError as exc:
             self._error = str(exc)
         self._notify_state()
@@ -461,6 +491,8 @@ class PlayerController:
         backend.play_from(self._ms_of(self._position))
         self._anchor(self._position, picture_first=True)
         self._set_state(PlayerState.PLAYING)
+        if self._fetcher is not None and self._big():
+            self._fetcher.release()  # VLC shows the pictures now: free the exact-frame decoder
 
     def play_reverse(self) -> None:
         """Play backwards at the current rate by stepping exact frames."""
@@ -478,7 +510,10 @@ class PlayerController:
 
     def _halt(self, frame: int) -> None:
         if self._state is PlayerState.PLAYING and self._backend is not None:
-            self._backend.pause()
+            if self._big():
+                self._backend.stop()
+            else:
+                self._backend.pause()
         self._stop_at = None
         if self._shuttling:  # back to the chosen speed
             self._shuttling = False
@@ -637,6 +672,11 @@ class PlayerController:
             self._move_to(frame)
 
     # --- internals ----------------------------------------------------------------------
+
+    def _big(self) -> bool:
+        """Beyond 1080p: memory matters more than resuming in an instant."""
+        info = self._info
+        return info is not None and info.width * info.height > STOP_VLC_WHEN_PAUSED_ABOVE
 
     def _ensure_backend(self) -> VlcBackend:
         if self._backend is None:

@@ -31,7 +31,6 @@ import av
 
 from vigstudio.errors import VigError
 from vigstudio.media.export_render import PreparedReel, render_reel
-from vigstudio.media.stills import export_still_png
 
 PROGRESS_INTERVAL = 0.1
 
@@ -67,6 +66,8 @@ def main() -> int:
 
     try:
         if job.get("kind") == "stills":
+            from vigstudio.media.stills import export_still_png
+
             requests = job["requests"]
             for done, request in enumerate(requests, start=1):
                 export_still_png(request.path, request.info, request.frame,

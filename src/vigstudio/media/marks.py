@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
@@ -28,6 +27,8 @@ def _point(mark_x: int, mark_y: int, width: int, height: int) -> tuple[int, int]
 
 def draw_marks(rgb: RGB, marks: Sequence[Mark]) -> RGB:
     """A copy of ``rgb`` (H×W×3 uint8, upright) with ``marks`` drawn on it."""
+    import cv2  # here, not at import: the export's child starts without it (70 ms)
+
     if not marks:
         return rgb
     out = np.ascontiguousarray(rgb).copy()
