@@ -221,6 +221,9 @@ def test_no_editor_widget_in_the_presenter_window(qtbot: QtBot,
     key(window, Qt.Key.Key_PageDown)
     qtbot.waitUntil(lambda: window.presentation.at_end and not window.player.is_playing,
                     timeout=20_000)
+    # the exact picture of the last frame arrives from the frame reader just after
+    qtbot.waitUntil(lambda: window.picture.picture.frame == window.player.position,
+                    timeout=10_000)
     visible = [w for w in window.findChildren(QWidget) if w.isVisible()]
     names = {type(w).__name__ for w in visible}
     assert not names & set(EDITOR_WIDGETS)
