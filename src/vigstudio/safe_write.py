@@ -49,7 +49,9 @@ def disk_full_message(folder: Path, what: str) -> str:
             "drive, and export again.")
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (a rename or unlink in it) to the disk, where the system
+    allows it."""
     if os.name == "nt":  # pragma: no cover - directories cannot be opened there
         return
     with contextlib.suppress(OSError):
@@ -72,7 +74,7 @@ def finish(tmp: Path, out: Path, *, overwrite: bool, what: str,
         if not overwrite and out.exists():
             raise ExportError(f"{out} appeared while exporting; it was left untouched.")
         os.replace(tmp, out)
-        _fsync_dir(out.parent)
+        fsync_folder(out.parent)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise ExportError(disk_full_message(out.parent, what)) from exc

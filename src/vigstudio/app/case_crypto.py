@@ -13,7 +13,6 @@ interrupted conversion is ignored, and replaced when the conversion is run again
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -39,6 +38,7 @@ from vigstudio.crypto.keys import (
 )
 from vigstudio.domain.codebook import Codebook
 from vigstudio.errors import EncryptionError, KeyFileError, ProjectError
+from vigstudio.safe_write import fsync_folder
 from vigstudio.storage import journal
 from vigstudio.storage.cipher import looks_encrypted
 from vigstudio.storage.locking import ProjectLock, lock_path_for
@@ -252,7 +252,7 @@ def encrypt_case(path: Path | str, passphrase: str, *, confirm: str | None = Non
         try:
             write_key_file(key_path_for(path), wrapped, replace=True)
             os.replace(tmp, path)
-            _fsync_folder(path.parent)
+            fsync_folder(path.parent)
         finally:
             tmp.unlink(missing_ok=True)
     finally:
@@ -272,16 +272,6 @@ def _sweep_encrypting(path: Path) -> None:
 
     sweep_leftovers(path.parent)
 
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - folders cannot be opened there
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # --- deleting ----------------------------------------------------------------------------------
@@ -333,5 +323,5 @@ def delete_case(path: Path | str) -> list[Path]:
     if lock_file.exists():
         lock_file.unlink()
         removed.append(lock_file)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     return removed

@@ -54,7 +54,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vigstudio import errors
-from vigstudio.safe_write import sweep_leftovers, temp_name
+from vigstudio.safe_write import fsync_folder, sweep_leftovers, temp_name
 
 __all__ = [
     "CHUNK_SIZE",
@@ -398,16 +398,6 @@ class EncryptedWriter(io.RawIOBase):
         super().close()
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
 
 @contextlib.contextmanager
 def write_atomic(dst: Path | str, key: bytes, *, context: bytes = b"",
@@ -429,7 +419,7 @@ def write_atomic(dst: Path | str, key: bytes, *, context: bytes = b"",
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, dst)
-        _fsync_dir(dst.parent)
+        fsync_folder(dst.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

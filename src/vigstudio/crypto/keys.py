@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vigstudio.errors import EncryptionError, KeyFileError, WrongPassphraseError
+from vigstudio.safe_write import fsync_folder
 
 __all__ = [
     "DEFAULT_KDF", "FORMAT", "KEY_FILE_VERSION", "MIN_PASSPHRASE", "CaseKeys", "KeyFile",
@@ -319,16 +320,6 @@ def read_key_file(path: Path) -> KeyFile:
     return KeyFile.from_bytes(raw, name=path.name)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - folders cannot be opened there
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
 
 def write_key_file(path: Path, key_file: KeyFile, *, replace: bool = False) -> None:
     """Write ``path`` atomically (complete under its name, or the old file is kept);
@@ -356,7 +347,7 @@ def write_key_file(path: Path, key_file: KeyFile, *, replace: bool = False) -> N
                 if path.exists():
                     raise KeyFileError(f"{path.name} already exists") from None
                 os.rename(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_folder(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -378,7 +369,7 @@ def destroy_key_file(path: Path) -> bool:
         finally:
             os.close(fd)
     path.unlink()
-    _fsync_dir(path.parent)
+    fsync_folder(path.parent)
     return True
 
 
