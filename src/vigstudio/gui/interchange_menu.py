@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from vigstudio.app.tag_transfer import export_tags, export_timeline, import_tags
 from vigstudio.errors import ConsentCheckError, VigError
@@ -89,11 +90,18 @@ class InterchangeMenu:
             self.window, f"Import tags into {title}", "", ";;".join(IMPORT_FILTERS))
         if not chosen:
             return None
+        # one undoable edit through the session, so on this thread; a research file of
+        # thousands of annotations takes seconds: say so with the busy cursor
+        self.window.statusBar().showMessage(f"Importing tags from {Path(chosen).name}…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             report = import_tags(session, rec, Path(chosen), IMPORT_FILTERS.get(chosen_filter))
         except VigError as exc:
             self.window._error("Could not import the tags", exc)
             return None
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.window.statusBar().clearMessage()
         text = str(report) + "\n\nEdit ▸ Undo takes the whole import back."
         QMessageBox.information(self.window, "Tags imported", text)
         return text
