@@ -207,8 +207,35 @@ def _check_pyav(folder: Path) -> str:
     wanted = 2 * 25  # two seconds at 25 fps
     if codecs != ("h264", "aac") or frames != wanted or samples == 0:
         raise CheckFailed(f"wrote {codecs}, read {frames}/{wanted} frames, {samples} samples")
+    sealed = _encrypted_frames(clip, folder)
+    if sealed != wanted:
+        raise CheckFailed(f"read {sealed}/{wanted} frames of the encrypted copy")
     return (f"PyAV {av.__version__} (FFmpeg {av.ffmpeg_version_info}): wrote and read "
-            f"{wanted} H.264 frames and {samples} AAC samples")
+            f"{wanted} H.264 frames and {samples} AAC samples; the same frames from an "
+            "encrypted copy (AES-GCM, as an encrypted case keeps it)")
+
+
+def _encrypted_frames(clip: Path, folder: Path) -> int:
+    """Encrypt ``clip`` as an encrypted case copies a recording in, then decode it through
+    the decrypting reader; the number of frames whose barcode is right."""
+    import av
+
+    from vigstudio.crypto import chunked
+    from vigstudio.media.demo_media import read_barcode
+    from vigstudio.media.source import MediaSource
+
+    key = os.urandom(32)
+    sealed = folder / (clip.name + ".vigenc")
+    chunked.encrypt_file(clip, sealed, key)
+    if sealed.read_bytes()[4:8] == b"ftyp":
+        raise CheckFailed("the encrypted copy was written in the clear")
+    good = 0
+    with MediaSource(sealed, key).open_av() as container:
+        for n, frame in enumerate(container.decode(video=0)):
+            if isinstance(frame, av.VideoFrame) and \
+                    read_barcode(frame.to_ndarray(format="rgb24")) == n:
+                good += 1
+    return good
 
 
 def _check_project(folder: Path) -> str:
