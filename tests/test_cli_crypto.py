@@ -105,3 +105,21 @@ def test_without_a_passphrase_and_a_terminal_the_command_says_how(tmp_path: Path
                           timeout=120, check=False)
     assert proc.returncode == 2
     assert "VIGSTUDIO_PASSPHRASE" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_importing_into_an_encrypted_case_copies_in_and_says_the_original_is_not_protected(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigstudio.testing.synth import make_barcode_video
+
+    film = make_barcode_video(tmp_path / "visit.mp4", width=96, height=64, frames=10,
+                              audio=False)
+    project = tmp_path / "case" / "case.vigproj"
+    project.parent.mkdir()
+    monkeypatch.setenv("VIGSTUDIO_PASSPHRASE", PASS)
+    assert run(["new", str(project), "--case", "Family Brook", "--encrypt"], capsys)[0] == 0
+    code, out, err = run(["import", str(project), str(film)], capsys)
+    assert code == 0 and out.strip() == "1"
+    assert "copied into the case and encrypted" in err and "NOT protected" in err
+    [copy] = (project.parent / "case.vigproj.media").iterdir()
+    assert copy.read_bytes()[4:8] != b"ftyp" and film.is_file()

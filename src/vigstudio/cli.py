@@ -170,12 +170,18 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from vigstudio.app.case_media import COPIED_IN_NOTE
+
     with _session(args.project) as session:
         # None: an encrypted case copies in (encrypted), a plain one refers to the files
         report = session.import_recordings([Path(m) for m in args.media],
                                            copy=args.copy or None)
+        encrypted = session.media_key is not None
     for _media, rec in report.imported:
         print(rec.id)
+    if encrypted and report.imported:
+        print("vigstudio: " + COPIED_IN_NOTE.format(count=len(report.imported)).replace(
+            "\n\n", " "), file=sys.stderr)
     for media, reason in report.failed:
         print(f"vigstudio: {media.name} not added: {reason}", file=sys.stderr)
     return 2 if report.failed else 0

@@ -33,6 +33,7 @@ from vigstudio.media.fingerprint import fingerprint
 from vigstudio.media.source import ENCRYPTED_SUFFIX, MediaSource
 
 __all__ = [
+    "COPIED_IN_NOTE",
     "UNPROTECTED_NOTE",
     "CopyPlan",
     "case_media_folder",
@@ -48,6 +49,11 @@ UNPROTECTED_NOTE = (
     "{pronoun} lie (not copied into the case): those files are NOT protected by the case's "
     "passphrase. Copy them into the case to encrypt them; then delete or securely store the "
     "originals.")
+
+COPIED_IN_NOTE = (
+    "This case is encrypted: the {count} recording(s) are copied into the case and encrypted "
+    "with its passphrase.\n\nThe original files stay where they are and are NOT protected: "
+    "delete them, or keep them somewhere safe, once you no longer need them.")
 
 
 def case_media_folder(project_path: Path) -> Path:

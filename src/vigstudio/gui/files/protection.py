@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from vigstudio.app.case_media import (
+    COPIED_IN_NOTE,
     CopyPlan,
     encrypt_copy,
     plan_copy,
@@ -38,12 +39,7 @@ def copy_choice(session: CaseSession, parent: QWidget, count: int) -> bool | Non
     In a plain case: None (the caller asks as before)."""
     if session.media_key is None:
         return None
-    QMessageBox.information(
-        parent, "Add recordings",
-        f"This case is encrypted: the {count} recording(s) are copied into the case and "
-        "encrypted with its passphrase.\n\nThe original files stay where they are and are "
-        "NOT protected: delete them, or keep them somewhere safe, once you no longer need "
-        "them.")
+    QMessageBox.information(parent, "Add recordings", COPIED_IN_NOTE.format(count=count))
     return True
 
 
