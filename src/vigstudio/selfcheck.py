@@ -227,7 +227,9 @@ def _encrypted_frames(clip: Path, folder: Path) -> int:
     key = os.urandom(32)
     sealed = folder / (clip.name + ".vigenc")
     chunked.encrypt_file(clip, sealed, key)
-    if sealed.read_bytes()[4:8] == b"ftyp":
+    with sealed.open("rb") as f:
+        head = f.read(8)
+    if head[4:8] == b"ftyp":
         raise CheckFailed("the encrypted copy was written in the clear")
     good = 0
     with MediaSource(sealed, key).open_av() as container:
