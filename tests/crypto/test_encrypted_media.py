@@ -492,3 +492,17 @@ def test_plain_copies_made_before_encryption_go_once_the_recording_is_copied_in(
     with open_case(project, passphrase="a passphrase long enough") as again:
         assert again.media_source(rec.id).encrypted
         assert fingerprint(again.media_source(rec.id)) == rec.fingerprint
+
+
+def test_a_damaged_encrypted_recording_is_changed_not_offline(
+        case: CaseSession, films: dict[str, tuple[Path, MediaSource]]) -> None:
+    """One byte flipped inside an encrypted recording: the file is there, so the case must not
+    call it offline (which sends the practitioner looking for it), but not the film imported."""
+    rec = case.import_recording(films["cli"][0])
+    assert rec.id is not None
+    stored = case.media_path(rec.id)
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    stored.write_bytes(bytes(data))
+    case._verified.clear()
+    assert case.recording_status(rec.id) is RecordingStatus.CHANGED

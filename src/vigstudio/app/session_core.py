@@ -40,6 +40,7 @@ from vigstudio.domain.project import (
 )
 from vigstudio.domain.reels import Reel, ReelItem
 from vigstudio.errors import (
+    EncryptedFileError,
     FrameOutOfRangeError,
     InvalidEditError,
     NotFoundError,
@@ -430,6 +431,8 @@ class SessionCore:
         if known is None or known[0] != key:
             try:
                 same = fingerprint(source) == rec.fingerprint
+            except EncryptedFileError:  # there, but damaged or not sealed with this case's key
+                same = False
             except (OSError, VigError):
                 return RecordingStatus.OFFLINE
             known = (key, same)
