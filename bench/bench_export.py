@@ -28,6 +28,12 @@ by ``vigstudio export-reel`` before it opens the case); and, for the command lin
 from starting ``vigstudio export-reel`` on the demo case to its first progress report. The
 export rows use the warm child, as the dialog does.
 
+A second table runs whole command lines against each other for the tiny and 25 s reels:
+``vigstudio export-reel`` as a new process (Python, imports, the case opened, the consent
+check, the export, the log line) on a case made with the command line, against the faster
+of the two ffmpeg commands. The last start-up row is the floor every ``vigstudio`` command
+pays before it can open a case: a new Python importing the application (SQLAlchemy).
+
 The footage is generated with ffmpeg once and cached in ``bench/.cache/``.
 """
 
@@ -245,8 +251,67 @@ def cli_first_frame(project: Path, out: Path) -> float:
     return first
 
 
+def _cli(*argv: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    return subprocess.run([sys.executable, "-m", "vigstudio", *argv], check=True, env=env,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def cli_case(row: Row, folder: Path) -> Path:
+    """A case holding the row's film (referenced, not copied) and a reel of the row's cuts,
+    made with the command line; no participants, so the export passes with ``--override``."""
+    project = folder / f"{row.key}.vigproj"
+    _cli("new", str(project), "--case", f"Bench {row.key}")
+    recording = _cli("import", str(project), str(row.source.path)).split()[0]
+    _cli("new-reel", str(project), "--name", "bench")
+    for cut in row.cuts:
+        clip = _cli("add-clip", str(project), "--recording", recording, "--in", str(cut.start),
+                    "--out", str(cut.end))
+        _cli("reel-add", str(project), "--reel", "bench", "--clip", clip)
+    return project
+
+
+def run_cli(project: Path, out: Path, height: int | None) -> Timing:
+    """``vigstudio export-reel`` as a person runs it: a new process, from its start to the
+    file written."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    size = ["--height", str(height)] if height else []
+    cpu0 = _cpu()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "vigstudio", "export-reel", str(project), "--reel",
+                    "bench", "-o", str(out), "--overwrite", "--quiet", "--override",
+                    "benchmark", *size], check=True, env=env, stdout=subprocess.DEVNULL)
+    return Timing(time.perf_counter() - started, _cpu() - cpu0)
+
+
+def measure_cli(rows: list[Row], rounds: int, tmp: Path) -> list[str]:
+    """Whole command lines against each other: ``vigstudio export-reel`` (Python, imports,
+    the case opened, the consent check, the export, the log line) and ``ffmpeg``."""
+    lines = []
+    for row in rows:
+        if row.key not in {"tiny", "25s"}:
+            continue
+        project = cli_case(row, tmp)
+        height = HEIGHT if int(row.source.size.split("x")[1]) > HEIGHT else None
+        ours: list[Timing] = []
+        theirs: list[Timing] = []
+        for _ in range(rounds):
+            ours.append(run_cli(project, tmp / "cli.mp4", height))
+            theirs.append(min(run_ffmpeg(row, tmp / "select.mp4"),
+                              run_ffmpeg(row, tmp / "seek.mp4", seek=True),
+                              key=lambda t: t.wall))
+        o, t = best(ours), best(theirs)
+        ratios = [a.wall / b.wall for a, b in zip(ours, theirs, strict=True)]
+        lines.append(f"| {row.title} | {frame_count(tmp / 'cli.mp4')} | {o.wall:.2f} | "
+                     f"{t.wall:.2f} | **{o.wall / t.wall:.2f}** | "
+                     f"{statistics.median(ratios):.2f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def measure_startup(rounds: int, tmp: Path) -> list[tuple[str, list[float]]]:
     row = ROWS[0]
+    footage(row.source)
     results: list[tuple[str, list[float]]] = []
     for label, warm, with_plan in (
             ("cold child (spawned when asked)", False, False),
@@ -262,7 +327,19 @@ def measure_startup(rounds: int, tmp: Path) -> list[tuple[str, list[float]]]:
     project = demo_case()
     results.append(("`vigstudio export-reel` from its start (Python, imports, case opened)",
                     [cli_first_frame(project, tmp / "cli.mp4") for _ in range(rounds)]))
+    results.append(("… of which Python and importing the application (SQLAlchemy): "
+                    "every command pays it", [import_floor() for _ in range(rounds)]))
     return results
+
+
+def import_floor() -> float:
+    """Seconds for a new Python process to import what ``vigstudio export-reel`` imports
+    before it can open a case (the session, the storage layer and SQLAlchemy)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import vigstudio.cli, vigstudio.app.reel_export"],
+                   check=True, env=env)
+    return time.perf_counter() - started
 
 
 def main() -> int:
@@ -300,6 +377,7 @@ def main() -> int:
                          f"{statistics.median(ratios):.2f} | "
                          f"{o.cpu:.1f} / {t.cpu:.1f} / {k.cpu:.1f} |")
             print(lines[-1], flush=True)
+        cli_lines = measure_cli(rows, args.rounds, tmp)
         startup = measure_startup(args.rounds, tmp)
     cores = os.cpu_count()
     load = os.getloadavg()[0]
@@ -312,6 +390,14 @@ def main() -> int:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for line in lines:
         print(line)
+    if cli_lines:
+        print("\nWhole command lines, `vigstudio export-reel` (a new process: Python, imports, "
+              "the case opened and checked, the export, the log line) against the faster of "
+              "the two ffmpeg commands\n")
+        print("| reel | frames | vigstudio s | ffmpeg s | ratio | median of rounds |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for line in cli_lines:
+            print(line)
     print("\n| start-up: export asked → first frame encoded | median s | best s | n |")
     print("| --- | ---: | ---: | ---: |")
     for label, firsts in startup:

@@ -107,9 +107,12 @@ def _progress_printer() -> Callable[[float, float | None], None]:
 
 
 def cmd_export_reel(args: argparse.Namespace) -> int:
-    from vigstudio.app.reel_export import export_reel_video, warm_export_worker
+    from vigstudio.app.warmup import warm_export_worker
 
-    warm_export_worker()  # the export's worker starts up while the case is opened
+    # first thing: the export's worker imports FFmpeg while this process imports the
+    # application and opens the case
+    warm_export_worker()
+    from vigstudio.app.reel_export import export_reel_video
 
     cancel = threading.Event()
     with _snapshot(args.project) as session:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -131,3 +134,44 @@ def test_unburned_captions_travel_as_subtitles(demo: Path, tmp_path: Path,
     assert main(["export-reel", str(demo), "--reel", "Questions", "-o", str(out),
                  "--quiet"]) == 2
     assert "captions" in capsys.readouterr().err and not out.exists()
+
+
+_START_ORDER = """
+import json
+import sys
+import vigstudio.media.export as export
+
+heavy = ("sqlalchemy", "av", "numpy")
+seen = []
+real_start = export.start_worker
+
+
+def spy(*args, **kwargs):
+    seen.append([name for name in heavy if name in sys.modules])
+    return real_start(*args, **kwargs)
+
+
+export.start_worker = spy
+from vigstudio.cli import main
+
+code = main(["export-reel", sys.argv[1], "--reel", "Cycle 1 feedback", "-o", sys.argv[2],
+             "--quiet"])
+print(json.dumps({"seen": seen, "code": code,
+                  "decoders": [name for name in ("av", "numpy", "cv2") if name in sys.modules]}))
+"""
+
+
+def test_cli_export_starts_its_worker_before_the_heavy_imports(demo: Path,
+                                                                 tmp_path: Path) -> None:
+    """`vigstudio export-reel` starts the export's child before it imports SQLAlchemy (so the
+    child's FFmpeg imports overlap the case being opened) and never decodes in its own process
+    (no PyAV or numpy there): a new Python process, as a practitioner runs it."""
+    out = tmp_path / "reel.mp4"
+    done = subprocess.run([sys.executable, "-c", _START_ORDER, str(demo), str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["code"] == 0
+    assert seen["seen"] == [[]]  # one worker, started before any heavy import
+    assert seen["decoders"] == []
+    assert out.exists()

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vigstudio.app.exits import (
     Clearance,
@@ -30,6 +31,7 @@ from vigstudio.app.exits import (
 )
 from vigstudio.app.export_target import check_export_target, check_stills_folder
 from vigstudio.app.session import CaseSession, RecordingStatus
+from vigstudio.app.warmup import warm_export_worker
 from vigstudio.domain.reels import ItemKind, Reel
 from vigstudio.errors import ExportError, MediaMissingError, VigError
 from vigstudio.interchange.atomic import write_atomically
@@ -51,10 +53,13 @@ from vigstudio.media.export_plan import (
     caption_subtitles,
     layout_reel,
 )
-from vigstudio.media.marks import draw_marks
 from vigstudio.media.source import MediaSource
-from vigstudio.media.stills import RGB, StillRequest, export_stills, still_rgb
 from vigstudio.safe_write import sweep_leftovers
+
+if TYPE_CHECKING:
+    # stills decode pictures (PyAV, numpy): imported when used, so that the command line's
+    # reel export does not load them in the parent process (its child decodes)
+    from vigstudio.media.stills import RGB, StillRequest
 
 __all__ = [
     "FeedbackSheet",
@@ -148,12 +153,6 @@ def prepare_export(session: CaseSession, reel: Reel | int, height: int | None = 
     start_worker(plan, height)
 
 
-def warm_export_worker() -> None:
-    """Start the export's worker before the case is even opened (the command line does): it
-    imports its libraries meanwhile and waits for the job."""
-    start_worker()
-
-
 def stop_prepared_export() -> None:
     """End a worker :func:`prepare_export` started for an export that was not made."""
     stop_worker()
@@ -208,6 +207,8 @@ def _slug(text: str) -> str:
 
 def still_requests(session: CaseSession, reel: Reel | int) -> list[StillRequest]:
     """One PNG per still of the reel, named in reel order (``01-eye-contact.png``)."""
+    from vigstudio.media.stills import StillRequest
+
     if isinstance(reel, int):
         reel = session.reel(reel)
     requests: list[StillRequest] = []
@@ -233,6 +234,8 @@ def prepare_reel_stills(session: CaseSession, reel: Reel | int, folder: Path, *,
         name = reel.name if isinstance(reel, Reel) else session.reel(reel).name
         raise ExportError(f"The reel {name!r} has no stills to export.")
     check_stills_folder(session, folder, [r.name for r in requests])
+    from vigstudio.media.stills import export_stills
+
     clearance = clear_reel(session, reel, Exit.STILLS, override=override, day=day)
     sweep_leftovers(Path(folder))
     return PreparedExport(clearance,
@@ -300,6 +303,9 @@ def feedback_sheet(session: CaseSession, reel: Reel | int, *,
 
 def _assemble(content: SheetContent, requests: Sequence[StillRequest]) -> FeedbackSheet:
     """The sheet from its text and its stills' requests (decodes; touches no session)."""
+    from vigstudio.media.marks import draw_marks
+    from vigstudio.media.stills import still_rgb
+
     stills = tuple((draw_marks(still_rgb(request.path, request.info, request.frame),
                                request.marks), caption)
                    for request, caption in zip(requests, content.captions, strict=True))
