@@ -77,6 +77,8 @@ from vigstudio import errors
 from vigstudio.children import popen_child, worker_command
 from vigstudio.domain.media import MediaInfo
 from vigstudio.domain.time import FrameRate
+from vigstudio.media.colour_tags import StreamColour, stream_colour
+from vigstudio.media.container_check import check_file, matroska_cut, walk_boxes
 from vigstudio.media.source import MediaLike, MediaSource, as_source
 from vigstudio.media.timestamps import frame_key
 
@@ -115,7 +117,7 @@ def probe(path: MediaLike, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = F
     """
     source = as_source(path)
     path = source.path
-    _check_file(source)
+    check_file(source)
     result = _run_worker(source, timeout, progress)
     if result.returncode < 0:
         sig = -result.returncode
@@ -203,7 +205,7 @@ def probe_in_process(path: MediaLike, *, strict: bool = False,
     """Probe ``path`` in this process (see the module docs for what is measured)."""
     source = as_source(path)
     path = source.path
-    _check_file(source)
+    check_file(source)
     info = _Prober(source, progress).run()
     if strict:
         require_complete(info, path)
@@ -338,102 +340,6 @@ def info_from_json(data: dict[str, Any]) -> MediaInfo:
 # --- the work -------------------------------------------------------------------------
 
 
-def _check_file(source: MediaSource) -> None:
-    path = source.path
-    if not path.exists():
-        raise errors.MediaMissingError(
-            f"The recording “{path.name}” is not at {path.absolute().parent} any more "
-            "(moved, renamed, or on a drive that is not connected).")
-    if path.is_dir():
-        raise errors.NotMediaError(f"“{path.name}” is a folder, not a video file.")
-    try:
-        size = source.size()
-    except OSError as exc:
-        raise errors.MediaError(f"“{path.name}” cannot be read: {exc.strerror}.") from exc
-    if size == 0:
-        raise errors.EmptyMediaError(
-            f"“{path.name}” is empty (0 bytes) — probably an unfinished copy or download.")
-
-
-@dataclass(frozen=True, slots=True)
-class _BoxCheck:
-    """What walking the top-level boxes of an ISO-BMFF (MP4/MOV) file found."""
-
-    is_isobmff: bool
-    has_moov: bool
-    cut_box: str | None  # type of a box that runs past the end of the file
-
-
-_ISO_FIRST_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
-
-
-def _walk_boxes(source: MediaSource) -> _BoxCheck:
-    size = source.size()
-    with source.open_binary() as fh:
-        head = fh.read(8)
-        if len(head) < 8 or head[4:8] not in _ISO_FIRST_BOXES:
-            return _BoxCheck(False, False, None)
-        offset, has_moov = 0, False
-        while offset + 8 <= size:
-            fh.seek(offset)
-            header = fh.read(16)
-            box_size = int.from_bytes(header[0:4], "big")
-            box_type = header[4:8]
-            if box_size == 1:
-                if len(header) < 16:
-                    return _BoxCheck(True, has_moov, box_type.decode("latin-1"))
-                box_size = int.from_bytes(header[8:16], "big")
-            elif box_size == 0:
-                box_size = size - offset
-            if box_type == b"moov":
-                has_moov = True
-            if box_size < 8:
-                break  # garbage; FFmpeg will say more
-            if offset + box_size > size:
-                return _BoxCheck(True, has_moov, box_type.decode("latin-1"))
-            offset += box_size
-        return _BoxCheck(True, has_moov, None)
-
-
-_EBML_MAGIC = b"\x1a\x45\xdf\xa3"
-_MKV_SEGMENT = b"\x18\x53\x80\x67"
-
-
-def _read_vint(data: bytes, offset: int) -> tuple[int, int, bool] | None:
-    """An EBML variable-size integer at ``offset``: (value, length, all-ones 'unknown')."""
-    if offset >= len(data):
-        return None
-    first = data[offset]
-    length = 1
-    while length <= 8 and not first & (0x80 >> (length - 1)):
-        length += 1
-    if length > 8 or offset + length > len(data):
-        return None
-    value = first & (0xFF >> length)
-    for byte in data[offset + 1:offset + length]:
-        value = (value << 8) | byte
-    return value, length, value == (1 << (7 * length)) - 1
-
-
-def _matroska_cut(source: MediaSource) -> bool | None:
-    """For Matroska/WebM: True if the Segment declares more bytes than the file has."""
-    size = source.size()
-    with source.open_binary() as fh:
-        data = fh.read(4096)
-    if not data.startswith(_EBML_MAGIC):
-        return None
-    header = _read_vint(data, 4)
-    if header is None:
-        return None
-    offset = 4 + header[1] + header[0]
-    if data[offset:offset + 4] != _MKV_SEGMENT:
-        return None
-    seg = _read_vint(data, offset + 4)
-    if seg is None or seg[2]:
-        return None  # unknown size (live recording): cannot tell
-    return offset + 4 + seg[1] + seg[0] > size
-
-
 @dataclass(slots=True)
 class _Packet:
     pts: int
@@ -452,58 +358,6 @@ class _Scan:
     entries: int = 0  # index entries, including empty "repeat the last picture" ones
     intra_only: bool = True  # every picture a keyframe: no reordering
     missing_pts: bool = False  # some packets carry no presentation time
-
-
-@dataclass(frozen=True, slots=True)
-class _Colour:
-    primaries: str | None = None
-    transfer: str | None = None
-    space: str | None = None
-    range: str | None = None
-
-
-def _colour_name(value: Any) -> str | None:
-    """FFmpeg's name for a colour property (PyAV gives an enum or an int), None if unknown."""
-    if value is None:
-        return None
-    number = int(value)
-    if number in (0, 2):  # reserved / unspecified
-        return None
-    name = getattr(value, "name", None)
-    return str(name).lower().replace("_", "-") if name else str(number)
-
-
-def _colour_of(vstream: av.video.stream.VideoStream) -> _Colour:
-    ctx = vstream.codec_context
-    return _Colour(
-        primaries=_primaries_name(getattr(ctx, "color_primaries", None)),
-        transfer=_transfer_name(getattr(ctx, "color_trc", None)),
-        space=_space_name(getattr(ctx, "colorspace", None)),
-        range={1: "tv", 2: "pc"}.get(int(getattr(ctx, "color_range", 0) or 0)),
-    )
-
-
-# FFmpeg's AVColorPrimaries / AVColorTransferCharacteristic / AVColorSpace numbers and the
-# names its command line and encoders use.
-_PRIMARIES = {1: "bt709", 4: "bt470m", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m",
-              9: "bt2020", 12: "smpte432"}
-_TRANSFERS = {1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m",
-              8: "linear", 13: "iec61966-2-1", 14: "bt2020-10", 15: "bt2020-12",
-              16: "smpte2084", 18: "arib-std-b67"}
-_SPACES = {1: "bt709", 4: "fcc", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m",
-           9: "bt2020nc", 10: "bt2020c"}
-
-
-def _primaries_name(value: Any) -> str | None:
-    return None if value is None else _PRIMARIES.get(int(value))
-
-
-def _transfer_name(value: Any) -> str | None:
-    return None if value is None else _TRANSFERS.get(int(value))
-
-
-def _space_name(value: Any) -> str | None:
-    return None if value is None else _SPACES.get(int(value))
 
 
 # Containers whose packets carry no presentation order of their own (AVI stores decode order
@@ -621,7 +475,7 @@ class _Prober:
             raise errors.MediaError(
                 f"“{self.name}” cannot be read: permission denied.") from exc
         except (av.FFmpegError, UnicodeDecodeError) as exc:
-            boxes = _walk_boxes(self.source)
+            boxes = walk_boxes(self.source)
             if boxes.is_isobmff and (not boxes.has_moov or boxes.cut_box):
                 raise errors.TruncatedMediaError(
                     f"“{self.name}” is incomplete: the file ends early and its index is "
@@ -635,7 +489,7 @@ class _Prober:
 
     def run(self) -> MediaInfo:
         with self._open() as container:
-            boxes = _walk_boxes(self.source)
+            boxes = walk_boxes(self.source)
             if boxes.is_isobmff and (not boxes.has_moov or boxes.cut_box == "moov"):
                 raise errors.TruncatedMediaError(
                     f"“{self.name}” is incomplete: the file ends early and its index is "
@@ -667,13 +521,13 @@ class _Prober:
             declared = Fraction(declared_rate) if declared_rate else None
             scan = self._demux(container, vstream)
             packets, tail, demux_failed, n_read = scan.packets, scan.tail, scan.failed, scan.read
-            if boxes.cut_box is not None or _matroska_cut(self.source):
+            if boxes.cut_box is not None or matroska_cut(self.source):
                 self.truncated = True
             first_missing_dts = self._first_missing_dts(vstream, n_read)
             decoded_tail, rotation, tail_ok = self._decode_tail(vstream, tail)
             audio = self._audio(container)
             fmt_name = container.format.name
-            colour = _colour_of(vstream)
+            colour = stream_colour(vstream)
 
         if not packets:
             raise errors.TruncatedMediaError(
@@ -713,7 +567,7 @@ class _Prober:
 
     def _build_from_decode(self, order: _DecodeOrder, fmt_name: str, codec: str, width: int,
                            height: int, *, rotation: int, declared: Fraction | None,
-                           audio: tuple[str, int, int] | None, colour: _Colour,
+                           audio: tuple[str, int, int] | None, colour: StreamColour,
                            demux_failed: bool, first_dts: int | None) -> MediaInfo:
         """The index from a full decode: frame N is the N-th picture the decoder gives.
 
@@ -887,7 +741,7 @@ class _Prober:
     def _build(self, fmt_name: str, codec: str, width: int, height: int, rotation: int, *,
                time_base: Fraction, pts: list[int], last_duration: int,
                declared: Fraction | None, audio: tuple[str, int, int] | None,
-               colour: _Colour, frame_keys: tuple[int, ...] | None = None) -> MediaInfo:
+               colour: StreamColour, frame_keys: tuple[int, ...] | None = None) -> MediaInfo:
         """``pts``: every frame's presentation time (time_base units), rising."""
         start = pts[0]
         deltas = [b - a for a, b in itertools.pairwise(pts)]
