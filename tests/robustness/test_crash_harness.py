@@ -33,8 +33,9 @@ def test_one_hundred_random_kills_lose_nothing(tmp_path: Path) -> None:
     assert report.edits_lost == 0
     assert report.corrupt_files == 0
     assert report.half_applied == 0
-    # real work was being done when killed (~4,500 edits on an idle 2-core machine; far
-    # fewer when it is loaded, so the bound is low)
+    # real work was being done when killed: half the kills come a random moment after the
+    # case is open, so editing is hit however loaded the machine is (thousands of edits on an
+    # idle 2-core machine)
     assert report.edits_acknowledged > 200
     assert report.edits_refused > 0  # invalid edits were tried and changed nothing
 

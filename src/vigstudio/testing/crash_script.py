@@ -492,6 +492,29 @@ def _child_env(keys: CaseKeys | None = None) -> dict[str, str]:
     return env
 
 
+def _failed(err: Path) -> bool:
+    return err.exists() and err.stat().st_size > 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_until_open(ack: Path, alive: Callable[[], bool], limit: float = 30.0) -> None:
+    """Until the child has written that the case is open (``ack 0 open``), it has ended, or
+    ``limit`` seconds have passed."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and alive():
+        with contextlib.suppress(OSError):
+            if b"ack 0 " in ack.read_bytes()[:4096]:
+                return
+        time.sleep(0.002)
+
+
 class CrashHarness:
     """Kill editing children at random moments and check the project file each time.
 
@@ -577,18 +600,25 @@ class CrashHarness:
         err = self.workdir / "child-errors.txt"
         ack.unlink(missing_ok=True)
         life = self.rng.uniform(0.0, self.max_life)
+        # half the kills count their moment from the start (they hit opening and recovery
+        # too), half from the case being open (they hit editing however slow the machine is)
+        from_open = self.rng.random() < 0.5
         args = [str(self.project), str(ack), str(seed), str(err)]
         if self.spawn:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "vigstudio.testing.crash_script", "child", *args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 env=_child_env(self.keys))
+            if from_open:
+                _wait_until_open(ack, lambda: proc.poll() is None and not _failed(err))
             time.sleep(life)
             proc.send_signal(signal.SIGKILL)
             status = proc.wait()
             killed = status == -signal.SIGKILL
         else:
             pid = int(self._ask("run\t" + "\t".join(args)).split()[1])
+            if from_open:
+                _wait_until_open(ack, lambda: _alive(pid) and not _failed(err))
             time.sleep(life)
             os.kill(pid, signal.SIGKILL)  # our own child's pid: it cannot exit by itself
             raw_status = int(self._ask("reap").split()[1])
