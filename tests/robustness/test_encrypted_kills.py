@@ -24,7 +24,7 @@ from vigstudio.app.case_crypto import (
 )
 from vigstudio.crypto.keys import CaseKeys, ScryptParams
 from vigstudio.domain.project import Role
-from vigstudio.errors import KeyFileError, NotAProjectError, WrongPassphraseError
+from vigstudio.errors import KeyFileError, NotAProjectError, ProjectError, WrongPassphraseError
 from vigstudio.storage.journal import Verdict, check_journal, journal_path_for
 from vigstudio.storage.migrations import identity_version
 from vigstudio.testing.crash_script import CrashHarness, state_hash
@@ -134,6 +134,63 @@ def test_conversion_killed_at_every_step_leaves_one_whole_case(tmp_path: Path) -
         if finished:
             break
     assert seen == {"plain", "encrypted"} and step > 5
+
+
+# --- creating an encrypted case, killed at every step ----------------------------------------
+
+CREATE = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "create_encrypted_case(Path(sys.argv[1]), 'Family Newfield', sys.argv[3], "
+    "kdf=ScryptParams(n=2 ** 10)).session.close()").replace(
+    "import encrypt_case", "import create_encrypted_case")
+
+
+def test_creating_an_encrypted_case_killed_at_every_step_leaves_nothing_or_a_whole_case(
+        tmp_path: Path) -> None:
+    """A kill at any file-system step of creating an encrypted case leaves either no case
+    (and the next create there succeeds) or a whole case that opens with the passphrase;
+    never a project file that cannot be opened."""
+    outcomes: set[str] = set()
+    step = 0
+    while True:
+        step += 1
+        assert step < 100, "creating never finished"
+        work = tmp_path / f"run-{step}"
+        work.mkdir()
+        project = work / "case.vigproj"
+        proc = subprocess.run([sys.executable, "-c", CREATE, str(project), str(step), PASS],
+                              env=ENV, capture_output=True, text=True, timeout=120,
+                              check=False)
+        finished = proc.returncode == 0
+        if not finished:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        visible = sorted(p.name for p in work.iterdir() if not p.name.startswith("."))
+        if project.exists():
+            outcomes.add("case")
+            assert is_encrypted(project), f"step {step}: {visible}"
+            before = sorted(p.name for p in work.iterdir())
+            with pytest.raises(WrongPassphraseError):  # a wrong try still writes nothing
+                unlock(project, passphrase="not the passphrase")
+            assert sorted(p.name for p in work.iterdir()) == before
+            with open_case(project, passphrase=PASS) as session:
+                assert session.case().name == "Family Newfield"
+                assert session.project.integrity_check() == []
+            assert not project.read_bytes().startswith(SQLITE)
+        else:
+            outcomes.add("nothing")
+            assert visible == [], f"step {step}: {visible}"  # hidden temporaries at most
+            with pytest.raises(ProjectError, match="no project file"):  # said, not half-opened
+                open_case(project, passphrase=PASS)
+            made = create_encrypted_case(project, "Family Newfield", PASS, kdf=CHEAP)
+            made.session.close()
+            with open_case(project, passphrase=PASS) as session:
+                assert session.case().name == "Family Newfield"
+        left = sorted(p.name for p in work.iterdir() if p.name != "case.vigproj.lock")
+        assert left == ["case.vigproj", "case.vigproj.key"], f"step {step}: {left}"
+        shutil.rmtree(work)
+        if finished:
+            break
+    assert outcomes == {"nothing", "case"} and step > 3
 
 
 # --- delete, killed after the key is gone ----------------------------------------------------

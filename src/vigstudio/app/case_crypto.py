@@ -13,9 +13,12 @@ interrupted conversion is ignored, and replaced when the conversion is run again
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import glob
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +40,8 @@ from vigstudio.crypto.keys import (
     write_key_file,
 )
 from vigstudio.domain.codebook import Codebook
-from vigstudio.errors import EncryptionError, KeyFileError, ProjectError
-from vigstudio.safe_write import fsync_folder
+from vigstudio.errors import EncryptionError, KeyFileError, ProjectError, VigError
+from vigstudio.safe_write import fsync_folder, writer_gone
 from vigstudio.storage import journal
 from vigstudio.storage.cipher import looks_encrypted
 from vigstudio.storage.locking import ProjectLock, lock_path_for
@@ -69,13 +72,88 @@ def _encrypting_name(path: Path) -> Path:
 
 
 def is_encrypted(path: Path | str) -> bool:
-    """Is the case project at ``path`` encrypted? Reads 100 bytes; writes nothing."""
+    """Is the case project at ``path`` encrypted? Reads 100 bytes; writes nothing. (A case
+    whose creation was killed just before its key file got its name counts: its key file
+    is still under the pending name, and the first unlock gives it its name.)"""
     path = Path(path)
     try:
         plain = read_header_kind(path)
     except ProjectError:
-        return looks_encrypted(path) and key_path_for(path).exists()
-    return not plain and key_path_for(path).exists()
+        return looks_encrypted(path) and _has_key_file(path)
+    return not plain and _has_key_file(path)
+
+
+# --- the key file of a case being created --------------------------------------------------------
+#
+# Two files cannot appear in one atomic step, so creating an encrypted case writes its key file
+# first under a hidden pending name (``.NAME.vigproj.key.pending-PID``), then the project file
+# (the commit: from then on the case is whole), then gives the key file its name. A kill before
+# the project file appears leaves only hidden files of a case that never existed (removed by the
+# next create there); a kill after it leaves the key under its pending name, which is read from
+# there and given its name at the first unlock.
+
+_PENDING = ".key.pending-"
+
+
+def _pending_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}{_PENDING}{os.getpid()}")
+
+
+def _pending_keys(path: Path) -> list[Path]:
+    """Pending key files of cases being created (or whose creation was killed) at ``path``."""
+    found = glob.glob(glob.escape(str(path.with_name(f".{path.name}{_PENDING}"))) + "*")
+    return sorted(Path(p) for p in found if p.rsplit("-", 1)[-1].isdigit())
+
+
+def _interrupted_key(path: Path) -> Path | None:
+    """The pending key file of a case whose creation was killed after its project file was
+    written (None when there is none, or the project file is not there)."""
+    if not path.exists():
+        return None
+    pending = _pending_keys(path)
+    return pending[-1] if pending else None
+
+
+def _has_key_file(path: Path) -> bool:
+    return key_path_for(path).exists() or _interrupted_key(path) is not None
+
+
+def _name_key_file(pending: Path, key_path: Path) -> None:
+    """Give the pending key file its name (never over an existing key file), then drop the
+    pending name. A kill in between leaves two names of the same file; the second one goes
+    at the next unlock or create."""
+    try:
+        os.link(pending, key_path)
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links (FAT): a rename into a free name
+        if not key_path.exists():
+            os.rename(pending, key_path)
+    fsync_folder(key_path.parent)
+    pending.unlink(missing_ok=True)
+    fsync_folder(key_path.parent)
+
+
+def _tidy_pending_keys(path: Path) -> list[Path]:
+    """Remove the pending key files that killed creations left at ``path``: those of a case
+    whose project file never appeared (their key protects nothing), and second names of the
+    case's own key file. Pending files of running processes are left alone."""
+    removed: list[Path] = []
+    key_path = key_path_for(path)
+    for pending in _pending_keys(path):
+        if not writer_gone(int(pending.name.rsplit("-", 1)[-1]), pending):
+            continue
+        try:
+            if not path.exists():
+                destroy_key_file(pending)
+            elif key_path.exists() and pending.read_bytes() == key_path.read_bytes():
+                pending.unlink()
+            else:
+                continue
+        except OSError:
+            continue
+        removed.append(pending)
+    return removed
 
 
 # --- unlocking and opening -------------------------------------------------------------------
@@ -91,11 +169,17 @@ def unlock(path: Path | str, *, passphrase: str | None = None,
     path = Path(path)
     if (passphrase is None) == (recovery_key is None):
         raise EncryptionError("give either the passphrase or the recovery key")
-    key_file = read_key_file(key_path_for(path))
+    key_path = key_path_for(path)
+    source = key_path if key_path.exists() else (_interrupted_key(path) or key_path)
+    key_file = read_key_file(source)
     keys = (unlock_with_passphrase(key_file, passphrase) if passphrase is not None
             else unlock_with_recovery_key(key_file, recovery_key or ""))
     if verify:
         _check_binding(path, key_file, keys)
+        with contextlib.suppress(OSError):  # a read-only folder still opens from there
+            if source != key_path:  # a creation killed before the key file got its name
+                _name_key_file(source, key_path)
+            _tidy_pending_keys(path)
     return keys
 
 
@@ -158,10 +242,20 @@ def create_encrypted_case(path: Path | str, case_name: str, passphrase: str, *,
                           created_on: dt.date | None = None,
                           kdf: ScryptParams = DEFAULT_KDF) -> NewEncryptedCase:
     """Write a new encrypted case project and its key file, and open it. ``kdf`` is for
-    tests (cheaper settings); the product always uses the default."""
+    tests (cheaper settings); the product always uses the default.
+
+    Crash-safe (a kill at any moment leaves no case, or a whole one that opens with the
+    passphrase): the key file is written first under a hidden pending name, then the
+    project file appears (in one step: the case exists from then on), then the key file
+    gets its name — the first unlock does that if a kill came first. What a killed
+    creation left without a project file is removed here."""
     path = Path(path)
     check_new_passphrase(passphrase, confirm)
     key_path = key_path_for(path)
+    from vigstudio.safe_write import sweep_leftovers
+
+    sweep_leftovers(path.parent)  # a killed creation's half-written project and key files
+    _tidy_pending_keys(path)
     if path.exists():
         raise ProjectError(f"{path.name} already exists; choose another name")
     if key_path.exists():
@@ -169,15 +263,34 @@ def create_encrypted_case(path: Path | str, case_name: str, passphrase: str, *,
                            "another name, or move that file away first")
     keys = CaseKeys.generate()
     recovery = new_recovery_key()
-    wrapped = make_key_file(keys, passphrase, recovery, "", kdf=kdf)
-    session = CaseSession.create(path, case_name, codebook=codebook, created_on=created_on,
-                                 keys=keys)
+    case_uuid = str(uuid.uuid4())
+    pending = _pending_name(path)
+    write_key_file(pending, make_key_file(keys, passphrase, recovery, case_uuid, kdf=kdf),
+                   replace=True)
     try:
-        write_key_file(key_path, wrapped.with_case_id(session.project.case_uuid or ""))
+        session = CaseSession.create(path, case_name, codebook=codebook,
+                                     created_on=created_on, keys=keys, case_uuid=case_uuid)
+    except BaseException:
+        if path.exists() and _identity_or_none(path, keys) == case_uuid:
+            _name_key_file(pending, key_path)  # the case was written: keep it whole
+        else:
+            destroy_key_file(pending)
+        raise
+    try:
+        _name_key_file(pending, key_path)
     except BaseException:
         session.close()
         raise
     return NewEncryptedCase(session, recovery)
+
+
+def _identity_or_none(path: Path, keys: CaseKeys) -> str | None:
+    """The case identity of the encrypted file ``path`` under ``keys`` (None if it does not
+    open with them). Reads only."""
+    try:
+        return peek_case_uuid(path, keys.database_key)
+    except (VigError, OSError):
+        return None
 
 
 # --- changing the passphrase -------------------------------------------------------------------
@@ -296,7 +409,8 @@ def delete_case(path: Path | str) -> list[Path]:
     chosen exports are not touched.
     """
     path = Path(path)
-    if not path.exists() and not key_path_for(path).exists():
+    pending = _pending_keys(path)
+    if not path.exists() and not key_path_for(path).exists() and not pending:
         raise ProjectError(f"there is no case project at {path}")
     copied = [] if is_encrypted(path) or not path.exists() else _plain_copies(path)
     lock = ProjectLock(path) if path.exists() else None
@@ -304,6 +418,7 @@ def delete_case(path: Path | str) -> list[Path]:
     try:
         if destroy_key_file(key_path_for(path)):
             removed.append(key_path_for(path))
+        removed += [p for p in pending if destroy_key_file(p)]  # a creation killed early
         folder = path.parent
         files = [path, journal.journal_path_for(path),
                  *sorted(folder.glob(f"{path.name}-journal.*")),

@@ -88,15 +88,17 @@ class SessionCore:
 
     @classmethod
     def create(cls, path: Path, case_name: str, *, codebook: Codebook | None = None,
-               created_on: dt.date | None = None, keys: CaseKeys | None = None) -> Self:
+               created_on: dt.date | None = None, keys: CaseKeys | None = None,
+               case_uuid: str | None = None) -> Self:
         """Write a new case project at ``path`` (never over an existing file) and open it;
         encrypted under ``keys`` if given (use :mod:`vigstudio.app.case_crypto`, which writes
-        the key file too)."""
+        the key file too), with the identity ``case_uuid`` if given."""
         if not case_name.strip():
             raise InvalidEditError("a case needs a name (a pseudonym for the family)")
         case = Case(case_name.strip(), created_on or dt.date.today())
         session = cls(ProjectFile.create(Path(path), case, codebook or default_codebook(),
-                                         key=None if keys is None else keys.database_key))
+                                         key=None if keys is None else keys.database_key,
+                                         case_uuid=case_uuid))
         session.media_key = None if keys is None else keys.media_key
         session.keys = keys
         return session
