@@ -16,10 +16,13 @@ from vigstudio.app import CaseSession, RecordingStatus
 from vigstudio.app.case_crypto import create_encrypted_case, open_case
 from vigstudio.app.case_media import case_media_folder, copy_in
 from vigstudio.app.importing import make_ready
+from vigstudio.app.relink import needing_relink, relink_found, search_folder
 from vigstudio.crypto import chunked
 from vigstudio.crypto.keys import ScryptParams
+from vigstudio.media.fingerprint import fingerprint
+from vigstudio.media.frames import FrameReader
 from vigstudio.media.probe import probe_in_process
-from vigstudio.testing.synth import make_barcode_video
+from vigstudio.testing.synth import make_barcode_video, read_barcode
 
 CHEAP = ScryptParams(n=2 ** 10)  # tests only: the product always uses the default
 PASS = "correct horse battery"
@@ -108,3 +111,55 @@ def test_a_damaged_copy_is_not_reused(tmp_path: Path, films: tuple[Path, Path, P
         fresh = session.media_path(again.id)
         assert fresh != damaged and len(_encrypted_files(project)) == 2
         assert session.recording_status(again.id) is RecordingStatus.ONLINE
+def test_relinking_finds_an_encrypted_copy_moved_elsewhere(
+        tmp_path: Path, films: tuple[Path, Path, Path]) -> None:
+    visit, _same, other = films
+    project, session = _new_case(tmp_path)
+    with session:
+        rec = session.import_recording(visit)
+        assert rec.id
+        rid = rec.id
+        copy = session.media_path(rid)
+    # the practitioner moves the case's media folder to a stick, renaming it
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    shutil.move(str(case_media_folder(project)), str(stick / "films of Rowan"))
+    # a decoy of the same encrypted size from another encrypted case (another key)
+    _other_project, other_session = _new_case(tmp_path / "another")
+    with other_session:
+        theirs = other_session.media_path(other_session.import_recording(visit).id or 0)
+    shutil.copyfile(theirs, stick / "films of Rowan" / "another-case.vigenc")
+    shutil.copyfile(other, stick / "other.mp4")
+
+    with open_case(project, passphrase=PASS) as session:
+        assert session.recording_status(rid) is RecordingStatus.OFFLINE
+        result = search_folder(needing_relink(session), stick, key=session.media_key)
+        found = stick / "films of Rowan" / copy.name
+        assert result.found == {rid: found}
+        assert relink_found(session, result).relinked == [rid]
+        assert session.recording_status(rid) is RecordingStatus.ONLINE
+        assert fingerprint(session.media_source(rid)) == rec.fingerprint
+    with open_case(project, passphrase=PASS) as session:
+        assert session.media_path(rid) == found
+        assert session.recording_status(rid) is RecordingStatus.ONLINE
+        reader = FrameReader(session.media_source(rid), rec.info)
+        try:
+            assert read_barcode(reader.frame(7)) == 7
+        finally:
+            reader.close()
+
+
+def test_without_the_key_an_encrypted_copy_is_not_taken_for_the_film(
+        tmp_path: Path, films: tuple[Path, Path, Path]) -> None:
+    visit, _same, _other = films
+    _project, session = _new_case(tmp_path)
+    with session:
+        rec = session.import_recording(visit)
+        assert rec.id
+        copy = session.media_path(rec.id)
+        wanted = session.recordings()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copyfile(copy, elsewhere / copy.name)
+    result = search_folder(wanted, elsewhere)  # no key: the copy cannot be read
+    assert result.found == {}
