@@ -193,6 +193,90 @@ def test_creating_an_encrypted_case_killed_at_every_step_leaves_nothing_or_a_who
     assert outcomes == {"nothing", "case"} and step > 3
 
 
+SAVE_COPY = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "s = open_case(Path(sys.argv[1]), passphrase=sys.argv[3]); count = 0; "
+    "s.save_copy(Path(sys.argv[4]), overwrite=True); s.close()").replace(
+    "import encrypt_case", "import open_case")
+
+
+@pytest.mark.parametrize("over_a_copy", [False, True])
+def test_save_a_copy_of_an_encrypted_case_killed_at_every_step(
+        tmp_path: Path, over_a_copy: bool) -> None:
+    """Saving a copy (a new file, or over an older copy) killed at any step: the case is
+    untouched, and the copy is absent, the older copy, or the new one — it always opens
+    with the passphrase (never a copy whose key file is missing or another copy's)."""
+    project = tmp_path / "case.vigproj"
+    with create_encrypted_case(project, "Family A", PASS, kdf=CHEAP).session as session:
+        session.add_participant("Sam", Role.PERSON)
+    outcomes: set[str] = set()
+    for step in range(1, 60):
+        work = tmp_path / f"run-{step}"
+        work.mkdir()
+        dest = work / "copy.vigproj"
+        if over_a_copy:
+            with open_case(project, passphrase=PASS) as session:
+                session.save_copy(dest)
+            with open_case(dest, passphrase=PASS) as old:
+                old.add_participant("only in the older copy", Role.OTHER)
+        proc = subprocess.run([sys.executable, "-c", SAVE_COPY, str(project), str(step), PASS,
+                               str(dest)], env=ENV, capture_output=True, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 0:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        with open_case(project, passphrase=PASS) as session:
+            assert [p.pseudonym for p in session.participants()] == ["Sam"]
+        if not dest.exists():
+            outcomes.add("none")
+        else:
+            with open_case(dest, passphrase=PASS) as copy:
+                names = [p.pseudonym for p in copy.participants()]
+                outcomes.add("old" if len(names) == 2 else "new")
+                assert names[0] == "Sam"
+        shutil.rmtree(work)
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0
+    assert outcomes == ({"old", "new"} if over_a_copy else {"none", "new"})
+
+
+LOCAL_COPY = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "from vigstudio.app.case_crypto import unlock; from vigstudio.app.location import "
+    "make_local_copy; keys = unlock(Path(sys.argv[1]), passphrase=sys.argv[3]); count = 0; "
+    "make_local_copy(Path(sys.argv[1]), Path(sys.argv[4]), keys=keys)")
+
+
+def test_a_local_copy_of_an_encrypted_case_killed_at_every_step(tmp_path: Path) -> None:
+    """Working on a local copy (a case in a cloud folder): killed at any step, there is no
+    copy or one that opens with the passphrase."""
+    project = tmp_path / "cloud" / "case.vigproj"
+    project.parent.mkdir()
+    with create_encrypted_case(project, "Family A", PASS, kdf=CHEAP).session as session:
+        session.add_participant("Sam", Role.PERSON)
+    outcomes: set[str] = set()
+    for step in range(1, 60):
+        local = tmp_path / f"local-{step}"
+        local.mkdir()
+        proc = subprocess.run([sys.executable, "-c", LOCAL_COPY, str(project), str(step), PASS,
+                               str(local)], env=ENV, capture_output=True, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 0:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        copy = local / "case.vigproj"
+        if copy.exists():
+            outcomes.add("copy")
+            with open_case(copy, passphrase=PASS) as session:
+                assert [p.pseudonym for p in session.participants()] == ["Sam"]
+        else:
+            outcomes.add("none")
+            assert [p.name for p in local.iterdir() if not p.name.startswith(".")] == []
+        shutil.rmtree(local)
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0 and outcomes == {"none", "copy"}
+
+
 # --- delete, killed after the key is gone ----------------------------------------------------
 
 DELETE = """

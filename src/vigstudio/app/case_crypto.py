@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
 import os
 import shutil
 import uuid
@@ -32,12 +31,16 @@ from vigstudio.crypto.keys import (
     destroy_key_file,
     key_path_for,
     make_key_file,
+    name_key_file,
     new_recovery_key,
+    pending_key_files,
+    pending_writer,
     read_key_file,
     rewrap_passphrase,
     unlock_with_passphrase,
     unlock_with_recovery_key,
     write_key_file,
+    write_pending_key_file,
 )
 from vigstudio.domain.codebook import Codebook
 from vigstudio.errors import EncryptionError, KeyFileError, ProjectError, VigError
@@ -83,34 +86,12 @@ def is_encrypted(path: Path | str) -> bool:
     return not plain and _has_key_file(path)
 
 
-# --- the key file of a case being created --------------------------------------------------------
-#
-# Two files cannot appear in one atomic step, so creating an encrypted case writes its key file
-# first under a hidden pending name (``.NAME.vigproj.key.pending-PID``), then the project file
-# (the commit: from then on the case is whole), then gives the key file its name. A kill before
-# the project file appears leaves only hidden files of a case that never existed (removed by the
-# next create there); a kill after it leaves the key under its pending name, which is read from
-# there and given its name at the first unlock.
-
-_PENDING = ".key.pending-"
-
-
-def _pending_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}{_PENDING}{os.getpid()}")
-
-
-def _pending_keys(path: Path) -> list[Path]:
-    """Pending key files of cases being created (or whose creation was killed) at ``path``."""
-    found = glob.glob(glob.escape(str(path.with_name(f".{path.name}{_PENDING}"))) + "*")
-    return sorted(Path(p) for p in found if p.rsplit("-", 1)[-1].isdigit())
-
-
 def _interrupted_key(path: Path) -> Path | None:
-    """The pending key file of a case whose creation was killed after its project file was
-    written (None when there is none, or the project file is not there)."""
+    """The newest pending key file of ``path`` when its project file is there (a creation or
+    a copy killed before the key file got its name; :func:`write_pending_key_file`)."""
     if not path.exists():
         return None
-    pending = _pending_keys(path)
+    pending = pending_key_files(path)
     return pending[-1] if pending else None
 
 
@@ -118,41 +99,22 @@ def _has_key_file(path: Path) -> bool:
     return key_path_for(path).exists() or _interrupted_key(path) is not None
 
 
-def _name_key_file(pending: Path, key_path: Path) -> None:
-    """Give the pending key file its name (never over an existing key file), then drop the
-    pending name. A kill in between leaves two names of the same file; the second one goes
-    at the next unlock or create."""
-    try:
-        os.link(pending, key_path)
-    except FileExistsError:
-        pass
-    except OSError:  # no hard links (FAT): a rename into a free name
-        if not key_path.exists():
-            os.rename(pending, key_path)
-    fsync_folder(key_path.parent)
-    pending.unlink(missing_ok=True)
-    fsync_folder(key_path.parent)
-
-
 def _tidy_pending_keys(path: Path) -> list[Path]:
-    """Remove the pending key files that killed creations left at ``path``: those of a case
-    whose project file never appeared (their key protects nothing), and second names of the
-    case's own key file. Pending files of running processes are left alone."""
+    """Remove the pending key files that killed runs left at ``path`` (those of running
+    processes are left alone): when ``path`` does not exist, their key protects nothing;
+    when it opened with its named key file, they belong to a file that never appeared or
+    are second names of that key file."""
     removed: list[Path] = []
     key_path = key_path_for(path)
-    for pending in _pending_keys(path):
-        if not writer_gone(int(pending.name.rsplit("-", 1)[-1]), pending):
+    for pending in pending_key_files(path):
+        if not writer_gone(pending_writer(pending), pending):
             continue
-        try:
-            if not path.exists():
-                destroy_key_file(pending)
-            elif key_path.exists() and pending.read_bytes() == key_path.read_bytes():
-                pending.unlink()
+        with contextlib.suppress(OSError):
+            if key_path.exists() and os.path.samefile(pending, key_path):
+                pending.unlink()  # a second name of the key file: never overwrite it
             else:
-                continue
-        except OSError:
-            continue
-        removed.append(pending)
+                destroy_key_file(pending)
+            removed.append(pending)
     return removed
 
 
@@ -170,17 +132,29 @@ def unlock(path: Path | str, *, passphrase: str | None = None,
     if (passphrase is None) == (recovery_key is None):
         raise EncryptionError("give either the passphrase or the recovery key")
     key_path = key_path_for(path)
-    source = key_path if key_path.exists() else (_interrupted_key(path) or key_path)
-    key_file = read_key_file(source)
-    keys = (unlock_with_passphrase(key_file, passphrase) if passphrase is not None
-            else unlock_with_recovery_key(key_file, recovery_key or ""))
-    if verify:
-        _check_binding(path, key_file, keys)
-        with contextlib.suppress(OSError):  # a read-only folder still opens from there
-            if source != key_path:  # a creation killed before the key file got its name
-                _name_key_file(source, key_path)
-            _tidy_pending_keys(path)
-    return keys
+    # a creation or a copy killed before the key file got its name: the pending key file
+    # (newest first) is tried after the named one, which is missing or another copy's
+    pending = list(reversed(pending_key_files(path))) if path.exists() else []
+    sources = ([key_path] if key_path.exists() or not pending else []) + pending
+    first: EncryptionError | None = None
+    for source in sources:
+        try:
+            key_file = read_key_file(source)
+            keys = (unlock_with_passphrase(key_file, passphrase) if passphrase is not None
+                    else unlock_with_recovery_key(key_file, recovery_key or ""))
+            if verify:
+                _check_binding(path, key_file, keys)
+        except EncryptionError as exc:
+            first = first or exc
+            continue
+        if verify:
+            with contextlib.suppress(OSError):  # a read-only folder still opens from there
+                if source != key_path:  # it opens this very file: it is its key file
+                    name_key_file(source, key_path, replace=True)
+                _tidy_pending_keys(path)
+        return keys
+    assert first is not None
+    raise first
 
 
 def save_recovery_key(target: Path, recovery_key: str) -> Path:
@@ -255,7 +229,8 @@ def create_encrypted_case(path: Path | str, case_name: str, passphrase: str, *,
     from vigstudio.safe_write import sweep_leftovers
 
     sweep_leftovers(path.parent)  # a killed creation's half-written project and key files
-    _tidy_pending_keys(path)
+    if not path.exists():
+        _tidy_pending_keys(path)
     if path.exists():
         raise ProjectError(f"{path.name} already exists; choose another name")
     if key_path.exists():
@@ -264,20 +239,19 @@ def create_encrypted_case(path: Path | str, case_name: str, passphrase: str, *,
     keys = CaseKeys.generate()
     recovery = new_recovery_key()
     case_uuid = str(uuid.uuid4())
-    pending = _pending_name(path)
-    write_key_file(pending, make_key_file(keys, passphrase, recovery, case_uuid, kdf=kdf),
-                   replace=True)
+    pending = write_pending_key_file(
+        path, make_key_file(keys, passphrase, recovery, case_uuid, kdf=kdf))
     try:
         session = CaseSession.create(path, case_name, codebook=codebook,
                                      created_on=created_on, keys=keys, case_uuid=case_uuid)
     except BaseException:
         if path.exists() and _identity_or_none(path, keys) == case_uuid:
-            _name_key_file(pending, key_path)  # the case was written: keep it whole
+            name_key_file(pending, key_path)  # the case was written: keep it whole
         else:
             destroy_key_file(pending)
         raise
     try:
-        _name_key_file(pending, key_path)
+        name_key_file(pending, key_path)
     except BaseException:
         session.close()
         raise
@@ -409,7 +383,7 @@ def delete_case(path: Path | str) -> list[Path]:
     chosen exports are not touched.
     """
     path = Path(path)
-    pending = _pending_keys(path)
+    pending = pending_key_files(path)
     if not path.exists() and not key_path_for(path).exists() and not pending:
         raise ProjectError(f"there is no case project at {path}")
     copied = [] if is_encrypted(path) or not path.exists() else _plain_copies(path)
