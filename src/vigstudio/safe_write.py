@@ -28,7 +28,7 @@ from pathlib import Path
 from vigstudio.errors import ExportError
 
 __all__ = ["atomic_target", "check_pdf", "die_with_parent", "disk_full_message",
-           "is_leftover", "sweep_leftovers", "temp_name"]
+           "is_leftover", "sweep_leftovers", "temp_name", "writer_gone"]
 
 PARENT_ENV = "VIGSTUDIO_PARENT_PID"
 
@@ -153,7 +153,12 @@ def is_leftover(path: Path) -> bool:
     match = _LEFTOVER.match(path.name)
     if match is None:
         return False
-    pid = int(match.group("pid") or match.group("pid2"))
+    return writer_gone(int(match.group("pid") or match.group("pid2")), path)
+
+
+def writer_gone(pid: int, path: Path) -> bool:
+    """Is the process ``pid`` that wrote ``path`` gone (its id free, or taken by a process
+    that started after the file was last written)?"""
     if not _pid_alive(pid):
         return True
     try:

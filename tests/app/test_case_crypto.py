@@ -365,3 +365,28 @@ def test_a_key_file_asking_for_absurd_memory_is_refused(tmp_path: Path) -> None:
     key_path_for(project).write_text(json.dumps(data), encoding="ascii")
     with pytest.raises(KeyFileError, match="out of range"):
         unlock(project, passphrase=PASS)
+
+
+def test_a_case_whose_key_file_is_still_pending_is_never_exported_over(tmp_path: Path) -> None:
+    """A case whose creation was killed just before its key file got its name (the key file
+    under its pending name) is still a case: no export or copy is written over it, and it
+    opens with its passphrase (the key file then gets its name)."""
+    from vigstudio.crypto.keys import pending_key_files, write_pending_key_file
+    from vigstudio.crypto.keys import read_key_file as read_key
+
+    other = tmp_path / "other.vigproj"
+    _make(other, passphrase="another passphrase")
+    key_file = read_key(key_path_for(other))
+    key_path_for(other).unlink()
+    write_pending_key_file(other, key_file)
+    assert is_encrypted(other)
+    project = tmp_path / "case.vigproj"
+    _make(project)
+    with open_case(project, passphrase=PASS) as session:
+        with pytest.raises(UnsafeTargetError, match="case project"):
+            check_export_target(session, other)
+        with pytest.raises(UnsafeTargetError, match="another case project"):
+            check_copy_target(session, other)
+    with open_case(other, passphrase="another passphrase") as session:
+        assert session.case().name == NAME
+    assert key_path_for(other).exists() and pending_key_files(other) == []

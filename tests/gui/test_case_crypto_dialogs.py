@@ -166,3 +166,37 @@ def test_encrypt_then_change_passphrase_then_delete_from_the_file_menu(
     window.delete_case_dialog()
     assert told[-1] == "Case deleted"
     assert not path.exists() and not key_path_for(path).exists() and window.session is None
+
+
+def test_a_local_copy_of_an_encrypted_case_asks_for_the_passphrase_once(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening an encrypted case from a cloud folder and choosing "Work on a local copy…":
+    the passphrase is asked once; the copy (encrypted, its own key file) is opened."""
+    cloud = tmp_path / "Dropbox" / "cases"
+    cloud.mkdir(parents=True)
+    made = create_encrypted_case(cloud / "case.vigproj", "Family Brook", PASS, kdf=CHEAP)
+    made.session.close()
+    local = tmp_path / "local"
+    local.mkdir()
+
+    def choose_local_copy(box: QMessageBox) -> int:
+        next(b for b in box.buttons() if b.text() == "Work on a local copy…").click()
+        return 0
+
+    asked: list[Path] = []
+    typing = _exec_typing(PASS)
+
+    def exec_counted(dialog: PassphraseDialog) -> int:
+        asked.append(dialog.path)
+        return typing(dialog)
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_local_copy)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(local))
+    monkeypatch.setattr(PassphraseDialog, "exec", exec_counted)
+    assert window.open_project(cloud / "case.vigproj")
+    assert asked == [cloud / "case.vigproj"]
+    session = window.session
+    assert session is not None and session.encrypted and not session.read_only
+    assert session.path == local / "case.vigproj"
+    assert is_encrypted(session.path) and key_path_for(session.path).exists()
+    assert session.case().name == "Family Brook"

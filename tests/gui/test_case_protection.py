@@ -81,3 +81,38 @@ def test_referenced_recordings_are_offered_for_copy_in(
     encrypted.redo()
     assert offer_copy_in(parent, encrypted) is None
     encrypted.close()
+
+
+def test_the_relink_dialog_finds_a_moved_encrypted_copy(
+        qtbot: QtBot, film: Path, tmp_path: Path) -> None:
+    """A real encrypted case (SQLCipher, passphrase): its media folder moved to a stick is
+    found by the relink dialog's folder search and relinked."""
+    import shutil
+
+    from vigstudio.app.case_crypto import create_encrypted_case, open_case
+    from vigstudio.app.session import RecordingStatus
+    from vigstudio.crypto.keys import ScryptParams
+    from vigstudio.gui.files.relink_dialog import RelinkDialog
+
+    project = tmp_path / "case" / "Rowan.vigproj"
+    project.parent.mkdir()
+    made = create_encrypted_case(project, "Rowan", "correct horse battery",
+                                 kdf=ScryptParams(n=2 ** 10))
+    with made.session as session:
+        rec = session.import_recording(film)
+        assert rec.id
+        copy_name = session.media_path(rec.id).name
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    shutil.move(str(case_media_folder(project)), str(stick / "films"))
+    with open_case(project, passphrase="correct horse battery") as session:
+        assert session.recording_status(rec.id) is RecordingStatus.OFFLINE
+        dialog = RelinkDialog(session)
+        qtbot.addWidget(dialog)
+        with qtbot.waitSignal(dialog.search_finished, timeout=30_000):
+            dialog.search(stick)
+        assert dialog.search_result is not None
+        assert dialog.search_result.found == {rec.id: stick / "films" / copy_name}
+        dialog.relink_all()
+        assert session.recording_status(rec.id) is RecordingStatus.ONLINE
+        dialog.close()

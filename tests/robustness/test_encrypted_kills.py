@@ -24,7 +24,7 @@ from vigstudio.app.case_crypto import (
 )
 from vigstudio.crypto.keys import CaseKeys, ScryptParams
 from vigstudio.domain.project import Role
-from vigstudio.errors import KeyFileError, NotAProjectError, WrongPassphraseError
+from vigstudio.errors import KeyFileError, NotAProjectError, ProjectError, WrongPassphraseError
 from vigstudio.storage.journal import Verdict, check_journal, journal_path_for
 from vigstudio.storage.migrations import identity_version
 from vigstudio.testing.crash_script import CrashHarness, state_hash
@@ -134,6 +134,147 @@ def test_conversion_killed_at_every_step_leaves_one_whole_case(tmp_path: Path) -
         if finished:
             break
     assert seen == {"plain", "encrypted"} and step > 5
+
+
+# --- creating an encrypted case, killed at every step ----------------------------------------
+
+CREATE = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "create_encrypted_case(Path(sys.argv[1]), 'Family Newfield', sys.argv[3], "
+    "kdf=ScryptParams(n=2 ** 10)).session.close()").replace(
+    "import encrypt_case", "import create_encrypted_case")
+
+
+def test_creating_an_encrypted_case_killed_at_every_step_leaves_nothing_or_a_whole_case(
+        tmp_path: Path) -> None:
+    """A kill at any file-system step of creating an encrypted case leaves either no case
+    (and the next create there succeeds) or a whole case that opens with the passphrase;
+    never a project file that cannot be opened."""
+    outcomes: set[str] = set()
+    step = 0
+    while True:
+        step += 1
+        assert step < 100, "creating never finished"
+        work = tmp_path / f"run-{step}"
+        work.mkdir()
+        project = work / "case.vigproj"
+        proc = subprocess.run([sys.executable, "-c", CREATE, str(project), str(step), PASS],
+                              env=ENV, capture_output=True, text=True, timeout=120,
+                              check=False)
+        finished = proc.returncode == 0
+        if not finished:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        visible = sorted(p.name for p in work.iterdir() if not p.name.startswith("."))
+        if project.exists():
+            outcomes.add("case")
+            assert is_encrypted(project), f"step {step}: {visible}"
+            before = sorted(p.name for p in work.iterdir())
+            with pytest.raises(WrongPassphraseError):  # a wrong try still writes nothing
+                unlock(project, passphrase="not the passphrase")
+            assert sorted(p.name for p in work.iterdir()) == before
+            with open_case(project, passphrase=PASS) as session:
+                assert session.case().name == "Family Newfield"
+                assert session.project.integrity_check() == []
+            assert not project.read_bytes().startswith(SQLITE)
+        else:
+            outcomes.add("nothing")
+            assert visible == [], f"step {step}: {visible}"  # hidden temporaries at most
+            with pytest.raises(ProjectError, match="no project file"):  # said, not half-opened
+                open_case(project, passphrase=PASS)
+            made = create_encrypted_case(project, "Family Newfield", PASS, kdf=CHEAP)
+            made.session.close()
+            with open_case(project, passphrase=PASS) as session:
+                assert session.case().name == "Family Newfield"
+        left = sorted(p.name for p in work.iterdir() if p.name != "case.vigproj.lock")
+        assert left == ["case.vigproj", "case.vigproj.key"], f"step {step}: {left}"
+        shutil.rmtree(work)
+        if finished:
+            break
+    assert outcomes == {"nothing", "case"} and step > 3
+
+
+SAVE_COPY = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "s = open_case(Path(sys.argv[1]), passphrase=sys.argv[3]); count = 0; "
+    "s.save_copy(Path(sys.argv[4]), overwrite=True); s.close()").replace(
+    "import encrypt_case", "import open_case")
+
+
+@pytest.mark.parametrize("over_a_copy", [False, True])
+def test_save_a_copy_of_an_encrypted_case_killed_at_every_step(
+        tmp_path: Path, over_a_copy: bool) -> None:
+    """Saving a copy (a new file, or over an older copy) killed at any step: the case is
+    untouched, and the copy is absent, the older copy, or the new one — it always opens
+    with the passphrase (never a copy whose key file is missing or another copy's)."""
+    project = tmp_path / "case.vigproj"
+    with create_encrypted_case(project, "Family A", PASS, kdf=CHEAP).session as session:
+        session.add_participant("Sam", Role.PERSON)
+    outcomes: set[str] = set()
+    for step in range(1, 60):
+        work = tmp_path / f"run-{step}"
+        work.mkdir()
+        dest = work / "copy.vigproj"
+        if over_a_copy:
+            with open_case(project, passphrase=PASS) as session:
+                session.save_copy(dest)
+            with open_case(dest, passphrase=PASS) as old:
+                old.add_participant("only in the older copy", Role.OTHER)
+        proc = subprocess.run([sys.executable, "-c", SAVE_COPY, str(project), str(step), PASS,
+                               str(dest)], env=ENV, capture_output=True, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 0:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        with open_case(project, passphrase=PASS) as session:
+            assert [p.pseudonym for p in session.participants()] == ["Sam"]
+        if not dest.exists():
+            outcomes.add("none")
+        else:
+            with open_case(dest, passphrase=PASS) as copy:
+                names = [p.pseudonym for p in copy.participants()]
+                outcomes.add("old" if len(names) == 2 else "new")
+                assert names[0] == "Sam"
+        shutil.rmtree(work)
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0
+    assert outcomes == ({"old", "new"} if over_a_copy else {"none", "new"})
+
+
+LOCAL_COPY = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "from vigstudio.app.case_crypto import unlock; from vigstudio.app.location import "
+    "make_local_copy; keys = unlock(Path(sys.argv[1]), passphrase=sys.argv[3]); count = 0; "
+    "make_local_copy(Path(sys.argv[1]), Path(sys.argv[4]), keys=keys)")
+
+
+def test_a_local_copy_of_an_encrypted_case_killed_at_every_step(tmp_path: Path) -> None:
+    """Working on a local copy (a case in a cloud folder): killed at any step, there is no
+    copy or one that opens with the passphrase."""
+    project = tmp_path / "cloud" / "case.vigproj"
+    project.parent.mkdir()
+    with create_encrypted_case(project, "Family A", PASS, kdf=CHEAP).session as session:
+        session.add_participant("Sam", Role.PERSON)
+    outcomes: set[str] = set()
+    for step in range(1, 60):
+        local = tmp_path / f"local-{step}"
+        local.mkdir()
+        proc = subprocess.run([sys.executable, "-c", LOCAL_COPY, str(project), str(step), PASS,
+                               str(local)], env=ENV, capture_output=True, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 0:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        copy = local / "case.vigproj"
+        if copy.exists():
+            outcomes.add("copy")
+            with open_case(copy, passphrase=PASS) as session:
+                assert [p.pseudonym for p in session.participants()] == ["Sam"]
+        else:
+            outcomes.add("none")
+            assert [p.name for p in local.iterdir() if not p.name.startswith(".")] == []
+        shutil.rmtree(local)
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0 and outcomes == {"none", "copy"}
 
 
 # --- delete, killed after the key is gone ----------------------------------------------------

@@ -13,9 +13,11 @@ interrupted conversion is ignored, and replaced when the conversion is run again
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,16 +31,20 @@ from vigstudio.crypto.keys import (
     destroy_key_file,
     key_path_for,
     make_key_file,
+    name_key_file,
     new_recovery_key,
+    pending_key_files,
+    pending_writer,
     read_key_file,
     rewrap_passphrase,
     unlock_with_passphrase,
     unlock_with_recovery_key,
     write_key_file,
+    write_pending_key_file,
 )
 from vigstudio.domain.codebook import Codebook
-from vigstudio.errors import EncryptionError, KeyFileError, ProjectError
-from vigstudio.safe_write import fsync_folder
+from vigstudio.errors import EncryptionError, KeyFileError, ProjectError, VigError
+from vigstudio.safe_write import fsync_folder, writer_gone
 from vigstudio.storage import journal
 from vigstudio.storage.cipher import looks_encrypted
 from vigstudio.storage.locking import ProjectLock, lock_path_for
@@ -69,13 +75,47 @@ def _encrypting_name(path: Path) -> Path:
 
 
 def is_encrypted(path: Path | str) -> bool:
-    """Is the case project at ``path`` encrypted? Reads 100 bytes; writes nothing."""
+    """Is the case project at ``path`` encrypted? Reads 100 bytes; writes nothing. (A case
+    whose creation was killed just before its key file got its name counts: its key file
+    is still under the pending name, and the first unlock gives it its name.)"""
     path = Path(path)
     try:
         plain = read_header_kind(path)
     except ProjectError:
-        return looks_encrypted(path) and key_path_for(path).exists()
-    return not plain and key_path_for(path).exists()
+        return looks_encrypted(path) and _has_key_file(path)
+    return not plain and _has_key_file(path)
+
+
+def _interrupted_key(path: Path) -> Path | None:
+    """The newest pending key file of ``path`` when its project file is there (a creation or
+    a copy killed before the key file got its name; :func:`write_pending_key_file`)."""
+    if not path.exists():
+        return None
+    pending = pending_key_files(path)
+    return pending[-1] if pending else None
+
+
+def _has_key_file(path: Path) -> bool:
+    return key_path_for(path).exists() or _interrupted_key(path) is not None
+
+
+def _tidy_pending_keys(path: Path) -> list[Path]:
+    """Remove the pending key files that killed runs left at ``path`` (those of running
+    processes are left alone): when ``path`` does not exist, their key protects nothing;
+    when it opened with its named key file, they belong to a file that never appeared or
+    are second names of that key file."""
+    removed: list[Path] = []
+    key_path = key_path_for(path)
+    for pending in pending_key_files(path):
+        if not writer_gone(pending_writer(pending), pending):
+            continue
+        with contextlib.suppress(OSError):
+            if key_path.exists() and os.path.samefile(pending, key_path):
+                pending.unlink()  # a second name of the key file: never overwrite it
+            else:
+                destroy_key_file(pending)
+            removed.append(pending)
+    return removed
 
 
 # --- unlocking and opening -------------------------------------------------------------------
@@ -91,12 +131,30 @@ def unlock(path: Path | str, *, passphrase: str | None = None,
     path = Path(path)
     if (passphrase is None) == (recovery_key is None):
         raise EncryptionError("give either the passphrase or the recovery key")
-    key_file = read_key_file(key_path_for(path))
-    keys = (unlock_with_passphrase(key_file, passphrase) if passphrase is not None
-            else unlock_with_recovery_key(key_file, recovery_key or ""))
-    if verify:
-        _check_binding(path, key_file, keys)
-    return keys
+    key_path = key_path_for(path)
+    # a creation or a copy killed before the key file got its name: the pending key file
+    # (newest first) is tried after the named one, which is missing or another copy's
+    pending = list(reversed(pending_key_files(path))) if path.exists() else []
+    sources = ([key_path] if key_path.exists() or not pending else []) + pending
+    first: EncryptionError | None = None
+    for source in sources:
+        try:
+            key_file = read_key_file(source)
+            keys = (unlock_with_passphrase(key_file, passphrase) if passphrase is not None
+                    else unlock_with_recovery_key(key_file, recovery_key or ""))
+            if verify:
+                _check_binding(path, key_file, keys)
+        except EncryptionError as exc:
+            first = first or exc
+            continue
+        if verify:
+            with contextlib.suppress(OSError):  # a read-only folder still opens from there
+                if source != key_path:  # it opens this very file: it is its key file
+                    name_key_file(source, key_path, replace=True)
+                _tidy_pending_keys(path)
+        return keys
+    assert first is not None
+    raise first
 
 
 def save_recovery_key(target: Path, recovery_key: str) -> Path:
@@ -158,10 +216,21 @@ def create_encrypted_case(path: Path | str, case_name: str, passphrase: str, *,
                           created_on: dt.date | None = None,
                           kdf: ScryptParams = DEFAULT_KDF) -> NewEncryptedCase:
     """Write a new encrypted case project and its key file, and open it. ``kdf`` is for
-    tests (cheaper settings); the product always uses the default."""
+    tests (cheaper settings); the product always uses the default.
+
+    Crash-safe (a kill at any moment leaves no case, or a whole one that opens with the
+    passphrase): the key file is written first under a hidden pending name, then the
+    project file appears (in one step: the case exists from then on), then the key file
+    gets its name — the first unlock does that if a kill came first. What a killed
+    creation left without a project file is removed here."""
     path = Path(path)
     check_new_passphrase(passphrase, confirm)
     key_path = key_path_for(path)
+    from vigstudio.safe_write import sweep_leftovers
+
+    sweep_leftovers(path.parent)  # a killed creation's half-written project and key files
+    if not path.exists():
+        _tidy_pending_keys(path)
     if path.exists():
         raise ProjectError(f"{path.name} already exists; choose another name")
     if key_path.exists():
@@ -169,15 +238,33 @@ def create_encrypted_case(path: Path | str, case_name: str, passphrase: str, *,
                            "another name, or move that file away first")
     keys = CaseKeys.generate()
     recovery = new_recovery_key()
-    wrapped = make_key_file(keys, passphrase, recovery, "", kdf=kdf)
-    session = CaseSession.create(path, case_name, codebook=codebook, created_on=created_on,
-                                 keys=keys)
+    case_uuid = str(uuid.uuid4())
+    pending = write_pending_key_file(
+        path, make_key_file(keys, passphrase, recovery, case_uuid, kdf=kdf))
     try:
-        write_key_file(key_path, wrapped.with_case_id(session.project.case_uuid or ""))
+        session = CaseSession.create(path, case_name, codebook=codebook,
+                                     created_on=created_on, keys=keys, case_uuid=case_uuid)
+    except BaseException:
+        if path.exists() and _identity_or_none(path, keys) == case_uuid:
+            name_key_file(pending, key_path)  # the case was written: keep it whole
+        else:
+            destroy_key_file(pending)
+        raise
+    try:
+        name_key_file(pending, key_path)
     except BaseException:
         session.close()
         raise
     return NewEncryptedCase(session, recovery)
+
+
+def _identity_or_none(path: Path, keys: CaseKeys) -> str | None:
+    """The case identity of the encrypted file ``path`` under ``keys`` (None if it does not
+    open with them). Reads only."""
+    try:
+        return peek_case_uuid(path, keys.database_key)
+    except (VigError, OSError):
+        return None
 
 
 # --- changing the passphrase -------------------------------------------------------------------
@@ -296,7 +383,8 @@ def delete_case(path: Path | str) -> list[Path]:
     chosen exports are not touched.
     """
     path = Path(path)
-    if not path.exists() and not key_path_for(path).exists():
+    pending = pending_key_files(path)
+    if not path.exists() and not key_path_for(path).exists() and not pending:
         raise ProjectError(f"there is no case project at {path}")
     copied = [] if is_encrypted(path) or not path.exists() else _plain_copies(path)
     lock = ProjectLock(path) if path.exists() else None
@@ -304,6 +392,7 @@ def delete_case(path: Path | str) -> list[Path]:
     try:
         if destroy_key_file(key_path_for(path)):
             removed.append(key_path_for(path))
+        removed += [p for p in pending if destroy_key_file(p)]  # a creation killed early
         folder = path.parent
         files = [path, journal.journal_path_for(path),
                  *sorted(folder.glob(f"{path.name}-journal.*")),

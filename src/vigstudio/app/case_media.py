@@ -39,6 +39,8 @@ __all__ = [
     "case_media_folder",
     "copy_in",
     "encrypt_copy",
+    "find_encrypted_copy",
+    "place_encrypted",
     "plan_copy",
     "unprotected_recordings",
     "use_copy",
@@ -115,7 +117,13 @@ def plan_copy(session: SessionCore, recording_id: int) -> CopyPlan:
 
 def encrypt_copy(ctx: JobContext | None, plan: CopyPlan) -> Path:
     """The job: encrypt ``plan.source`` into the case and check the copy reads back as the
-    very recording (its plaintext fingerprint). Cancel leaves nothing behind."""
+    very recording (its plaintext fingerprint). Cancel leaves nothing behind. A film
+    already copied into the case (the same content) is not copied again: its copy is
+    used."""
+    found = find_encrypted_copy(plan.target.parent, plan.fingerprint, plan.key)
+    if found is not None:
+        return found
+
     def progress(done: int, total: int) -> None:
         if ctx is not None:
             ctx.progress(done / total if total else 1.0, "encrypting")
@@ -153,6 +161,40 @@ def encrypt_into(folder: Path, media: Path, key: bytes) -> Path:
     target = folder / encrypted_name(media)
     chunked.encrypt_file(media, target, key)
     return target
+
+
+def find_encrypted_copy(folder: Path, print_: Fingerprint, key: bytes) -> Path | None:
+    """The encrypted copy of the recording whose (plaintext) fingerprint is ``print_``
+    already in ``folder`` under ``key``, or None. Only files of exactly the encrypted size
+    of that recording are opened (the first and last MiB decrypted); a copy that does not
+    decrypt or whose content differs is never taken for it."""
+    size = chunked.encrypted_size(print_.size)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return None
+    for path in entries:
+        if not path.name.endswith(ENCRYPTED_SUFFIX) or path.name.startswith("."):
+            continue
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size != size:
+                continue
+            if fingerprint(MediaSource(path, key)) == print_:
+                return path
+        except (OSError, VigError):
+            continue  # damaged, another case's, unreadable: not a copy to reuse
+    return None
+
+
+def place_encrypted(folder: Path, media: Path, print_: Fingerprint,
+                    key: bytes) -> tuple[Path, bool]:
+    """Adding a recording to an encrypted case: the encrypted copy of ``media`` in
+    ``folder``, reused if the film is already copied in (same content fingerprint, as a
+    plain case reuses its copy), else made now; and whether it was made now."""
+    found = find_encrypted_copy(folder, print_, key)
+    if found is not None:
+        return found, False
+    return encrypt_into(folder, media, key), True
 
 
 def remove_plain_duplicates(session: SessionCore) -> list[Path]:

@@ -96,9 +96,9 @@ class MediaPlacer:
         if self.folder is None:
             return media, False
         if self.key is not None:
-            from vigstudio.app.case_media import encrypt_into
+            from vigstudio.app.case_media import place_encrypted
 
-            return encrypt_into(self.folder, media, self.key), True
+            return place_encrypted(self.folder, media, print_, self.key)
         return copy_into_case(self.folder, media, print_, fingerprint)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vigstudio.app.session_core import SessionCore
-from vigstudio.crypto.keys import key_path_for
+from vigstudio.crypto.keys import key_path_for, pending_key_files
 from vigstudio.errors import UnsafeTargetError
 from vigstudio.storage.cipher import ERRORS, connect, looks_encrypted
 
@@ -72,7 +72,8 @@ def _is_database(path: Path) -> bool:
                 return True
     except OSError:
         return False
-    return looks_encrypted(path) and key_path_for(path).exists()
+    return looks_encrypted(path) and (key_path_for(path).exists()
+                                      or bool(pending_key_files(path)))  # (named at unlock)
 
 
 def _inside(path: Path, folder: Path) -> bool:

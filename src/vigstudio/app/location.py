@@ -34,7 +34,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath, PureWindowsPath
 
-from vigstudio.crypto.keys import CaseKeys, copy_key_file, key_path_for
+from vigstudio.crypto.keys import (
+    CaseKeys,
+    destroy_key_file,
+    key_path_for,
+    name_key_file,
+    read_key_file,
+    write_pending_key_file,
+)
 from vigstudio.errors import MediaError, ProjectError
 from vigstudio.storage.project_file import ProjectFile
 
@@ -332,8 +339,16 @@ def make_local_copy(path: Path | str, dest_folder: Path | str, *,
             original.save_copy(target)
         else:
             case_uuid = str(uuid.uuid4())
-            original.save_copy(target, case_uuid=case_uuid)
-            copy_key_file(key_path_for(path), key_path_for(target), case_uuid)
+            # the key file first, under its pending name (see crypto/keys.py): a kill
+            # leaves no copy, or a copy that opens with the passphrase
+            pending = write_pending_key_file(
+                target, read_key_file(key_path_for(path)).with_case_id(case_uuid))
+            try:
+                original.save_copy(target, case_uuid=case_uuid)
+            except BaseException:
+                destroy_key_file(pending)
+                raise
+            name_key_file(pending, key_path_for(target), replace=True)
     source_folder = Path(os.path.abspath(path)).parent
     with CaseSession.open(target, keys=keys) as copy:
         for rec in copy.recordings():

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PureWindowsPath
 
 from vigstudio.app.session import CaseSession, RecordingStatus
+from vigstudio.app.session_core import media_source_at
 from vigstudio.domain.media import Fingerprint, Recording
 from vigstudio.errors import MediaError, VigError
 from vigstudio.media.fingerprint import fingerprint
@@ -67,7 +68,8 @@ class SearchResult:
 
 
 def search_folder(recordings: Sequence[Recording], folder: Path | str, *,
-                  cancelled: Callable[[], bool] | None = None) -> SearchResult:
+                  cancelled: Callable[[], bool] | None = None,
+                  key: bytes | None = None) -> SearchResult:
     """Look under ``folder`` (recursively, one pass) for the files of ``recordings``.
 
     Only files of exactly a wanted size are read (2 MiB each at most); symlinked folders are
@@ -75,6 +77,11 @@ def search_folder(recordings: Sequence[Recording], folder: Path | str, *,
     with the expected name wins, then the first by path. ``cancelled`` is polled between
     folders (the result then holds what was found so far). Safe to call from a worker
     thread: it reads only the recordings given, never the session.
+
+    ``key`` is an encrypted case's media key (``session.media_key``): the case's encrypted
+    copies (files of the recording's encrypted size) are then recognised too, by the
+    fingerprint of their plaintext; another case's encrypted files do not decrypt and are
+    passed over.
     """
     root = Path(folder)
     result = SearchResult(root)
@@ -82,6 +89,10 @@ def search_folder(recordings: Sequence[Recording], folder: Path | str, *,
     by_size: dict[int, list[Recording]] = {}
     for rec in wanted:
         by_size.setdefault(rec.fingerprint.size, []).append(rec)
+        if key is not None:  # its encrypted copy (crypto/chunked.py) is a little larger
+            from vigstudio.crypto.chunked import encrypted_size
+
+            by_size.setdefault(encrypted_size(rec.fingerprint.size), []).append(rec)
     by_name: dict[str, list[Recording]] = {}
     for rec in wanted:
         by_name.setdefault(stored_name(rec).casefold(), []).append(rec)
@@ -91,7 +102,7 @@ def search_folder(recordings: Sequence[Recording], folder: Path | str, *,
     def print_of(path: Path) -> Fingerprint | None:
         if path not in prints:
             try:
-                prints[path] = fingerprint(path)
+                prints[path] = fingerprint(path if key is None else media_source_at(path, key))
                 result.files_checked += 1
             except MediaError:
                 prints[path] = None

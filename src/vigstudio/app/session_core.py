@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import default_codebook
 from vigstudio.app.undo import Command, Step, UndoStack
-from vigstudio.crypto.keys import CaseKeys, key_path_for, read_key_file, write_key_file
+from vigstudio.crypto.keys import (
+    CaseKeys,
+    destroy_key_file,
+    key_path_for,
+    name_key_file,
+    read_key_file,
+    write_pending_key_file,
+)
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.codebook import Codebook, Principle
@@ -88,15 +95,17 @@ class SessionCore:
 
     @classmethod
     def create(cls, path: Path, case_name: str, *, codebook: Codebook | None = None,
-               created_on: dt.date | None = None, keys: CaseKeys | None = None) -> Self:
+               created_on: dt.date | None = None, keys: CaseKeys | None = None,
+               case_uuid: str | None = None) -> Self:
         """Write a new case project at ``path`` (never over an existing file) and open it;
         encrypted under ``keys`` if given (use :mod:`vigstudio.app.case_crypto`, which writes
-        the key file too)."""
+        the key file too), with the identity ``case_uuid`` if given."""
         if not case_name.strip():
             raise InvalidEditError("a case needs a name (a pseudonym for the family)")
         case = Case(case_name.strip(), created_on or dt.date.today())
         session = cls(ProjectFile.create(Path(path), case, codebook or default_codebook(),
-                                         key=None if keys is None else keys.database_key))
+                                         key=None if keys is None else keys.database_key,
+                                         case_uuid=case_uuid))
         session.media_key = None if keys is None else keys.media_key
         session.keys = keys
         return session
@@ -172,9 +181,16 @@ class SessionCore:
             return self.project.save_copy(dest, overwrite=overwrite)
         key_file = read_key_file(key_path_for(self.path))  # before anything is written
         case_uuid = str(uuid.uuid4())
-        copied = self.project.save_copy(dest, overwrite=overwrite, case_uuid=case_uuid)
-        write_key_file(key_path_for(Path(dest)), key_file.with_case_id(case_uuid),
-                       replace=True)
+        dest = Path(dest)
+        # the copy's key file first, under its pending name: a kill at any moment leaves
+        # the older copy (or none) or the new one, each with a key file that opens it
+        pending = write_pending_key_file(dest, key_file.with_case_id(case_uuid))
+        try:
+            copied = self.project.save_copy(dest, overwrite=overwrite, case_uuid=case_uuid)
+        except BaseException:
+            destroy_key_file(pending)
+            raise
+        name_key_file(pending, key_path_for(dest), replace=True)
         return copied
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:

@@ -42,9 +42,10 @@ from vigstudio.safe_write import fsync_folder
 __all__ = [
     "DEFAULT_KDF", "FORMAT", "KEY_FILE_VERSION", "MIN_PASSPHRASE", "CaseKeys", "KeyFile",
     "ScryptParams", "check_new_passphrase", "copy_key_file", "destroy_key_file", "key_path_for",
-    "make_key_file", "new_recovery_key", "normalise_recovery_key", "read_key_file",
-    "rewrap_passphrase", "unlock_with_passphrase", "unlock_with_recovery_key",
-    "write_key_file",
+    "make_key_file", "name_key_file", "new_recovery_key", "normalise_recovery_key",
+    "pending_key_files", "pending_writer", "read_key_file", "rewrap_passphrase",
+    "unlock_with_passphrase", "unlock_with_recovery_key", "write_key_file",
+    "write_pending_key_file",
 ]
 
 FORMAT = "vigstudio-case-key"
@@ -371,6 +372,66 @@ def destroy_key_file(path: Path) -> bool:
     path.unlink()
     fsync_folder(path.parent)
     return True
+
+
+# --- a key file written before its project file (creating a case, saving a copy) -------------
+#
+# A project file and its key file cannot appear in one atomic step. So the key file is written
+# first under a hidden pending name (``.NAME.vigproj.key.pending-PID``), then the project file
+# appears (one atomic step: from then on the case or the copy is whole), then the key file
+# gets its name. A kill before the project file appears leaves a pending key file of a file
+# that never was (removed by the next create there, or at the next unlock); a kill after it
+# leaves the right key file under the pending name, from which the next unlock reads it and
+# gives it its name (``app/case_crypto.py: unlock``).
+
+_PENDING = KEY_SUFFIX + ".pending-"
+
+
+def write_pending_key_file(project: Path, key_file: KeyFile) -> Path:
+    """Write the key file of ``project`` (about to be written) under its pending name."""
+    pending = project.with_name(f".{project.name}{_PENDING}{os.getpid()}")
+    write_key_file(pending, key_file, replace=True)
+    return pending
+
+
+def pending_key_files(project: Path) -> list[Path]:
+    """The pending key files of ``project`` (newest last), with the id of the process that
+    wrote each."""
+    prefix = f".{project.name}{_PENDING}"
+    found: list[tuple[float, Path]] = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(project.parent):
+            if entry.name.startswith(prefix) and entry.name[len(prefix):].isdigit():
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat(follow_symlinks=False).st_mtime,
+                                  Path(entry.path)))
+    return [p for _t, p in sorted(found)]
+
+
+def pending_writer(pending: Path) -> int:
+    """The id of the process that wrote a pending key file."""
+    return int(pending.name.rsplit("-", 1)[-1])
+
+
+def name_key_file(pending: Path, key_path: Path, *, replace: bool = False) -> None:
+    """Give a pending key file its name: in one atomic rename with ``replace`` (over an older
+    copy's key file), else never over an existing key file (a link, then the pending name
+    goes; a kill in between leaves two names of one file)."""
+    if replace:
+        os.replace(pending, key_path)
+        fsync_folder(key_path.parent)
+        return
+    try:
+        os.link(pending, key_path)
+    except FileExistsError as exc:
+        raise KeyFileError(f"{key_path.name} already exists; it is never written over") from exc
+    except OSError:  # no hard links (FAT): a rename into a free name
+        if key_path.exists():
+            raise KeyFileError(f"{key_path.name} already exists") from None
+        os.rename(pending, key_path)
+    fsync_folder(key_path.parent)
+    pending.unlink(missing_ok=True)
+    fsync_folder(key_path.parent)
 
 
 def copy_key_file(src: Path, dest: Path, case_id: str) -> None:

@@ -237,13 +237,14 @@ class MainWindow(case_crypto_dialogs.CaseCryptoActions, QMainWindow):
     def open_project(self, path: Path, *, read_only: bool = False,
                      check_location: bool = True) -> bool:
         """Open ``path``; warn about risky places; if another window has it, offer read-only."""
+        keys = None  # an encrypted case's keys, when a local copy was made with them
         if check_location and not read_only:
             choice = choose_how_to_open(self, path)
             if choice is None:
                 return False
-            path, read_only = choice
+            path, read_only, keys = choice
         try:
-            session = case_crypto_dialogs.open_case(self, path, read_only=read_only)
+            session = case_crypto_dialogs.open_case(self, path, read_only=read_only, keys=keys)
         except ProjectLockedError as exc:
             answer = QMessageBox.question(
                 self, "Case project in use",

@@ -23,12 +23,12 @@ _DDL = (f"CREATE TABLE IF NOT EXISTS {TABLE} ("
         "serial INTEGER NOT NULL DEFAULT 0)")
 
 
-def add_case_identity(conn: sqlite3.Connection) -> None:
-    """Create the table and give the case a fresh identity (idempotent). This is also the
-    schema migration that upgrades a version-1 file."""
+def add_case_identity(conn: sqlite3.Connection, case_uuid: str | None = None) -> None:
+    """Create the table and give the case a fresh identity (``case_uuid``, random by
+    default; idempotent). This is also the schema migration that upgrades a version-1 file."""
     conn.execute(_DDL)
     conn.execute(f"INSERT OR IGNORE INTO {TABLE} (id, uuid, serial) VALUES (1, ?, 0)",
-                 (str(uuid.uuid4()),))
+                 (case_uuid or str(uuid.uuid4()),))
 
 
 def has_identity(conn: sqlite3.Connection) -> bool:

@@ -232,9 +232,11 @@ class ProjectFile:
     @classmethod
     def create(cls, path: Path, case: Case, codebook: Codebook, *,
                migrations: Sequence[Migration] = MIGRATIONS,
-               key: bytes | None = None) -> ProjectFile:
+               key: bytes | None = None, case_uuid: str | None = None) -> ProjectFile:
         """Write a new project file (refuses to replace an existing file) and open it;
-        encrypted with SQLCipher under ``key`` (the case's database key) if given."""
+        encrypted with SQLCipher under ``key`` (the case's database key) if given; with the
+        case identity ``case_uuid`` (random by default; an encrypted case's key file names
+        it before the project file is written)."""
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path.name} already exists; choose another name")
@@ -247,7 +249,7 @@ class ProjectFile:
             try:
                 engine = _engine(raw, read_only=False, key=key)
                 Base.metadata.create_all(engine)
-                add_case_identity(raw)
+                add_case_identity(raw, case_uuid)
                 raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 raw.execute(f"PRAGMA user_version={current_version(migrations)}")
                 with Session(engine) as session, session.begin():

@@ -261,10 +261,14 @@ def ask_keys(parent: QWidget | None, path: Path) -> CaseKeys | None:
     return dialog.keys
 
 
-def open_case(parent: QWidget, path: Path, *, read_only: bool = False) -> CaseSession | None:
-    """Open ``path``, asking for the passphrase if it is encrypted (None: cancelled)."""
+def open_case(parent: QWidget, path: Path, *, read_only: bool = False,
+              keys: CaseKeys | None = None) -> CaseSession | None:
+    """Open ``path``, asking for the passphrase if it is encrypted (None: cancelled); not
+    asking when its ``keys`` are given (a local copy just made with them)."""
     if not case_crypto.is_encrypted(path):
         return CaseSession.open(path, read_only=read_only)
+    if keys is not None:
+        return CaseSession.open(path, read_only=read_only, keys=keys)
     dialog = PassphraseDialog(path, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.keys is None:
         return None

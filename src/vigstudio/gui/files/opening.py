@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from vigstudio.app import case_crypto
+from vigstudio.app.case_crypto import CaseKeys
 from vigstudio.app.location import Recommendation, assess_location, make_local_copy
 from vigstudio.app.relink import needing_relink
 from vigstudio.app.retention import erase_case, erase_plan, retention_ended, retention_message
@@ -16,16 +18,18 @@ from vigstudio.gui.files import case_crypto as case_crypto_dialogs
 from vigstudio.gui.files import recent
 
 
-def choose_how_to_open(parent: QWidget, path: Path) -> tuple[Path, bool] | None:
+def choose_how_to_open(parent: QWidget, path: Path,
+                       ) -> tuple[Path, bool, CaseKeys | None] | None:
     """Say what a network share, cloud folder or read-only place risks and let the
     practitioner choose: a local copy, read-only, open it there anyway, or cancel.
 
-    Returns the path to open and whether read-only, or None to cancel. A safe place asks
-    nothing.
+    Returns the path to open, whether read-only, and an encrypted case's keys when they
+    were already asked for (to make a local copy: the copy opens with the same keys, so the
+    passphrase is asked once); or None to cancel. A safe place asks nothing.
     """
     report = assess_location(path)
     if report.ok:
-        return path, False
+        return path, False, None
     box = QMessageBox(QMessageBox.Icon.Warning, report.title, report.message,
                       QMessageBox.StandardButton.Cancel, parent)
     copy = None
@@ -38,17 +42,21 @@ def choose_how_to_open(parent: QWidget, path: Path) -> tuple[Path, bool] | None:
     box.exec()
     clicked = box.clickedButton()
     if clicked is look:
-        return path, True
+        return path, True, None
     if anyway is not None and clicked is anyway:
-        return path, False
+        return path, False, None
     if copy is not None and clicked is copy:
         folder = QFileDialog.getExistingDirectory(
             parent, "Folder on this computer for the copy", str(Path.home()))
         if not folder:
             return None
         try:
-            keys = case_crypto_dialogs.ask_keys(parent, path)  # an encrypted case's
-            return make_local_copy(path, Path(folder), keys=keys), False
+            keys = None
+            if case_crypto.is_encrypted(path):
+                keys = case_crypto_dialogs.ask_keys(parent, path)
+                if keys is None:  # the passphrase was not given
+                    return None
+            return make_local_copy(path, Path(folder), keys=keys), False, keys
         except VigError as exc:
             QMessageBox.warning(parent, "Could not make the local copy", str(exc))
     return None

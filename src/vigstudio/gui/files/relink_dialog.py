@@ -168,9 +168,9 @@ class RelinkDialog(QDialog):
         if self.searching:
             return
         self.start_folder = folder
-        recordings, where = self.offline, Path(folder)
-        self._job = self._jobs.run(
-            lambda ctx: search_folder(recordings, where, cancelled=ctx.cancelled),
+        recordings, where, key = self.offline, Path(folder), self.session.media_key
+        self._job = self._jobs.run(  # (the key: an encrypted case's own encrypted copies)
+            lambda ctx: search_folder(recordings, where, cancelled=ctx.cancelled, key=key),
             name="Find moved recordings", on_success=self._searched)
         self.status.setText(f"Searching {folder}…")
         self.search_button.setEnabled(False)
