@@ -6,6 +6,7 @@ Real project files in tmp_path."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,9 +43,10 @@ def _recording() -> Recording:
     return Recording("media/family.mp4", Fingerprint(1234, "a" * 64, "b" * 64), info)
 
 
-def _case(path: Path) -> tuple[ProjectFile, int]:
+def _case(path: Path, key: bytes | None = None) -> tuple[ProjectFile, int]:
     """A project with two participants, a recording and a moment already in it."""
-    pf = ProjectFile.create(path, Case("Family Rivers", dt.date(2026, 1, 5)), CODEBOOK)
+    pf = ProjectFile.create(path, Case("Family Rivers", dt.date(2026, 1, 5)), CODEBOOK,
+                            key=key)
     with pf.transaction() as w:
         w.put(Participant("Sam", Role.PERSON))
         w.put(Participant("Alex", Role.PARTNER))
@@ -102,9 +104,12 @@ def _statements() -> Iterator[Counter[str]]:
         event.remove(Engine, "before_cursor_execute", count)
 
 
-def test_put_many_is_put_one_by_one(tmp_path: Path) -> None:
-    one, rec = _case(tmp_path / "one.vigproj")
-    many, _ = _case(tmp_path / "many.vigproj")
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "sqlcipher"])
+def test_put_many_is_put_one_by_one(tmp_path: Path, encrypted: bool) -> None:
+    key = os.urandom(32) if encrypted else None
+    one, rec = _case(tmp_path / "one.vigproj", key)
+    many, _ = _case(tmp_path / "many.vigproj", key)
+    assert many.encrypted is encrypted
     attentive = one.get(K.PRINCIPLE, 1)
     assert isinstance(attentive, Principle)
     batch = _batch(rec, attentive)
