@@ -538,6 +538,8 @@ def store_many(session: Session, entities: Sequence[Entity]) -> list[Entity]:
     by one bulk INSERT per kind (SQLAlchemy's executemany), their nested children by another.
     An entity whose id is already stored (an update), or of another kind, goes through
     :func:`store` in its place; the new entities before it are written first."""
+    if len(entities) == 1:  # most edits: one thing, written as ever
+        return [store(session, entities[0])]
     out: list[Entity | None] = [None] * len(entities)
     stored = _stored_ids(session, entities)
     new: list[int] = []  # positions of new entities not yet written
@@ -575,6 +577,8 @@ def remove_many(session: Session, targets: Sequence[tuple[EntityKind, int]]) -> 
     """:func:`remove` for each (kind, id) in turn (nested children go with them, by the file's
     ON DELETE CASCADE as for one), in one DELETE per kind for the kinds an import brings
     (children before parents: a moment before its code); returns how many existed."""
+    if len(targets) == 1:  # most edits: one thing, removed as ever
+        return int(remove(session, *targets[0]))
     removed = 0
     batch: dict[EntityKind, list[int]] = {}
     for kind, entity_id in targets:
