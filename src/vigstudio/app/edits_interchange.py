@@ -105,8 +105,7 @@ class InterchangeEdits(SessionCore):
         then the tags; if the second fails the first is undone)."""
         rec = self.recording(recording_id)
         report = ImportReport(source, skipped=list(found.skipped), notes=list(found.notes))
-        tags = [replace(t, code=as_code(t.code, t.code_label)) if t.kind is TagKind.MOMENT
-                else t for t in found.tags if _fits(rec, t, report)]
+        tags = [_coded(t) for t in found.tags if _fits(rec, t, report)]
         label = f"Import tags from {source}"
         names_steps = self._name_steps(tags, found.codes, source, report)
         with self.merged(label):
@@ -238,6 +237,14 @@ class InterchangeEdits(SessionCore):
             participant_id = (person or self.participant_by_name(tag.participant)).id
         return Moment(recording_id, tag.start, principle.id, participant_id, behaviour_id,
                       tag.note, Valence.WORKING_POINT if tag.working_point else Valence.STRENGTH)
+
+
+def _coded(tag: ImportedTag) -> ImportedTag:
+    """A moment with its code as the codebook keeps codes (the tag itself if it already is)."""
+    if tag.kind is not TagKind.MOMENT:
+        return tag
+    code = as_code(tag.code, tag.code_label)
+    return tag if code == tag.code else replace(tag, code=code)
 
 
 def _fits(rec: Recording, tag: ImportedTag, report: ImportReport) -> bool:
