@@ -66,19 +66,26 @@ class ImportReport:
         return "\n".join(self.lines())
 
 
-def _match_principle(tag: ImportedTag, principles: list[Principle]) -> Principle | None:
-    """The case's principle a tag names: by code, else (when the file does not name its
-    own code) by name."""
-    for p in principles:
-        if p.code == tag.code:
-            return p
-    if tag.code_label and code_for_label(tag.code_label) != tag.code:
-        return None  # the file names its own code: a name alone does not make it ours
-    label = (tag.code_label or tag.code).strip().casefold()
-    for p in principles:
-        if p.name.casefold() == label:
-            return p
-    return None
+class _Principles:
+    """The case's principles, looked up by code and by name (a file may bring thousands of
+    tags and hundreds of codes: no scan of the codebook per tag)."""
+
+    def __init__(self, principles: list[Principle]) -> None:
+        self._by_code: dict[str, Principle] = {}
+        self._by_name: dict[str, Principle] = {}
+        for p in principles:  # the first in codebook order wins, as in a scan
+            self._by_code.setdefault(p.code, p)
+            self._by_name.setdefault(p.name.casefold(), p)
+
+    def match(self, tag: ImportedTag) -> Principle | None:
+        """The case's principle a tag names: by code, else (when the file does not name its
+        own code) by name."""
+        found = self._by_code.get(tag.code)
+        if found is not None:
+            return found
+        if tag.code_label and code_for_label(tag.code_label) != tag.code:
+            return None  # the file names its own code: a name alone does not make it ours
+        return self._by_name.get((tag.code_label or tag.code).strip().casefold())
 
 
 def _listed(names: list[str], shown: int = 30) -> str:
@@ -98,8 +105,7 @@ class InterchangeEdits(SessionCore):
         then the tags; if the second fails the first is undone)."""
         rec = self.recording(recording_id)
         report = ImportReport(source, skipped=list(found.skipped), notes=list(found.notes))
-        tags = [replace(t, code=as_code(t.code, t.code_label)) if t.kind is TagKind.MOMENT
-                else t for t in found.tags if _fits(rec, t, report)]
+        tags = [_coded(t) for t in found.tags if _fits(rec, t, report)]
         label = f"Import tags from {source}"
         names_steps = self._name_steps(tags, found.codes, source, report)
         with self.merged(label):
@@ -130,13 +136,14 @@ class InterchangeEdits(SessionCore):
                 steps.append(Step(K.PARTICIPANT, None, None, Participant(name, Role.OTHER)))
                 report.new_participants.append(name)
         principles = self.principles()
+        index = _Principles(principles)
         position = max((p.position for p in principles), default=-1) + 1
         new: dict[str, Principle] = {}
         changed: dict[int, Principle] = {}
         for tag in tags:
             if tag.kind is not TagKind.MOMENT:
                 continue
-            principle = _match_principle(tag, principles) or new.get(tag.code)
+            principle = index.match(tag) or new.get(tag.code)
             if principle is None:
                 principle = self._new_principle(tag, declared.get(tag.code), source, position)
                 position += 1
@@ -178,9 +185,12 @@ class InterchangeEdits(SessionCore):
                                                  *self.stills(rec.id)]
         existing = {self._key_of(e) for e in entities}
         steps: list[Step] = []
-        principles = self.principles()  # read once: a file may bring thousands of tags
+        principles = _Principles(self.principles())  # once: a file may bring thousands of tags
+        people: dict[str, Participant] = {}
+        for p in self.participants():  # as participant_by_name finds them
+            people.setdefault(p.pseudonym.casefold(), p)
         for tag in tags:
-            entity = self._entity(rec.id, tag, principles)
+            entity = self._entity(rec.id, tag, principles, people)
             key = self._key_of(entity)
             if key in existing:
                 report.duplicates += 1
@@ -208,23 +218,33 @@ class InterchangeEdits(SessionCore):
             return "clip", entity.range, entity.title, entity.caption
         return "still", entity.frame, entity.caption
 
-    def _entity(self, recording_id: int, tag: ImportedTag,
-                principles: list[Principle]) -> Moment | Clip | Still:
+    def _entity(self, recording_id: int, tag: ImportedTag, principles: _Principles,
+                people: dict[str, Participant]) -> Moment | Clip | Still:
         if tag.kind is TagKind.CLIP:
             return Clip(recording_id, FrameRange(tag.start, tag.end), tag.title, tag.caption)
         if tag.kind is TagKind.STILL:
             return Still(recording_id, tag.start, tag.caption)
-        principle = _match_principle(tag, principles)
+        principle = principles.match(tag)
         if principle is None or principle.id is None:
             raise InvalidEditError(f"code {tag.code!r} was not added to the codebook")
         behaviour_id = None
         if tag.behaviour.strip():
             behaviour_id = next(b.id for b in principle.behaviours
                                 if b.name.casefold() == tag.behaviour.strip().casefold())
-        participant_id = self.participant_by_name(tag.participant).id \
-            if tag.participant.strip() else None
+        participant_id = None
+        if tag.participant.strip():
+            person = people.get(tag.participant.strip().casefold())
+            participant_id = (person or self.participant_by_name(tag.participant)).id
         return Moment(recording_id, tag.start, principle.id, participant_id, behaviour_id,
                       tag.note, Valence.WORKING_POINT if tag.working_point else Valence.STRENGTH)
+
+
+def _coded(tag: ImportedTag) -> ImportedTag:
+    """A moment with its code as the codebook keeps codes (the tag itself if it already is)."""
+    if tag.kind is not TagKind.MOMENT:
+        return tag
+    code = as_code(tag.code, tag.code_label)
+    return tag if code == tag.code else replace(tag, code=code)
 
 
 def _fits(rec: Recording, tag: ImportedTag, report: ImportReport) -> bool:

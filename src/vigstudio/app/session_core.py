@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
+from itertools import groupby
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -284,15 +285,21 @@ class SessionCore:
                 f"{self.path.name} is open read-only; changes cannot be saved")
         done: list[Step] = []
         with self.project.transaction() as writer:
-            for step in steps:
-                if step.after is None:
-                    if step.id is None:
+            # consecutive removals, and consecutive puts, go to the file together (in a few
+            # statements: an import brings thousands of tags)
+            for removal, group in groupby(steps, lambda s: s.after is None):
+                run = list(group)
+                if removal:
+                    if any(step.id is None for step in run):
                         raise ValueError("a removal step needs an id")
-                    writer.delete(step.kind, step.id)
-                    done.append(step)
+                    writer.delete_many([(step.kind, step.id) for step in run
+                                        if step.id is not None])
+                    done += run
                 else:
-                    stored = writer.put(step.after)
-                    done.append(Step(step.kind, stored.id, step.before, stored))
+                    stored = writer.put_many([step.after for step in run
+                                              if step.after is not None])
+                    done += [Step(step.kind, entity.id, step.before, entity)
+                             for step, entity in zip(run, stored, strict=True)]
         for step in done:  # committed: now the in-memory copy follows
             if step.id is None:
                 continue

@@ -3,6 +3,8 @@
 Each kind of stored entity has an :class:`EntityKind`. ``load`` turns a row into the frozen
 domain object (nested children included); ``store`` writes a domain object into the file with
 the id it carries (or a new id), and returns it as stored, with all ids filled in.
+``store_many`` and ``remove_many`` do the same for many entities in a few statements (an
+import of thousands of tags, and its undo and redo).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from array import array
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from itertools import pairwise
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from vigstudio.domain.annotations import Clip, Mark, MarkKind, Moment, Sharing, Still, Valence
@@ -158,9 +161,14 @@ def _load_recording(_: Session, r: s.RecordingRow) -> Recording:
 def _load_principle(session: Session, r: s.PrincipleRow) -> Principle:
     rows = session.scalars(select(s.BehaviourRow).where(s.BehaviourRow.principle_id == r.id)
                            .order_by(s.BehaviourRow.position, s.BehaviourRow.id))
-    behaviours = tuple(Behaviour(b.name, b.position, id=b.id) for b in rows)
+    return _principle_of(r, [Behaviour(b.name, b.position, id=b.id) for b in rows])
+
+
+def _principle_of(r: Any, behaviours: Sequence[Behaviour]) -> Principle:
+    """A principle row (or its values) with its behaviours, ordered as they are loaded."""
+    ordered = sorted(behaviours, key=lambda b: (b.position, b.id or 0))
     return Principle(r.code, r.name, r.colour, r.shortcut, r.description, r.position,
-                     behaviours, id=r.id)
+                     tuple(ordered), id=r.id)
 
 
 def _load_moment(_: Session, r: s.MomentRow) -> Moment:
@@ -310,8 +318,7 @@ def _load_all_principles(session: Session, rows: list[s.PrincipleRow]) -> list[E
     for b in session.scalars(select(s.BehaviourRow).order_by(s.BehaviourRow.position,
                                                              s.BehaviourRow.id)):
         by_parent.setdefault(b.principle_id, []).append(Behaviour(b.name, b.position, id=b.id))
-    return [Principle(r.code, r.name, r.colour, r.shortcut, r.description, r.position,
-                      tuple(by_parent.get(r.id, ())), id=r.id) for r in rows]
+    return [_principle_of(r, by_parent.get(r.id, ())) for r in rows]
 
 
 def _load_all_reels(session: Session, rows: list[s.ReelRow]) -> list[Entity]:
@@ -511,3 +518,173 @@ def remove(session: Session, kind: EntityKind, entity_id: int) -> bool:
     session.delete(row)
     session.flush()
     return True
+
+
+# --- many at once --------------------------------------------------------------------------
+
+# Kinds whose new rows go in by bulk INSERT: what an import brings. Their stored values read
+# back exactly as written (text, integers, booleans), so the entity as stored is made from
+# the values, by the loaders, without reading the rows back.
+_BULK_KINDS = frozenset({EntityKind.PARTICIPANT, EntityKind.PRINCIPLE, EntityKind.MOMENT,
+                         EntityKind.CLIP, EntityKind.STILL})
+_CHUNK = 500  # ids per ``IN (...)``: well under SQLite's limit on bound values
+# SQLite's own table of the last id given in each AUTOINCREMENT table
+_SEQUENCE = Table("sqlite_sequence", MetaData(), Column("name", Text), Column("seq", Integer))
+
+
+def store_many(session: Session, entities: Sequence[Entity]) -> list[Entity]:
+    """:func:`store` for each entity in turn, with the same result and the same ids, in a few
+    statements instead of a few per entity: new entities of the kinds an import brings go in
+    by one bulk INSERT per kind (SQLAlchemy's executemany), their nested children by another.
+    An entity whose id is already stored (an update), or of another kind, goes through
+    :func:`store` in its place; the new entities before it are written first."""
+    if len(entities) == 1:  # most edits: one thing, written as ever
+        return [store(session, entities[0])]
+    out: list[Entity | None] = [None] * len(entities)
+    stored = _stored_ids(session, entities)
+    new: list[int] = []  # positions of new entities not yet written
+    for position, entity in enumerate(entities):
+        kind = kind_of(entity)
+        if kind in _BULK_KINDS and (kind, entity.id) not in stored:
+            if entity.id is not None:
+                stored.add((kind, entity.id))  # a later entity with this id is an update
+            new.append(position)
+            continue
+        _insert_all(session, entities, new, out)
+        new = []
+        out[position] = store(session, entity)
+    _insert_all(session, entities, new, out)
+    return [entity for entity in out if entity is not None]
+
+
+def _insert_all(session: Session, entities: Sequence[Entity], positions: Sequence[int],
+                out: list[Entity | None]) -> None:
+    """Insert the new entities at ``positions``, kind by kind, parents before children (a
+    moment's participant and code before it; each kind's own order kept, so its ids are
+    those one-by-one writing gives); put them as stored in ``out``."""
+    by_kind: dict[EntityKind, list[int]] = {}
+    for position in positions:
+        by_kind.setdefault(kind_of(entities[position]), []).append(position)
+    for kind in LOAD_ORDER:
+        if kind in by_kind:
+            chosen = by_kind[kind]
+            stored = _insert_new(session, [entities[p] for p in chosen])
+            for position, entity in zip(chosen, stored, strict=True):
+                out[position] = entity
+
+
+def remove_many(session: Session, targets: Sequence[tuple[EntityKind, int]]) -> int:
+    """:func:`remove` for each (kind, id) in turn (nested children go with them, by the file's
+    ON DELETE CASCADE as for one), in one DELETE per kind for the kinds an import brings
+    (children before parents: a moment before its code); returns how many existed."""
+    if len(targets) == 1:  # most edits: one thing, removed as ever
+        return int(remove(session, *targets[0]))
+    removed = 0
+    batch: dict[EntityKind, list[int]] = {}
+    for kind, entity_id in targets:
+        if kind in _BULK_KINDS:
+            batch.setdefault(kind, []).append(entity_id)
+            continue
+        removed += _remove_all(session, batch)
+        batch = {}
+        removed += remove(session, kind, entity_id)
+    return removed + _remove_all(session, batch)
+
+
+def _remove_all(session: Session, batch: dict[EntityKind, list[int]]) -> int:
+    removed = 0
+    for kind in reversed(LOAD_ORDER):
+        row_type: Any = ROW_OF_KIND[kind]
+        for chunk in _chunks(batch.get(kind, [])):
+            result: Any = session.execute(delete(row_type).where(row_type.id.in_(chunk)))
+            removed += int(result.rowcount)
+    return removed
+
+
+def _chunks(values: Sequence[int]) -> list[Sequence[int]]:
+    return [values[i:i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _stored_ids(session: Session, entities: Sequence[Entity]) -> set[tuple[EntityKind, int]]:
+    """(kind, id) of those entities whose id is already in the file."""
+    wanted: dict[EntityKind, list[int]] = {}
+    for entity in entities:
+        if entity.id is not None:
+            wanted.setdefault(kind_of(entity), []).append(entity.id)
+    found: set[tuple[EntityKind, int]] = set()
+    for kind, ids in wanted.items():
+        row_type: Any = ROW_OF_KIND[kind]
+        for chunk in _chunks(ids):
+            found.update((kind, i) for i in
+                         session.scalars(select(row_type.id).where(row_type.id.in_(chunk))))
+    return found
+
+
+def _table(row_type: Any) -> Table:
+    """The row type's table: its bulk INSERT is one executemany of the values as given (the
+    ORM's bulk INSERT would first walk each row through the mapper)."""
+    table: Table = row_type.__table__
+    return table
+
+
+def _new_ids(session: Session, row_type: Any, given: Sequence[int | None]) -> list[int]:
+    """The ids rows inserted one by one in this order would get: a given id is kept, a
+    missing one is what SQLite's AUTOINCREMENT picks (one more than the largest id the
+    table has ever had). Only inside the write transaction, which holds the file's lock."""
+    table = _table(row_type)
+    last = session.scalar(select(_SEQUENCE.c.seq).where(_SEQUENCE.c.name == table.name)) or 0
+    last = max(int(last), int(session.scalar(select(func.max(table.c.id))) or 0))
+    ids: list[int] = []
+    for entity_id in given:
+        if entity_id is None:
+            last += 1
+            ids.append(last)
+        else:
+            last = max(last, entity_id)
+            ids.append(entity_id)
+    return ids
+
+
+def _insert_new(session: Session, entities: Sequence[Entity]) -> list[Entity]:
+    """Insert new entities of one kind (and their nested children) in one statement each;
+    return them as stored."""
+    if not entities:
+        return []
+    kind = kind_of(entities[0])
+    row_type = ROW_OF_KIND[kind]
+    ids = _new_ids(session, row_type, [e.id for e in entities])
+    rows = [SimpleNamespace(**_values(e), id=i) for e, i in zip(entities, ids, strict=True)]
+    session.execute(insert(_table(row_type)), [vars(r) for r in rows])
+    if kind is EntityKind.PRINCIPLE:
+        return _insert_behaviours(session, entities, rows)
+    if kind in (EntityKind.CLIP, EntityKind.STILL):
+        column = "clip_id" if kind is EntityKind.CLIP else "still_id"
+        found: dict[int, tuple[int, ...]] = {}
+        appearances: list[dict[str, Any]] = []
+        for entity, row in zip(entities, rows, strict=True):
+            appears: tuple[int, ...] | None = getattr(entity, "appears", None)
+            if appears is not None:
+                found[row.id] = tuple(appears)
+            appearances += [{column: row.id, "participant_id": pid, "position": position}
+                            for position, pid in enumerate(appears or ())]
+        if appearances:
+            session.execute(insert(_table(s.AppearanceRow)), appearances)
+        if kind is EntityKind.CLIP:
+            return [_load_clip(session, r, found) for r in rows]  # type: ignore[arg-type]
+        return [_load_still(session, r, found) for r in rows]  # type: ignore[arg-type]
+    return [load(session, kind, r) for r in rows]
+
+
+def _insert_behaviours(session: Session, principles: Sequence[Entity],
+                       rows: Sequence[SimpleNamespace]) -> list[Entity]:
+    children = [(row.id, b) for p, row in zip(principles, rows, strict=True)
+                if isinstance(p, Principle) for b in p.behaviours]
+    ids = _new_ids(session, s.BehaviourRow, [b.id for _, b in children])
+    if children:
+        session.execute(insert(_table(s.BehaviourRow)), [
+            {"id": i, "principle_id": parent, **_behaviour_values(b)}
+            for (parent, b), i in zip(children, ids, strict=True)])
+    by_parent: dict[int, list[Behaviour]] = {}
+    for (parent, b), i in zip(children, ids, strict=True):
+        by_parent.setdefault(parent, []).append(Behaviour(b.name, b.position, id=i))
+    return [_principle_of(row, by_parent.get(row.id, ())) for row in rows]
