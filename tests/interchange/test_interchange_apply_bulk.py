@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from interchange_support import Media, new_case
 from sqlalchemy import Engine, event
 
@@ -19,6 +20,7 @@ from vigstudio.app.changes import Change, Origin
 from vigstudio.app.tag_transfer import import_tags
 from vigstudio.domain.entities import EntityKind
 from vigstudio.domain.project import Role
+from vigstudio.errors import InvalidEditError
 
 K = EntityKind
 KINDS = (K.PARTICIPANT, K.PRINCIPLE, K.MOMENT, K.CLIP, K.STILL)
@@ -101,6 +103,48 @@ def test_statements_do_not_grow_with_the_tags(tmp_path: Path,
     assert undoing["DELETE"] <= 6, undoing  # participants, codes, moments, clips, stills
 
 
+def test_an_import_is_one_transaction(tmp_path: Path,
+                                      media_of: Callable[[str], Media]) -> None:
+    """New codes, new participants and the tags that use them are committed together: a
+    kill can leave the case as before or fully imported, never codes without their tags."""
+    session, rec = new_case(tmp_path, media_of("25"))
+    frames = session.recording(rec).info.frame_count
+    table = _tags_file(tmp_path / "tags.csv", 50, frames)
+    commits: list[object] = []
+
+    def committed(conn: object) -> None:
+        commits.append(conn)
+
+    event.listen(Engine, "commit", committed)
+    try:
+        report = import_tags(session, rec, table)
+    finally:
+        event.remove(Engine, "commit", committed)
+    assert report.new_codes and report.new_participants and report.moments == 50
+    assert len(commits) == 1
+    session.close()
+
+
+def test_a_failing_import_changes_nothing(tmp_path: Path, media_of: Callable[[str], Media],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while the tags are made (after the new codes are written in the same
+    transaction) leaves the file, the session and the undo stack as they were."""
+    session, rec = new_case(tmp_path, media_of("25"))
+    frames = session.recording(rec).info.frame_count
+    before, held = _stored(session), _held(session)
+    label = session.undo_label
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise InvalidEditError("a tag could not be made")
+
+    monkeypatch.setattr(CaseSession, "_entity", broken)
+    with pytest.raises(InvalidEditError):
+        import_tags(session, rec, _tags_file(tmp_path / "tags.csv", 20, frames))
+    assert _stored(session) == before and _held(session) == held
+    assert session.undo_label == label and not session.can_redo
+    session.close()
+
+
 def test_bulk_import_is_one_exact_undo_step(tmp_path: Path,
                                             media_of: Callable[[str], Media]) -> None:
     session, rec = new_case(tmp_path, media_of("25"))
@@ -127,8 +171,8 @@ def test_bulk_import_is_one_exact_undo_step(tmp_path: Path,
     attentive = session.principle_by_code("attentive")
     assert [b.name for b in attentive.behaviours][-2:] == ["behaviour 0", "behaviour 1"]
 
-    # the GUI was told, in one change per transaction, of every row added and updated
-    assert [c.origin for c in changes] == [Origin.DO, Origin.DO]
+    # the GUI was told, in one change (one transaction), of every row added and updated
+    assert [c.origin for c in changes] == [Origin.DO]
     told = {kind: set().union(*(c.added_ids(kind) for c in changes)) for kind in KINDS}
     assert told == added
     assert set().union(*(c.updated_ids(K.PRINCIPLE) for c in changes)) == {attentive.id}

@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from interchange_support import RATES, Media, new_case, snapshot, tag_everything
 
+from vigstudio.app.session import CaseSession
 from vigstudio.app.tag_transfer import export_tags, import_tags
 from vigstudio.domain.annotations import Sharing
 
@@ -92,8 +94,8 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(
 def test_a_failing_import_leaves_the_case_as_it_was(
         tmp_path: Path, media_of: Callable[[str], Media],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.app.session import CaseSession
     from vigstudio.errors import DiskFullError
+    from vigstudio.storage.project_file import Writer
 
     media = media_of("25")
     source, rec = new_case(tmp_path / "source", media)
@@ -101,22 +103,27 @@ def test_a_failing_import_leaves_the_case_as_it_was(
     out = export_tags(source, rec, tmp_path / "tags.eaf", "eaf")
     target, rec2 = new_case(tmp_path / "target", media)
     codes = [p.code for p in target.principles()]
-    real_run = CaseSession._run
-    calls: list[str] = []
+    real_put_many = Writer.put_many
+    calls: list[int] = []
 
-    def second_write_fails(self: CaseSession, label: str, steps: object,
-                           **kw: object) -> object:
-        calls.append(label)
+    def second_write_fails(self: Writer, entities: Any) -> Any:
+        calls.append(len(entities))
         if len(calls) == 2:  # the tags, after the new codes and participants were written
             raise DiskFullError("the disk is full")
-        return real_run(self, label, steps, **kw)  # type: ignore[arg-type]
+        return real_put_many(self, entities)
 
-    monkeypatch.setattr(CaseSession, "_run", second_write_fails)
+    monkeypatch.setattr(Writer, "put_many", second_write_fails)
     with pytest.raises(DiskFullError):
         import_tags(target, rec2, out)
+    assert len(calls) == 2  # in one transaction: the names went in before the tags failed
     monkeypatch.undo()
     assert [p.code for p in target.principles()] == codes
     assert target.participants() == [] and snapshot(target, rec2) == set()
     assert target.undo_label == "Add recording" and not target.can_redo
-    source.close()
+    path = target.path
     target.close()
+    again = CaseSession.open(path)  # and the file holds none of it
+    assert [p.code for p in again.principles()] == codes and again.participants() == []
+    assert snapshot(again, rec2) == set()
+    again.close()
+    source.close()

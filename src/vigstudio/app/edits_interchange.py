@@ -10,6 +10,7 @@ added twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from vigstudio.app.session_core import K, SessionCore
@@ -101,26 +102,18 @@ class InterchangeEdits(SessionCore):
 
     def apply_import(self, recording_id: int, found: ImportedTags, *,
                      source: str) -> ImportReport:
-        """Add ``found`` to the recording as one undo step (two transactions: the new names,
-        then the tags; if the second fails the first is undone)."""
+        """Add ``found`` to the recording as one undo step, in one transaction: the new
+        participants and codes first, then the tags that refer to them (all or nothing)."""
         rec = self.recording(recording_id)
         report = ImportReport(source, skipped=list(found.skipped), notes=list(found.notes))
         tags = [_coded(t) for t in found.tags if _fits(rec, t, report)]
         label = f"Import tags from {source}"
         names_steps = self._name_steps(tags, found.codes, source, report)
-        with self.merged(label):
-            if names_steps:
-                self._run(label, names_steps)
-            try:
-                tag_steps = self._tag_steps(rec, tags, report)
-                if tag_steps:
-                    self._run(label, tag_steps)
-            except BaseException:
-                if names_steps:  # take the new names back; offer no redo of half an import
-                    self.end_merge_all()
-                    self.undo()
-                    self._undo.undone.pop()
-                raise
+        if names_steps:
+            self._run(label, names_steps,
+                      then=lambda stored: self._tag_steps(rec, tags, report, stored))
+        elif tag_steps := self._tag_steps(rec, tags, report):
+            self._run(label, tag_steps)
         return report
 
     # --- names: participants, codes, behaviours -------------------------------------------
@@ -178,16 +171,22 @@ class InterchangeEdits(SessionCore):
 
     # --- tags -------------------------------------------------------------------------------
 
-    def _tag_steps(self, rec: Recording, tags: list[ImportedTag],
-                   report: ImportReport) -> list[Step]:
+    def _tag_steps(self, rec: Recording, tags: list[ImportedTag], report: ImportReport,
+                   stored: Sequence[Step] = ()) -> list[Step]:
+        """The tags' steps; ``stored``: the import's new participants and codes as just
+        written in this transaction (the session's copy follows at the commit)."""
         assert rec.id is not None
         entities: list[Moment | Clip | Still] = [*self.moments(rec.id), *self.clips(rec.id),
                                                  *self.stills(rec.id)]
         existing = {self._key_of(e) for e in entities}
         steps: list[Step] = []
-        principles = _Principles(self.principles())  # once: a file may bring thousands of tags
+        codebook = {p.id: p for p in self.principles()}
+        codebook.update((s.id, s.after) for s in stored
+                        if s.kind is K.PRINCIPLE and isinstance(s.after, Principle))
+        principles = _Principles(list(codebook.values()))  # once: thousands of tags
         people: dict[str, Participant] = {}
-        for p in self.participants():  # as participant_by_name finds them
+        for p in [*self.participants(),  # as participant_by_name finds them
+                  *(s.after for s in stored if isinstance(s.after, Participant))]:
             people.setdefault(p.pseudonym.casefold(), p)
         for tag in tags:
             entity = self._entity(rec.id, tag, principles, people)

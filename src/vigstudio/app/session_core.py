@@ -56,7 +56,7 @@ from vigstudio.errors import (
     UnknownCodeError,
     VigError,
 )
-from vigstudio.storage.project_file import ProjectFile, Snapshot
+from vigstudio.storage.project_file import ProjectFile, Snapshot, Writer
 
 if TYPE_CHECKING:
     from vigstudio.media.source import MediaSource
@@ -279,27 +279,18 @@ class SessionCore:
     def clear_undo(self) -> None:
         self._undo.clear()
 
-    def _apply(self, steps: Sequence[Step]) -> list[Step]:
+    def _apply(self, steps: Sequence[Step],
+               then: Callable[[list[Step]], Sequence[Step]] | None = None) -> list[Step]:
+        """Write ``steps`` in one transaction; ``then(stored)``, given the steps as stored
+        (with the ids the file gave), makes more steps for the same transaction (an import's
+        tags, which refer to the codes and participants it has just added)."""
         if self.read_only:
             raise ReadOnlyProjectError(
                 f"{self.path.name} is open read-only; changes cannot be saved")
-        done: list[Step] = []
         with self.project.transaction() as writer:
-            # consecutive removals, and consecutive puts, go to the file together (in a few
-            # statements: an import brings thousands of tags)
-            for removal, group in groupby(steps, lambda s: s.after is None):
-                run = list(group)
-                if removal:
-                    if any(step.id is None for step in run):
-                        raise ValueError("a removal step needs an id")
-                    writer.delete_many([(step.kind, step.id) for step in run
-                                        if step.id is not None])
-                    done += run
-                else:
-                    stored = writer.put_many([step.after for step in run
-                                              if step.after is not None])
-                    done += [Step(step.kind, entity.id, step.before, entity)
-                             for step, entity in zip(run, stored, strict=True)]
+            done = _write_steps(writer, steps)
+            if then is not None:
+                done += _write_steps(writer, then(list(done)))
         for step in done:  # committed: now the in-memory copy follows
             if step.id is None:
                 continue
@@ -316,8 +307,9 @@ class SessionCore:
         self._announce(change)
         return change
 
-    def _run(self, label: str, steps: Sequence[Step], *, merge_key: str | None = None) -> Change:
-        applied = self._apply(steps)
+    def _run(self, label: str, steps: Sequence[Step], *, merge_key: str | None = None,
+             then: Callable[[list[Step]], Sequence[Step]] | None = None) -> Change:
+        applied = self._apply(steps, then)
         command = Command(label, applied, merge_key)
         if self._macro is not None:
             command.merge_key, command.label = self._macro
@@ -621,3 +613,23 @@ def domain_edit(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 def renumber(items: Sequence[ReelItem]) -> tuple[ReelItem, ...]:
     return tuple(item if item.position == i else replace(item, position=i)
                  for i, item in enumerate(items))
+
+
+def _write_steps(writer: Writer, steps: Sequence[Step]) -> list[Step]:
+    """Write ``steps`` in the open transaction; the steps as stored (ids filled in).
+
+    Consecutive removals, and consecutive puts, go to the file together (in a few statements:
+    an import brings thousands of tags)."""
+    done: list[Step] = []
+    for removal, group in groupby(steps, lambda s: s.after is None):
+        run = list(group)
+        if removal:
+            if any(step.id is None for step in run):
+                raise ValueError("a removal step needs an id")
+            writer.delete_many([(step.kind, step.id) for step in run if step.id is not None])
+            done += run
+        else:
+            stored = writer.put_many([step.after for step in run if step.after is not None])
+            done += [Step(step.kind, entity.id, step.before, entity)
+                     for step, entity in zip(run, stored, strict=True)]
+    return done
