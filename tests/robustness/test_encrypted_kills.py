@@ -22,6 +22,7 @@ from vigstudio.app.case_crypto import (
     open_case,
     unlock,
 )
+from vigstudio.app.recovery import recover
 from vigstudio.crypto.keys import CaseKeys, ScryptParams
 from vigstudio.domain.project import Role
 from vigstudio.errors import KeyFileError, NotAProjectError, ProjectError, WrongPassphraseError
@@ -405,3 +406,44 @@ def test_a_passphrase_change_killed_at_every_step_keeps_one_passphrase_working(
             break
         assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert outcomes == {"old", "new"} and proc.returncode == 0
+
+
+RECOVER = CONVERT.replace(
+    "encrypt_case(Path(sys.argv[1]), sys.argv[3], kdf=ScryptParams(n=2 ** 10))",
+    "from vigstudio.app.case_crypto import unlock; from vigstudio.app.recovery import recover; "
+    "keys = unlock(Path(sys.argv[1]), passphrase=sys.argv[3]); count = 0; "
+    "recover(Path(sys.argv[1]), Path(sys.argv[4]), keys=keys)")
+
+
+def test_recovering_an_encrypted_case_killed_at_every_step(tmp_path: Path) -> None:
+    """Recovering an encrypted case into a new file, killed at any step: the damaged case is
+    untouched, and the recovered case is either absent (recovery can simply run again there)
+    or whole and opens with the passphrase — never a recovered file without its key file."""
+    project = tmp_path / "case.vigproj"
+    with create_encrypted_case(project, "Family A", PASS, kdf=CHEAP).session as session:
+        session.add_participant("Sam", Role.PERSON)
+    original = project.read_bytes()
+    outcomes: set[str] = set()
+    for step in range(1, 60):
+        dest = tmp_path / f"run-{step}" / "recovered.vigproj"
+        dest.parent.mkdir()
+        proc = subprocess.run([sys.executable, "-c", RECOVER, str(project), str(step), PASS,
+                               str(dest)], env=ENV, capture_output=True, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 0:
+            assert proc.returncode == -signal.SIGKILL, proc.stderr
+        assert project.read_bytes() == original
+        if not dest.exists():
+            outcomes.add("none")
+            recover(project, dest, keys=unlock(project, passphrase=PASS))  # runs again
+        else:
+            outcomes.add("recovered")
+        with open_case(dest, passphrase=PASS) as copy:
+            assert [p.pseudonym for p in copy.participants()] == ["Sam"]
+            assert copy.project.integrity_check() == []
+        assert [p.name for p in dest.parent.iterdir() if p.name.startswith(".")] == []
+        shutil.rmtree(dest.parent)
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0
+    assert outcomes == {"none", "recovered"}

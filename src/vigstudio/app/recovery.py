@@ -1,15 +1,23 @@
 """Recovering a damaged case project: what can be read is copied into a new file (the one
 door from the GUI and the command line to ``storage.recover``). An encrypted case is read
-with its keys; the recovered file is encrypted under the same key and gets its own key file.
+with its keys; the recovered file is encrypted under the same key and gets its own key file,
+written first under its pending name (as a new case's, see :mod:`vigstudio.app.case_crypto`):
+a kill at any moment leaves no recovered file, or one whose key file opens it.
 """
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
-from vigstudio.crypto.keys import CaseKeys, copy_key_file, key_path_for
-from vigstudio.storage.cipher import connect
-from vigstudio.storage.identity import read_identity
+from vigstudio.crypto.keys import (
+    CaseKeys,
+    destroy_key_file,
+    key_path_for,
+    name_key_file,
+    read_key_file,
+    write_pending_key_file,
+)
 from vigstudio.storage.recover import RecoveryReport
 from vigstudio.storage.recover import recover as _recover
 
@@ -20,12 +28,14 @@ def recover(damaged: Path, dest: Path, *, keys: CaseKeys | None = None) -> Recov
     """Copy what can be read from ``damaged`` into a new project file at ``dest``."""
     if keys is None:
         return _recover(damaged, dest)
-    report = _recover(damaged, dest, key=keys.database_key)
-    conn = connect(dest, key=keys.database_key, read_only=True)
+    dest = Path(dest)
+    key_file = read_key_file(key_path_for(Path(damaged)))  # before anything is written
+    case_uuid = str(uuid.uuid4())
+    pending = write_pending_key_file(dest, key_file.with_case_id(case_uuid))
     try:
-        identity = read_identity(conn)
-    finally:
-        conn.close()
-    copy_key_file(key_path_for(Path(damaged)), key_path_for(Path(dest)),
-                  identity[0] if identity else "")
+        report = _recover(damaged, dest, key=keys.database_key, case_uuid=case_uuid)
+    except BaseException:
+        destroy_key_file(pending)
+        raise
+    name_key_file(pending, key_path_for(dest))
     return report

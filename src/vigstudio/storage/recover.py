@@ -78,9 +78,11 @@ def _copy_table(old: sqlite3.Connection, new: sqlite3.Connection, table: str,
     report.rows[table] = copied
 
 
-def recover(damaged: Path, dest: Path, *, key: bytes | None = None) -> RecoveryReport:
+def recover(damaged: Path, dest: Path, *, key: bytes | None = None,
+            case_uuid: str | None = None) -> RecoveryReport:
     """Copy what can be read from ``damaged`` into a new project file at ``dest``; an
-    encrypted file is read with its database ``key`` and the new file is encrypted with it."""
+    encrypted file is read with its database ``key`` and the new file is encrypted with it.
+    ``case_uuid``: the new file's identity, chosen in advance (random by default)."""
     from vigstudio.storage.project_file import APPLICATION_ID, _publish
 
     damaged, dest = Path(damaged), Path(dest)
@@ -98,7 +100,7 @@ def recover(damaged: Path, dest: Path, *, key: bytes | None = None) -> RecoveryR
             engine = create_engine("sqlite+pysqlite://", creator=lambda: conn,
                                    poolclass=StaticPool, module=cipher.dbapi(key))
             Base.metadata.create_all(engine)
-            add_case_identity(conn)
+            add_case_identity(conn, case_uuid)
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={current_version()}")
             old = cipher.connect(damaged, key=key, read_only=True)
