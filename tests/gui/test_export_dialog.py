@@ -112,11 +112,11 @@ def test_the_dialog_refuses_targets_the_case_owns(qtbot: QtBot, session: CaseSes
 def test_stills_and_the_sheet_are_made_by_a_job(
         qtbot: QtBot, session: CaseSession, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.app import reel_export
+    from vigstudio.media import stills  # the app imports it when a sheet is made
 
     decoded_on: list[threading.Thread] = []
-    real = reel_export.still_rgb
-    monkeypatch.setattr(reel_export, "still_rgb", lambda *a, **k: (
+    real = stills.still_rgb
+    monkeypatch.setattr(stills, "still_rgb", lambda *a, **k: (
         decoded_on.append(threading.current_thread()), real(*a, **k))[1])
     out = tmp_path / "sheet.pdf"
     dialog = _dialog(qtbot, session, ExportKind.SHEET, out)
@@ -131,17 +131,17 @@ def test_stills_and_the_sheet_are_made_by_a_job(
 def test_cancelled_stills_write_nothing_and_log_nothing(
         qtbot: QtBot, session: CaseSession, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from vigstudio.app import reel_export
+    from vigstudio.media import stills  # the app imports it when stills are exported
 
     entered, release = threading.Event(), threading.Event()
-    real = reel_export.export_stills
+    real = stills.export_stills
 
     def slow(*args: object, **kwargs: object) -> list[Path]:
         entered.set()
         release.wait(30)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reel_export, "export_stills", slow)
+    monkeypatch.setattr(stills, "export_stills", slow)
     logged = len(session.export_log())
     folder = tmp_path / "stills"
     dialog = _dialog(qtbot, session, ExportKind.STILLS, folder)
