@@ -34,14 +34,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath, PureWindowsPath
 
-from vigstudio.crypto.keys import (
-    CaseKeys,
-    destroy_key_file,
-    key_path_for,
-    name_key_file,
-    read_key_file,
-    write_pending_key_file,
-)
+from vigstudio.crypto.keys import CaseKeys, key_file_first, key_path_for, read_key_file
 from vigstudio.errors import MediaError, ProjectError
 from vigstudio.storage.project_file import ProjectFile
 
@@ -341,14 +334,9 @@ def make_local_copy(path: Path | str, dest_folder: Path | str, *,
             case_uuid = str(uuid.uuid4())
             # the key file first, under its pending name (see crypto/keys.py): a kill
             # leaves no copy, or a copy that opens with the passphrase
-            pending = write_pending_key_file(
-                target, read_key_file(key_path_for(path)).with_case_id(case_uuid))
-            try:
+            with key_file_first(target, read_key_file(key_path_for(path)).with_case_id(
+                    case_uuid), replace=True):
                 original.save_copy(target, case_uuid=case_uuid)
-            except BaseException:
-                destroy_key_file(pending)
-                raise
-            name_key_file(pending, key_path_for(target), replace=True)
     source_folder = Path(os.path.abspath(path)).parent
     with CaseSession.open(target, keys=keys) as copy:
         for rec in copy.recordings():

@@ -10,14 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from vigstudio.crypto.keys import (
-    CaseKeys,
-    destroy_key_file,
-    key_path_for,
-    name_key_file,
-    read_key_file,
-    write_pending_key_file,
-)
+from vigstudio.crypto.keys import CaseKeys, key_file_first, key_path_for, read_key_file
 from vigstudio.storage.recover import RecoveryReport
 from vigstudio.storage.recover import recover as _recover
 
@@ -31,11 +24,5 @@ def recover(damaged: Path, dest: Path, *, keys: CaseKeys | None = None) -> Recov
     dest = Path(dest)
     key_file = read_key_file(key_path_for(Path(damaged)))  # before anything is written
     case_uuid = str(uuid.uuid4())
-    pending = write_pending_key_file(dest, key_file.with_case_id(case_uuid))
-    try:
-        report = _recover(damaged, dest, key=keys.database_key, case_uuid=case_uuid)
-    except BaseException:
-        destroy_key_file(pending)
-        raise
-    name_key_file(pending, key_path_for(dest))
-    return report
+    with key_file_first(dest, key_file.with_case_id(case_uuid)):
+        return _recover(damaged, dest, key=keys.database_key, case_uuid=case_uuid)

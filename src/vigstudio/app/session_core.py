@@ -25,14 +25,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from vigstudio.app.changes import Change, Origin, Ref
 from vigstudio.app.defaults import default_codebook
 from vigstudio.app.undo import Command, Step, UndoStack
-from vigstudio.crypto.keys import (
-    CaseKeys,
-    destroy_key_file,
-    key_path_for,
-    name_key_file,
-    read_key_file,
-    write_pending_key_file,
-)
+from vigstudio.crypto.keys import CaseKeys, key_file_first, key_path_for, read_key_file
 from vigstudio.domain import edits
 from vigstudio.domain.annotations import Clip, Moment, Still
 from vigstudio.domain.codebook import Codebook, Principle
@@ -185,14 +178,8 @@ class SessionCore:
         dest = Path(dest)
         # the copy's key file first, under its pending name: a kill at any moment leaves
         # the older copy (or none) or the new one, each with a key file that opens it
-        pending = write_pending_key_file(dest, key_file.with_case_id(case_uuid))
-        try:
-            copied = self.project.save_copy(dest, overwrite=overwrite, case_uuid=case_uuid)
-        except BaseException:
-            destroy_key_file(pending)
-            raise
-        name_key_file(pending, key_path_for(dest), replace=True)
-        return copied
+        with key_file_first(dest, key_file.with_case_id(case_uuid), replace=True):
+            return self.project.save_copy(dest, overwrite=overwrite, case_uuid=case_uuid)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(change)`` after every edit, undo and redo; returns an unsubscribe."""

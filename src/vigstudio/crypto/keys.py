@@ -27,6 +27,7 @@ import json
 import os
 import secrets
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,8 @@ from vigstudio.safe_write import fsync_folder
 
 __all__ = [
     "DEFAULT_KDF", "FORMAT", "KEY_FILE_VERSION", "MIN_PASSPHRASE", "CaseKeys", "KeyFile",
-    "ScryptParams", "check_new_passphrase", "copy_key_file", "destroy_key_file", "key_path_for",
+    "ScryptParams", "check_new_passphrase", "copy_key_file", "destroy_key_file", "key_file_first",
+    "key_path_for",
     "make_key_file", "name_key_file", "new_recovery_key", "normalise_recovery_key",
     "pending_key_files", "pending_writer", "read_key_file", "rewrap_passphrase",
     "unlock_with_passphrase", "unlock_with_recovery_key", "write_key_file",
@@ -392,6 +394,21 @@ def write_pending_key_file(project: Path, key_file: KeyFile) -> Path:
     pending = project.with_name(f".{project.name}{_PENDING}{os.getpid()}")
     write_key_file(pending, key_file, replace=True)
     return pending
+
+
+@contextlib.contextmanager
+def key_file_first(project: Path, key_file: KeyFile, *, replace: bool = False
+                   ) -> Iterator[None]:
+    """Around the writing of ``project`` (a copy, a recovered case): its key file is written
+    first under its pending name, and named when the block has written the project file; if
+    the block fails, the pending key file is destroyed. ``replace``: over an older copy's."""
+    pending = write_pending_key_file(project, key_file)
+    try:
+        yield
+    except BaseException:
+        destroy_key_file(pending)
+        raise
+    name_key_file(pending, key_path_for(project), replace=replace)
 
 
 def pending_key_files(project: Path) -> list[Path]:
