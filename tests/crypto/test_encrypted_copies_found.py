@@ -7,14 +7,22 @@ Real SQLCipher cases made with a passphrase, real synthesised films, real encryp
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
-from vigstudio.app import CaseSession, RecordingStatus
+from vigstudio.app import CaseSession, RecordingStatus, case_media
 from vigstudio.app.case_crypto import create_encrypted_case, open_case
-from vigstudio.app.case_media import case_media_folder, copy_in
+from vigstudio.app.case_media import (
+    case_media_folder,
+    copy_in,
+    encrypt_copy,
+    plan_copy,
+    use_copy,
+)
 from vigstudio.app.importing import make_ready
 from vigstudio.app.relink import needing_relink, relink_found, search_folder
 from vigstudio.crypto import chunked
@@ -163,3 +171,42 @@ def test_without_the_key_an_encrypted_copy_is_not_taken_for_the_film(
     shutil.copyfile(copy, elsewhere / copy.name)
     result = search_folder(wanted, elsewhere)  # no key: the copy cannot be read
     assert result.found == {}
+
+
+def test_copying_in_the_same_film_twice_at_once_makes_one_copy(
+        tmp_path: Path, films: tuple[Path, Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GUI copies several referenced recordings in at once, one job each: two of the
+    same film (here under two names) must not both find no copy and both write one. The
+    barrier holds each job after its search until the other has searched too, as the two
+    threads can meet on a real machine; a job that waits for the other's copy instead gives
+    up waiting after a moment."""
+    visit, same, _other = films
+    project, session = _new_case(tmp_path)
+    with session:
+        first = session.import_recording(visit, copy=False)
+        second = session.import_recording(same, copy=False)
+        assert first.id and second.id
+        plans = [plan_copy(session, first.id), plan_copy(session, second.id)]
+        both_searched = threading.Barrier(2)
+        real_find = case_media.find_encrypted_copy
+
+        def find_then_meet(*args: object) -> Path | None:
+            found = real_find(*args)  # type: ignore[arg-type]
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_searched.wait(timeout=2)
+            return found
+
+        monkeypatch.setattr(case_media, "find_encrypted_copy", find_then_meet)
+        copies: list[Path] = []
+        jobs = [threading.Thread(target=lambda p=plan: copies.append(encrypt_copy(None, p)))
+                for plan in plans]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join(timeout=60)
+        assert len(copies) == 2 and copies[0] == copies[1]
+        assert _encrypted_files(project) == [copies[0]]
+        for plan in plans:
+            use_copy(session, plan, copies[0])
+        assert session.media_path(first.id) == session.media_path(second.id) == copies[0]

@@ -20,6 +20,9 @@ the practitioner's words, and the GUI offers to copy them in.
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,25 +123,41 @@ def encrypt_copy(ctx: JobContext | None, plan: CopyPlan) -> Path:
     very recording (its plaintext fingerprint). Cancel leaves nothing behind. A film
     already copied into the case (the same content) is not copied again: its copy is
     used."""
-    found = find_encrypted_copy(plan.target.parent, plan.fingerprint, plan.key)
-    if found is not None:
-        return found
+    with _one_copy_of(plan.target.parent, plan.fingerprint):
+        found = find_encrypted_copy(plan.target.parent, plan.fingerprint, plan.key)
+        if found is not None:
+            return found
 
-    def progress(done: int, total: int) -> None:
-        if ctx is not None:
-            ctx.progress(done / total if total else 1.0, "encrypting")
+        def progress(done: int, total: int) -> None:
+            if ctx is not None:
+                ctx.progress(done / total if total else 1.0, "encrypting")
 
-    ok = chunked.encrypt_file(plan.source, plan.target, plan.key, progress=progress,
-                              cancel=ctx.cancelled if ctx is not None else None)
-    if not ok:
-        raise ExportCancelled("Copying the recording into the case was cancelled; nothing "
-                              "was changed.")
-    got = fingerprint(MediaSource(plan.target, plan.key))
-    if got != plan.fingerprint:
-        plan.target.unlink(missing_ok=True)
-        raise MediaError(f"{plan.source.name} changed while it was being copied (it is not "
-                         "the recording that was added); nothing was changed.")
-    return plan.target
+        ok = chunked.encrypt_file(plan.source, plan.target, plan.key, progress=progress,
+                                  cancel=ctx.cancelled if ctx is not None else None)
+        if not ok:
+            raise ExportCancelled("Copying the recording into the case was cancelled; "
+                                  "nothing was changed.")
+        got = fingerprint(MediaSource(plan.target, plan.key))
+        if got != plan.fingerprint:
+            plan.target.unlink(missing_ok=True)
+            raise MediaError(f"{plan.source.name} changed while it was being copied (it is "
+                             "not the recording that was added); nothing was changed.")
+        return plan.target
+
+
+_copying: dict[tuple[Path, Fingerprint], threading.Lock] = {}
+_copying_guard = threading.Lock()
+
+
+@contextmanager
+def _one_copy_of(folder: Path, print_: Fingerprint) -> Iterator[None]:
+    """While a film is being copied into ``folder``, another job copying the same film (the
+    GUI copies several referenced recordings at once) waits, then finds the copy and reuses
+    it; different films are copied side by side."""
+    with _copying_guard:
+        lock = _copying.setdefault((folder.resolve(), print_), threading.Lock())
+    with lock:
+        yield
 
 
 def use_copy(session: RecordingEdits, plan: CopyPlan, copy: Path) -> Recording:
@@ -191,10 +210,11 @@ def place_encrypted(folder: Path, media: Path, print_: Fingerprint,
     """Adding a recording to an encrypted case: the encrypted copy of ``media`` in
     ``folder``, reused if the film is already copied in (same content fingerprint, as a
     plain case reuses its copy), else made now; and whether it was made now."""
-    found = find_encrypted_copy(folder, print_, key)
-    if found is not None:
-        return found, False
-    return encrypt_into(folder, media, key), True
+    with _one_copy_of(folder, print_):
+        found = find_encrypted_copy(folder, print_, key)
+        if found is not None:
+            return found, False
+        return encrypt_into(folder, media, key), True
 
 
 def remove_plain_duplicates(session: SessionCore) -> list[Path]:
