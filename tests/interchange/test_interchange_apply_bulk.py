@@ -7,14 +7,14 @@ project files."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from interchange_support import Media, new_case
 from sqlalchemy import Engine, event
 
+from sql_statements import statements
 from vigstudio.app import CaseSession
 from vigstudio.app.changes import Change, Origin
 from vigstudio.app.tag_transfer import import_tags
@@ -45,21 +45,6 @@ def _tags_file(path: Path, n: int, frames: int) -> Path:
     return path
 
 
-@contextmanager
-def _statements() -> Iterator[Counter[str]]:
-    """SQL statements sent to SQLite meanwhile, by their first word."""
-    seen: Counter[str] = Counter()
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen[statement.split(None, 1)[0].upper()] += 1
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
 def _held(session: CaseSession) -> dict[EntityKind, dict[int, object]]:
     """What the session shows (its in-memory copy), by kind and id."""
     return {K.PARTICIPANT: {p.id or 0: p for p in session.participants()},
@@ -80,12 +65,12 @@ def _counts(tmp_path: Path, media: Media, n: int) -> list[Counter[str]]:
     session.add_participant("Sam", Role.PERSON)
     frames = session.recording(rec).info.frame_count
     table = _tags_file(tmp_path / f"tags-{n}.csv", n, frames)
-    with _statements() as applying:
+    with statements() as applying:
         report = import_tags(session, rec, table)
     assert report.moments == n and report.clips == report.stills == n // 10
-    with _statements() as undoing:
+    with statements() as undoing:
         session.undo()
-    with _statements() as redoing:
+    with statements() as redoing:
         session.redo()
     session.close()
     return [applying, undoing, redoing]

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
 
+from sql_statements import statements
 from vigstudio.domain.annotations import Clip, Mark, MarkKind, Moment, Sharing, Still, Valence
 from vigstudio.domain.codebook import Behaviour, Codebook, Principle
 from vigstudio.domain.entities import Entity
@@ -89,21 +86,6 @@ def _sequence(pf: ProjectFile) -> dict[str, int]:
     return dict(pf._raw.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
 
 
-@contextmanager
-def _statements() -> Iterator[Counter[str]]:
-    """SQL statements sent to SQLite meanwhile, by their first word."""
-    seen: Counter[str] = Counter()
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen[statement.split(None, 1)[0].upper()] += 1
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "sqlcipher"])
 def test_put_many_is_put_one_by_one(tmp_path: Path, encrypted: bool) -> None:
     key = os.urandom(32) if encrypted else None
@@ -136,7 +118,7 @@ def test_put_many_writes_each_table_once(tmp_path: Path) -> None:
     pf, rec = _case(tmp_path / "case.vigproj")
     counts = []
     for n in (10, 300):
-        with _statements() as seen, pf.transaction() as w:
+        with statements() as seen, pf.transaction() as w:
             w.put_many([Moment(rec, i % 500, 1, 1, None, f"n{i}") for i in range(n)]
                        + [Clip(rec, FrameRange(i % 400, i % 400 + 10), appears=(1,))
                           for i in range(n)])

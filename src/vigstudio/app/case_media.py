@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,15 +122,11 @@ def encrypt_copy(ctx: JobContext | None, plan: CopyPlan) -> Path:
     very recording (its plaintext fingerprint). Cancel leaves nothing behind. A film
     already copied into the case (the same content) is not copied again: its copy is
     used."""
-    with _one_copy_of(plan.target.parent, plan.fingerprint):
-        found = find_encrypted_copy(plan.target.parent, plan.fingerprint, plan.key)
-        if found is not None:
-            return found
+    def progress(done: int, total: int) -> None:
+        if ctx is not None:
+            ctx.progress(done / total if total else 1.0, "encrypting")
 
-        def progress(done: int, total: int) -> None:
-            if ctx is not None:
-                ctx.progress(done / total if total else 1.0, "encrypting")
-
+    def make() -> Path:
         ok = chunked.encrypt_file(plan.source, plan.target, plan.key, progress=progress,
                                   cancel=ctx.cancelled if ctx is not None else None)
         if not ok:
@@ -144,20 +139,26 @@ def encrypt_copy(ctx: JobContext | None, plan: CopyPlan) -> Path:
                              "not the recording that was added); nothing was changed.")
         return plan.target
 
+    return _reuse_or_make(plan.target.parent, plan.fingerprint, plan.key, make)[0]
+
 
 _copying: dict[tuple[Path, Fingerprint], threading.Lock] = {}
 _copying_guard = threading.Lock()
 
 
-@contextmanager
-def _one_copy_of(folder: Path, print_: Fingerprint) -> Iterator[None]:
-    """While a film is being copied into ``folder``, another job copying the same film (the
-    GUI copies several referenced recordings at once) waits, then finds the copy and reuses
-    it; different films are copied side by side."""
+def _reuse_or_make(folder: Path, print_: Fingerprint, key: bytes,
+                   make: Callable[[], Path]) -> tuple[Path, bool]:
+    """The film's encrypted copy in ``folder`` if there is one, else ``make()``'s; and
+    whether it was made now. Searching and making are one step per film: another job
+    copying the same film (the GUI copies several referenced recordings at once) waits,
+    then finds the copy and reuses it; different films are copied side by side."""
     with _copying_guard:
         lock = _copying.setdefault((folder.resolve(), print_), threading.Lock())
     with lock:
-        yield
+        found = find_encrypted_copy(folder, print_, key)
+        if found is not None:
+            return found, False
+        return make(), True
 
 
 def use_copy(session: RecordingEdits, plan: CopyPlan, copy: Path) -> Recording:
@@ -210,11 +211,7 @@ def place_encrypted(folder: Path, media: Path, print_: Fingerprint,
     """Adding a recording to an encrypted case: the encrypted copy of ``media`` in
     ``folder``, reused if the film is already copied in (same content fingerprint, as a
     plain case reuses its copy), else made now; and whether it was made now."""
-    with _one_copy_of(folder, print_):
-        found = find_encrypted_copy(folder, print_, key)
-        if found is not None:
-            return found, False
-        return encrypt_into(folder, media, key), True
+    return _reuse_or_make(folder, print_, key, lambda: encrypt_into(folder, media, key))
 
 
 def remove_plain_duplicates(session: SessionCore) -> list[Path]:

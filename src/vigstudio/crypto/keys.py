@@ -42,7 +42,7 @@ from vigstudio.safe_write import fsync_folder
 
 __all__ = [
     "DEFAULT_KDF", "FORMAT", "KEY_FILE_VERSION", "MIN_PASSPHRASE", "CaseKeys", "KeyFile",
-    "ScryptParams", "check_new_passphrase", "copy_key_file", "destroy_key_file", "key_file_first",
+    "ScryptParams", "check_new_passphrase", "destroy_key_file", "key_file_first",
     "key_path_for",
     "make_key_file", "name_key_file", "new_recovery_key", "normalise_recovery_key",
     "pending_key_files", "pending_writer", "read_key_file", "rewrap_passphrase",
@@ -449,9 +449,3 @@ def name_key_file(pending: Path, key_path: Path, *, replace: bool = False) -> No
     fsync_folder(key_path.parent)
     pending.unlink(missing_ok=True)
     fsync_folder(key_path.parent)
-
-
-def copy_key_file(src: Path, dest: Path, case_id: str) -> None:
-    """Give a copy of an encrypted case (``dest`` is its key file) the same wrapped key,
-    bound to the copy's identity; replaces an older copy's key file."""
-    write_key_file(dest, read_key_file(src).with_case_id(case_id), replace=True)
